@@ -1,0 +1,123 @@
+/**
+ * The one image contract every step shares.
+ *
+ * Layout: row-major, channels interleaved (HWC), no row padding: sharp's raw
+ * layout and tfjs's `[h, w, c]`, so conversions are zero-copy.
+ *
+ * - `range: 'unit'`  → `data` is a Float32Array of values in 0..1 (continuous tone).
+ * - `range: 'binary'` → `data` is a Uint8Array of 0 or 1, one per pixel, 1 channel.
+ *   1 is paper (light), 0 is ink (dark), so a binary image is still a luminance
+ *   image and can be compared with its source directly.
+ * - `space` says how unit values are coded: `srgb` (gamma-encoded, as files
+ *   store them) or `linear` (linear light, what a display physically averages).
+ */
+export type ColorSpace = 'srgb' | 'linear';
+export type ValueRange = 'unit' | 'binary';
+export type Channels = 1 | 3 | 4;
+
+export interface RGB {
+  r: number;
+  g: number;
+  b: number;
+}
+
+/** The two output colours. Index 0 (ink) and 1 (paper) of a 1-bit palette. */
+export interface Palette {
+  ink: RGB;
+  paper: RGB;
+}
+
+export interface ImageTensor {
+  width: number;
+  height: number;
+  channels: Channels;
+  data: Float32Array | Uint8Array;
+  range: ValueRange;
+  space: ColorSpace;
+  /** Output colours, set by the `palette` step and read by encoders. */
+  palette?: Palette;
+}
+
+/** A unit-range tensor (continuous tone). */
+export interface ToneTensor extends ImageTensor {
+  data: Float32Array;
+  range: 'unit';
+}
+
+/** A binary tensor: one channel, values 0 (ink) or 1 (paper). */
+export interface BinaryTensor extends ImageTensor {
+  data: Uint8Array;
+  range: 'binary';
+  channels: 1;
+}
+
+/** What a tensor looks like without its pixels: what steps declare and the builder checks. */
+export interface TensorKind {
+  channels: Channels;
+  range: ValueRange;
+  space: ColorSpace;
+}
+
+/** What a step accepts. A missing field means "any". */
+export interface Accepts {
+  channels?: readonly Channels[];
+  range?: readonly ValueRange[];
+  space?: readonly ColorSpace[];
+}
+
+export interface StepContext {
+  /** The file being converted (for messages); undefined for in-memory images. */
+  file?: string;
+  /** Aborted when the user cancels the run. Long steps should check it. */
+  signal?: AbortSignal;
+  /** Non-fatal notes for the user (printed by the reporter). */
+  warn(message: string): void;
+}
+
+export interface Step {
+  run(image: ImageTensor, ctx: StepContext): ImageTensor | Promise<ImageTensor>;
+  dispose?(): void | Promise<void>;
+}
+
+/**
+ * A plugin is a factory that returns a named object (as Rollup and unified do).
+ * `parseOptions` throws a precise PixelError; `create` builds lookup tables or
+ * models once per run, never per image and never at import time.
+ */
+export interface Plugin<O = any> {
+  /** kebab-case; also the folder name for built-ins and the `use:` key in config. */
+  name: string;
+  description: string;
+  defaults: Readonly<O>;
+  /** `path` is the key path for messages, e.g. `steps[2]`. */
+  parseOptions(input: unknown, path: string): O;
+  accepts: Accepts;
+  /** The kind this step produces from the kind it receives. */
+  produces(input: TensorKind, options: O): TensorKind;
+  create(options: O): Step | Promise<Step>;
+}
+
+/** Typed identity helper for plugin authors. */
+export function definePlugin<O>(plugin: Plugin<O>): Plugin<O> {
+  return plugin;
+}
+
+export function isBinary(image: ImageTensor): image is BinaryTensor {
+  return image.range === 'binary';
+}
+
+export function kindOf(image: ImageTensor): TensorKind {
+  return { channels: image.channels, range: image.range, space: image.space };
+}
+
+/** A new unit tensor of the given size, filled with zeros. */
+export function toneTensor(width: number, height: number, channels: Channels, space: ColorSpace): ToneTensor {
+  return { width, height, channels, space, range: 'unit', data: new Float32Array(width * height * channels) };
+}
+
+/** A new binary tensor of the given size, filled with ink (0). */
+export function binaryTensor(width: number, height: number, palette?: Palette): BinaryTensor {
+  const t: BinaryTensor = { width, height, channels: 1, space: 'linear', range: 'binary', data: new Uint8Array(width * height) };
+  if (palette) t.palette = palette;
+  return t;
+}

@@ -1,0 +1,84 @@
+/**
+ * Shared test helpers: deterministic generated images and bit-exact golden files.
+ * Golden files are plain PBM (P1) text so a diff shows the pixels. They are
+ * regenerated only when UPDATE_GOLDEN=1 is set, never silently.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
+import type { BinaryTensor, ColorSpace, ToneTensor } from '../src/pipeline/types.js';
+
+export const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), 'fixtures');
+
+/** Mulberry32: a tiny seeded PRNG so generated test images are the same everywhere. */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function gray(width: number, height: number, f: (x: number, y: number) => number, space: ColorSpace = 'linear'): ToneTensor {
+  const data = new Float32Array(width * height);
+  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) data[y * width + x] = f(x, y);
+  return { width, height, channels: 1, range: 'unit', space, data };
+}
+
+export function flat(width: number, height: number, value: number, space: ColorSpace = 'linear'): ToneTensor {
+  return gray(width, height, () => value, space);
+}
+
+/** Horizontal ramp 0..1 with a soft disc in the middle: tone and an edge in one small image. */
+export function testCard(width = 32, height = 24, space: ColorSpace = 'linear'): ToneTensor {
+  const cx = width / 2;
+  const cy = height / 2;
+  const r = Math.min(width, height) / 3;
+  return gray(width, height, (x, y) => (Math.hypot(x - cx, y - cy) < r ? 1 - x / (width - 1) : x / (width - 1)), space);
+}
+
+export function noise(width: number, height: number, seed = 1, space: ColorSpace = 'linear'): ToneTensor {
+  const next = rng(seed);
+  return gray(width, height, () => next(), space);
+}
+
+export function rgb(width: number, height: number, f: (x: number, y: number) => [number, number, number], space: ColorSpace = 'srgb'): ToneTensor {
+  const data = new Float32Array(width * height * 3);
+  for (let y = 0; y < height; y++)
+    for (let x = 0; x < width; x++) data.set(f(x, y), (y * width + x) * 3);
+  return { width, height, channels: 3, range: 'unit', space, data };
+}
+
+export function whiteShare(image: BinaryTensor): number {
+  let n = 0;
+  for (const v of image.data) n += v;
+  return n / image.data.length;
+}
+
+export function toP1(image: BinaryTensor): string {
+  const rows: string[] = [];
+  for (let y = 0; y < image.height; y++) {
+    const row: string[] = [];
+    // PBM: 1 is black (ink), our binary 0 is ink.
+    for (let x = 0; x < image.width; x++) row.push(image.data[y * image.width + x] ? '0' : '1');
+    rows.push(row.join(' '));
+  }
+  return `P1\n${image.width} ${image.height}\n${rows.join('\n')}\n`;
+}
+
+/** Compares a binary image bit-exactly with test/fixtures/golden/<name>.pbm. */
+export function expectGolden(name: string, image: BinaryTensor): void {
+  const file = join(FIXTURES, 'golden', `${name}.pbm`);
+  const actual = toP1(image);
+  if (process.env.UPDATE_GOLDEN === '1') {
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, actual);
+    return;
+  }
+  if (!existsSync(file)) throw new Error(`Missing golden file ${file}: run the test once with UPDATE_GOLDEN=1 and review it`);
+  expect(actual, `golden ${name}`).toBe(readFileSync(file, 'utf8'));
+}
