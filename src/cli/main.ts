@@ -1,0 +1,52 @@
+/**
+ * The CLI: argv → command → exit code. Only this file's `run` is allowed to
+ * decide the process's exit code; errors are printed as a short message and a
+ * hint (no stack) unless they are internal.
+ */
+import { packageInfo } from '../files/package-root.js';
+import { PixelError, exitCodeFor, EXIT } from '../pipeline/errors.js';
+import { didYouMean } from '../pipeline/options.js';
+import { convertCommand } from './commands/convert.js';
+import { initCommand } from './commands/init.js';
+import { presetsCommand } from './commands/presets.js';
+import type { IO } from './reporters/types.js';
+
+export function version(): string {
+  return packageInfo().version;
+}
+
+const COMMANDS: Record<string, { summary: string; run: (argv: string[], io: IO, cwd: string, signal?: AbortSignal) => Promise<number> }> = {
+  convert: { summary: 'Convert images, folders or globs to 1-bit images', run: convertCommand },
+  presets: { summary: 'List presets (--details for their steps)', run: presetsCommand },
+  init: { summary: 'Write a commented pixel.config.ts', run: initCommand },
+};
+
+export function mainHelp(): string {
+  const rows = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(10)}${c.summary}`);
+  return `pixel ${version()}: any image to true 1-bit pixel art\n\nUsage: pixel <command> [options]\n\nCommands:\n${rows.join('\n')}\n\nOptions:\n  -h, --help     Show help (pixel <command> --help for a command)\n  -v, --version  Show the version\n`;
+}
+
+export async function main(argv: string[], io: IO, cwd = process.cwd(), signal?: AbortSignal): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+      io.stdout(mainHelp());
+      return command === undefined ? EXIT.usage : EXIT.ok;
+    }
+    if (command === '--version' || command === '-v') {
+      io.stdout(`${version()}\n`);
+      return EXIT.ok;
+    }
+    const entry = COMMANDS[command];
+    if (!entry) {
+      const guess = didYouMean(command, Object.keys(COMMANDS));
+      throw new PixelError('E_USAGE', `Unknown command "${command}"${guess ? ` (did you mean "${guess}"?)` : ''}`, { hint: 'Run pixel --help for the commands.' });
+    }
+    return await entry.run(rest, io, cwd, signal);
+  } catch (error) {
+    const code = exitCodeFor(error);
+    if (error instanceof PixelError && error.code !== 'E_INTERNAL') io.stderr(`pixel: ${error.format()}\n`);
+    else io.stderr(`pixel: internal error: ${(error as Error)?.stack ?? String(error)}\nThis is a bug; please report it with the command and files that caused it.\n`);
+    return code;
+  }
+}

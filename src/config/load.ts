@@ -1,0 +1,103 @@
+/**
+ * Finds and loads the user's config with cosmiconfig (module name `pixel`:
+ * pixel.config.ts/.mjs/.js/.cjs/.json, .pixelrc*, package.json#pixel), walking
+ * up from the working directory to the project root (the nearest package.json).
+ * TypeScript configs are compiled by cosmiconfig with the `typescript` package,
+ * which is a runtime dependency for exactly this reason.
+ */
+import { createRequire } from 'node:module';
+import { dirname, relative, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { cosmiconfig } from 'cosmiconfig';
+import { PixelError } from '../pipeline/errors.js';
+import { describeValue } from '../pipeline/options.js';
+import type { Plugin } from '../pipeline/types.js';
+import type { PixelConfig } from './types.js';
+
+export interface LoadedConfig {
+  config: PixelConfig;
+  /** Absolute path of the file, or undefined when none was found. */
+  filepath?: string;
+  /** User plugins from `plugins`, loaded. */
+  plugins: Plugin[];
+}
+
+export async function loadConfig(options: { cwd?: string; configPath?: string } = {}): Promise<LoadedConfig> {
+  const cwd = options.cwd ?? process.cwd();
+  const explorer = cosmiconfig('pixel', { searchStrategy: 'project', cache: false });
+  let result;
+  try {
+    result = options.configPath ? await explorer.load(resolve(cwd, options.configPath)) : await explorer.search(cwd);
+  } catch (error) {
+    const file = options.configPath ?? (error as { filepath?: string }).filepath;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT')
+      throw new PixelError('E_CONFIG', `Config file not found: ${options.configPath}`, { hint: 'Check the --config path, or run `pixel init` to write one.' });
+    throw new PixelError('E_CONFIG', `Could not load the config: ${(error as Error).message}`, {
+      file,
+      cause: error,
+      hint: 'Fix the syntax error above; a pixel.config.ts must `export default defineConfig({ ... })`.',
+    });
+  }
+  if (!result || result.isEmpty) return { config: {}, filepath: result?.filepath, plugins: [] };
+  const config = (result.config?.default ?? result.config) as PixelConfig;
+  const display = relative(cwd, result.filepath) || result.filepath;
+  if (typeof config !== 'object' || config === null)
+    throw new PixelError('E_CONFIG', `Expected the config to export an object but received ${describeValue(config)}`, { file: display, hint: 'export default defineConfig({ ... })' });
+  const plugins = await loadPlugins(config.plugins ?? [], dirname(result.filepath), display);
+  return { config, filepath: result.filepath, plugins };
+}
+
+function isPlugin(value: unknown): value is Plugin {
+  const p = value as Plugin;
+  return typeof value === 'object' && value !== null && typeof p.name === 'string' && typeof p.parseOptions === 'function' && typeof p.create === 'function' && typeof p.produces === 'function' && typeof p.accepts === 'object';
+}
+
+/**
+ * Plugins are plugin objects, or package names resolved from the config's
+ * folder: 'pixel-plugin-<name>' or '<name>' (tried as 'pixel-plugin-<name>' first).
+ * A package's default export is a plugin or an array of plugins.
+ */
+export async function loadPlugins(entries: readonly unknown[], fromDir: string, configFile = 'config'): Promise<Plugin[]> {
+  if (!Array.isArray(entries)) return [];
+  const out: Plugin[] = [];
+  const require = createRequire(resolve(fromDir, 'noop.js'));
+  for (const [i, entry] of entries.entries()) {
+    if (isPlugin(entry)) {
+      out.push(entry);
+      continue;
+    }
+    if (typeof entry !== 'string')
+      throw new PixelError('E_CONFIG', `Expected a plugin object or a package name for plugins[${i}] but received ${describeValue(entry)}`, {
+        file: configFile,
+        hint: 'A plugin has name, description, defaults, parseOptions, accepts, produces and create (see definePlugin).',
+      });
+    const candidates = entry.startsWith('pixel-plugin-') || entry.startsWith('.') || entry.startsWith('/') || entry.startsWith('@') ? [entry] : [`pixel-plugin-${entry}`, entry];
+    let resolved: string | undefined;
+    for (const c of candidates) {
+      try {
+        resolved = require.resolve(c.startsWith('.') ? resolve(fromDir, c) : c);
+        break;
+      } catch {
+        /* try the next name */
+      }
+    }
+    if (!resolved)
+      throw new PixelError('E_CONFIG', `Plugin package "${entry}" not found (tried ${candidates.join(', ')})`, {
+        file: configFile,
+        hint: `Install it next to your config: npm install ${candidates[0]}`,
+      });
+    const mod = await import(pathToFileURL(resolved).href);
+    const exported = mod.default ?? mod.plugin ?? mod;
+    const list = Array.isArray(exported) ? exported : [exported];
+    for (const p of list) {
+      if (!isPlugin(p))
+        throw new PixelError('E_CONFIG', `Package "${entry}" does not export a pixel plugin`, {
+          file: configFile,
+          hint: 'Its default export must be a plugin (definePlugin({...})) or an array of them.',
+        });
+      out.push(p);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,273 @@
+/**
+ * Record first, run once: the whole configuration (defaults ← presets ←
+ * pixel.config ← matching rules ← command-line flags) is resolved and
+ * validated into one frozen ResolvedConfig before the first pixel is read.
+ */
+import { builtinPresets, DEFAULT_PRESET } from '../../presets/index.js';
+import { FORMATS, type FormatName } from '../image/encode/index.js';
+import { PixelError } from '../pipeline/errors.js';
+import { describeValue, didYouMean, isPlainObject } from '../pipeline/options.js';
+import { lookupPlugin, type ResolvedStep, type StepConfig } from '../pipeline/pipeline.js';
+import type { Plugin } from '../pipeline/types.js';
+import type { OutputConfig, PixelConfig, Preset } from './types.js';
+import { validateShape } from './validate.js';
+
+export interface ResolvedOutput {
+  dir?: string;
+  format: FormatName;
+  name: string;
+  overwrite: boolean;
+}
+
+export interface ResolvedConfig {
+  readonly steps: readonly ResolvedStep[];
+  readonly output: Readonly<ResolvedOutput>;
+  readonly maxPixels: number;
+  /** Names of the presets applied, in order (for messages and cache keys). */
+  readonly presets: readonly string[];
+}
+
+export const DEFAULT_OUTPUT: ResolvedOutput = Object.freeze({ format: 'png', name: '[dir]/[name].[ext]', overwrite: false });
+export const DEFAULT_MAX_PIXELS = 16383 * 16383;
+
+/** The settings one layer contributes (a preset, the config, a rule, the CLI). */
+export interface Layer {
+  steps?: StepConfig[];
+  override?: Record<string, Record<string, unknown>>;
+  output?: OutputConfig;
+}
+
+interface Merged {
+  steps?: StepConfig[];
+  override: Record<string, Record<string, unknown>>;
+  output: OutputConfig;
+  presets: string[];
+}
+
+/**
+ * Merge rules (later layers win):
+ * - `steps` is a list in order, so a later `steps` REPLACES the inherited list
+ *   whole; merging lists by index would silently mix two pipelines.
+ * - `override` is merged per plugin name, then per option key.
+ * - `output` is merged per key.
+ * - `extends` applies its presets first, in the order written, then the layer
+ *   itself; a preset that extends itself (directly or not) is an error.
+ * - `description`, `target`, `presets`, `rules`, `plugins` are not inherited.
+ */
+export function mergeLayer(into: Merged, layer: Layer): Merged {
+  if (layer.steps) {
+    into.steps = layer.steps;
+    // Overrides written before a new step list target the old list: drop them.
+    into.override = {};
+  }
+  for (const [name, opts] of Object.entries(layer.override ?? {})) into.override[name] = { ...into.override[name], ...opts };
+  into.output = { ...into.output, ...layer.output };
+  return into;
+}
+
+export class PresetTable {
+  constructor(private readonly user: Readonly<Record<string, Preset>> = {}) {}
+
+  get(name: string): Preset | undefined {
+    return Object.hasOwn(this.user, name) ? this.user[name] : Object.hasOwn(builtinPresets, name) ? builtinPresets[name] : undefined;
+  }
+
+  names(): string[] {
+    return [...new Set([...Object.keys(builtinPresets), ...Object.keys(this.user)])];
+  }
+
+  unknown(name: string, path: string): PixelError {
+    const guess = didYouMean(name, this.names());
+    return new PixelError('E_CONFIG', `Unknown preset "${name}" at ${path}${guess ? ` (did you mean "${guess}"?)` : ''}`, {
+      hint: `Known presets: ${this.names().join(', ')}. Run \`pixel presets\` to see them, or declare your own under presets in pixel.config.ts.`,
+    });
+  }
+
+  /** Applies a preset (and what it extends) onto `into`. */
+  apply(into: Merged, name: string, path: string, seen: string[] = []): Merged {
+    if (seen.includes(name)) throw new PixelError('E_CONFIG', `Preset "${name}" extends itself (${[...seen, name].join(' → ')})`, { hint: 'Remove one of the extends in that chain.' });
+    const preset = this.get(name);
+    if (!preset) throw this.unknown(name, path);
+    for (const parent of asList(preset.extends)) this.apply(into, parent, `presets.${name}.extends`, [...seen, name]);
+    into.presets.push(name);
+    return mergeLayer(into, preset);
+  }
+}
+
+export function asList<T>(value: T | T[] | undefined): T[] {
+  return value === undefined ? [] : Array.isArray(value) ? value : [value];
+}
+
+export function emptyMerged(): Merged {
+  return { override: {}, output: {}, presets: [] };
+}
+
+/** Applies a layer with its own `extends`/`preset` first. */
+export function applyLayer(into: Merged, layer: Layer & { extends?: string | string[]; preset?: string }, table: PresetTable, path: string): Merged {
+  for (const name of asList(layer.extends)) table.apply(into, name, `${path}extends`);
+  if (layer.preset !== undefined) table.apply(into, layer.preset, `${path}preset`);
+  return mergeLayer(into, layer);
+}
+
+/** True when a plugin turns continuous tone into 1 bit (dither, threshold, a user's binarizer). */
+export function isBinarizer(plugin: Plugin): boolean {
+  if (plugin.accepts.range && !plugin.accepts.range.includes('unit')) return false;
+  try {
+    return plugin.produces({ channels: 1, range: 'unit', space: 'linear' }, plugin.defaults).range === 'binary';
+  } catch {
+    return false;
+  }
+}
+
+/** Where a step for a built-in plugin goes when an override names a plugin the list lacks. */
+const CANONICAL_ORDER = ['resize', 'adjust', '<binarizer>', 'upscale', 'palette'];
+
+function canonicalRank(name: string, plugins: ReadonlyMap<string, Plugin>): number {
+  const plugin = plugins.get(name);
+  const i = CANONICAL_ORDER.indexOf(plugin && isBinarizer(plugin) ? '<binarizer>' : name);
+  return i;
+}
+
+/**
+ * Applies `override` to a step list: options are merged into the step using
+ * that plugin. A binarizer override replaces the list's binarizer (switching
+ * --method from dither to threshold). A built-in plugin missing from the list
+ * is inserted at its usual place (resize first, upscale and palette last).
+ */
+export function applyOverrides(steps: StepConfig[], override: Record<string, Record<string, unknown>>, plugins: ReadonlyMap<string, Plugin>): StepConfig[] {
+  const out = steps.map((s) => ({ ...s }));
+  const nameOf = (s: StepConfig) => (typeof s.use === 'string' ? s.use : s.use.name);
+  for (const [name, opts] of Object.entries(override)) {
+    const plugin = lookupPlugin(name, plugins, `override.${name}`);
+    const at = out.findIndex((s) => nameOf(s) === name);
+    if (at >= 0) {
+      out[at] = { ...out[at], ...opts };
+      continue;
+    }
+    if (isBinarizer(plugin)) {
+      const b = out.findIndex((s) => {
+        const p = typeof s.use === 'string' ? plugins.get(s.use) : s.use;
+        return p !== undefined && isBinarizer(p);
+      });
+      if (b >= 0) {
+        out[b] = { use: name, ...opts };
+        continue;
+      }
+    }
+    const rank = canonicalRank(name, plugins);
+    if (rank < 0) {
+      throw new PixelError('E_CONFIG', `override.${name}: no step uses "${name}"`, { hint: `Add { use: '${name}' } to steps instead.` });
+    }
+    let insertAt = out.length;
+    for (let i = 0; i < out.length; i++) {
+      const r = canonicalRank(nameOf(out[i]), plugins);
+      if (r > rank) {
+        insertAt = i;
+        break;
+      }
+    }
+    out.splice(insertAt, 0, { use: name, ...opts });
+  }
+  return out;
+}
+
+/** Resolves the output settings, collecting problems. */
+export function resolveOutput(output: OutputConfig, problems: string[], path = 'output'): ResolvedOutput {
+  const out: ResolvedOutput = { ...DEFAULT_OUTPUT, ...stripUndefined(output) } as ResolvedOutput;
+  if (typeof out.format !== 'string' || !Object.hasOwn(FORMATS, out.format)) {
+    const guess = typeof out.format === 'string' ? didYouMean(out.format, Object.keys(FORMATS)) : undefined;
+    problems.push(`Expected one of ${Object.keys(FORMATS).map((f) => `"${f}"`).join(', ')} for ${path}.format but received ${describeValue(out.format)}${guess ? ` (did you mean "${guess}"?)` : ''}`);
+  }
+  if (typeof out.name !== 'string' || !out.name.includes('[name]')) problems.push(`Expected a pattern containing [name] for ${path}.name but received ${describeValue(out.name)}`);
+  if (typeof out.overwrite !== 'boolean') problems.push(`Expected a boolean for ${path}.overwrite but received ${describeValue(out.overwrite)}`);
+  if (out.dir !== undefined && typeof out.dir !== 'string') problems.push(`Expected a folder path for ${path}.dir but received ${describeValue(out.dir)}`);
+  return out;
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** Parses every step, collecting all problems instead of stopping at the first. */
+export function resolveStepList(steps: StepConfig[], plugins: ReadonlyMap<string, Plugin>, problems: string[]): ResolvedStep[] {
+  const out: ResolvedStep[] = [];
+  steps.forEach((step, i) => {
+    const path = `steps[${i}]`;
+    if (!isPlainObject(step)) {
+      problems.push(`Expected an object like { use: 'dither' } for ${path} but received ${describeValue(step)}`);
+      return;
+    }
+    try {
+      const plugin = lookupPlugin(step.use, plugins, path);
+      const name = plugin.name;
+      try {
+        out.push({ plugin, options: plugin.parseOptions(step, `${path}(${name})`), path });
+      } catch (error) {
+        problems.push(error instanceof PixelError ? error.message + (error.hint ? ` (${error.hint})` : '') : String(error));
+      }
+    } catch (error) {
+      problems.push(error instanceof PixelError ? error.message : String(error));
+    }
+  });
+  return out;
+}
+
+export interface ResolveInput {
+  config: PixelConfig;
+  /** Where the config came from, for messages. */
+  source?: string;
+  /** --preset: replaces the config's own extends/steps. */
+  preset?: string;
+  /** Layers from rules that match the file, in order. */
+  ruleLayers?: Array<Layer & { extends?: string | string[]; preset?: string; path: string }>;
+  /** Command-line flags as a layer. */
+  cli?: Layer;
+  plugins: ReadonlyMap<string, Plugin>;
+}
+
+/** Resolves and validates one file's configuration; throws one E_CONFIG error listing every problem. */
+export function resolveConfig(input: ResolveInput): ResolvedConfig {
+  const { config, plugins } = input;
+  const problems: string[] = validateShape(config);
+  const table = new PresetTable(isPlainObject(config.presets) ? config.presets : {});
+  const merged = emptyMerged();
+  const attempt = (f: () => void) => {
+    try {
+      f();
+    } catch (error) {
+      if (error instanceof PixelError) problems.push(error.message);
+      else throw error;
+    }
+  };
+
+  if (input.preset !== undefined) {
+    attempt(() => table.apply(merged, input.preset!, '--preset'));
+    attempt(() => mergeLayer(merged, { override: config.override, output: config.output }));
+  } else {
+    attempt(() => applyLayer(merged, config, table, ''));
+    for (const rule of input.ruleLayers ?? []) attempt(() => applyLayer(merged, rule, table, `${rule.path}.`));
+  }
+  if (!merged.steps) attempt(() => table.apply(merged, DEFAULT_PRESET, '(default preset)'));
+  if (input.cli) attempt(() => mergeLayer(merged, input.cli!));
+
+  let steps: ResolvedStep[] = [];
+  if (merged.steps) {
+    let list = merged.steps;
+    attempt(() => {
+      list = applyOverrides(merged.steps!, merged.override, plugins);
+    });
+    steps = resolveStepList(list, plugins, problems);
+  }
+  const output = resolveOutput(merged.output, problems);
+  const maxPixels = config.maxPixels ?? DEFAULT_MAX_PIXELS;
+  if (typeof maxPixels !== 'number' || !Number.isInteger(maxPixels) || maxPixels < 1)
+    problems.push(`Expected a positive integer for maxPixels but received ${describeValue(maxPixels)}`);
+
+  if (problems.length > 0) {
+    throw new PixelError('E_CONFIG', `Invalid configuration${input.source ? ` in ${input.source}` : ''} (${problems.length} problem${problems.length > 1 ? 's' : ''}):`, {
+      problems,
+      hint: 'Fix the keys above; `pixel presets` lists presets, `pixel convert --help` lists methods and options.',
+    });
+  }
+  return Object.freeze({ steps: Object.freeze(steps), output: Object.freeze(output), maxPixels, presets: Object.freeze(merged.presets) });
+}

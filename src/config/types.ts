@@ -1,0 +1,56 @@
+import type { StepConfig } from '../pipeline/pipeline.js';
+import type { Plugin } from '../pipeline/types.js';
+
+export type OutputFormat = string; // checked against the encoder table
+
+export interface OutputConfig {
+  /** Output directory for folder/glob inputs (the input tree is mirrored below it). */
+  dir?: string;
+  /** Encoder: 'png' (1-bit, default) or 'pbm'. */
+  format?: OutputFormat;
+  /** File name pattern: [dir] (relative folder), [name] (base name), [ext] (format's extension), [preset]. */
+  name?: string;
+  /** Replace existing outputs (default false: skip them and say so). */
+  overwrite?: boolean;
+}
+
+/** A named, reusable set of steps and output settings. */
+export interface Preset {
+  /** One line shown by `pixel presets`. */
+  description?: string;
+  /** What the preset is for (device, size, look), shown by `pixel presets --details`. */
+  target?: string;
+  extends?: string | string[];
+  /** The pipeline, in order. Replaces any inherited list. */
+  steps?: StepConfig[];
+  /** Option changes for the step using each plugin, e.g. { resize: { width: 64 } }. */
+  override?: Record<string, Record<string, unknown>>;
+  output?: OutputConfig;
+}
+
+export interface Rule extends Omit<Preset, 'description' | 'target'> {
+  /** Glob(s) matched against the input path relative to the working directory. */
+  files: string | string[];
+  /** A preset for the matching files (same as extends). */
+  preset?: string;
+}
+
+export interface PixelConfig extends Preset {
+  /** Your own presets, usable by name in extends, rules and --preset. */
+  presets?: Record<string, Preset>;
+  /** Per-glob settings, applied in order after the top level. */
+  rules?: Rule[];
+  /** Extra plugins: plugin objects, or package names ('pixel-plugin-<name>' or '<name>'). */
+  plugins?: (Plugin | string)[];
+  /** Refuse images with more pixels than this (decompression bombs). Default 268402689 (16383²). */
+  maxPixels?: number;
+}
+
+/** Typed identity helper for `pixel.config.ts`. */
+export function defineConfig(config: PixelConfig): PixelConfig {
+  return config;
+}
+
+export function definePreset(preset: Preset): Preset {
+  return preset;
+}

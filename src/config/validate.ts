@@ -1,0 +1,71 @@
+/**
+ * Shape checks for a config object, collecting every problem with its key path
+ * (plugin options are checked by each plugin's own parser in resolve).
+ */
+import { describeValue, didYouMean, isPlainObject } from '../pipeline/options.js';
+
+const TOP_KEYS = ['extends', 'steps', 'override', 'output', 'presets', 'rules', 'plugins', 'maxPixels', 'description', 'target'];
+const PRESET_KEYS = ['description', 'target', 'extends', 'steps', 'override', 'output'];
+const RULE_KEYS = ['files', 'preset', 'extends', 'steps', 'override', 'output'];
+const OUTPUT_KEYS = ['dir', 'format', 'name', 'overwrite'];
+
+function unknownKeys(obj: Record<string, unknown>, known: string[], path: string, problems: string[]): void {
+  for (const key of Object.keys(obj)) {
+    if (known.includes(key)) continue;
+    const guess = didYouMean(key, known);
+    problems.push(`Unknown key ${path}${key}${guess ? ` (did you mean "${guess}"?)` : ''}`);
+  }
+}
+
+function checkLayer(layer: Record<string, unknown>, path: string, problems: string[]): void {
+  const ext = layer.extends;
+  if (ext !== undefined && typeof ext !== 'string' && !(Array.isArray(ext) && ext.every((e) => typeof e === 'string')))
+    problems.push(`Expected a preset name or a list of names for ${path}extends but received ${describeValue(ext)}`);
+  if (layer.steps !== undefined && !Array.isArray(layer.steps)) problems.push(`Expected an array of steps for ${path}steps but received ${describeValue(layer.steps)}`);
+  if (layer.override !== undefined) {
+    if (!isPlainObject(layer.override)) problems.push(`Expected an object like { resize: { width: 64 } } for ${path}override but received ${describeValue(layer.override)}`);
+    else
+      for (const [k, v] of Object.entries(layer.override))
+        if (!isPlainObject(v)) problems.push(`Expected an object of options for ${path}override.${k} but received ${describeValue(v)}`);
+  }
+  if (layer.output !== undefined) {
+    if (!isPlainObject(layer.output)) problems.push(`Expected an object for ${path}output but received ${describeValue(layer.output)}`);
+    else unknownKeys(layer.output, OUTPUT_KEYS, `${path}output.`, problems);
+  }
+}
+
+/** Returns the list of shape problems in a user config (empty when fine). */
+export function validateShape(config: unknown): string[] {
+  const problems: string[] = [];
+  if (!isPlainObject(config)) return [`Expected the config to be an object (export default defineConfig({ ... })) but received ${describeValue(config)}`];
+  unknownKeys(config, TOP_KEYS, '', problems);
+  checkLayer(config, '', problems);
+  if (config.presets !== undefined) {
+    if (!isPlainObject(config.presets)) problems.push(`Expected an object of named presets for presets but received ${describeValue(config.presets)}`);
+    else
+      for (const [name, preset] of Object.entries(config.presets)) {
+        if (!isPlainObject(preset)) {
+          problems.push(`Expected an object for presets.${name} but received ${describeValue(preset)}`);
+          continue;
+        }
+        unknownKeys(preset, PRESET_KEYS, `presets.${name}.`, problems);
+        checkLayer(preset, `presets.${name}.`, problems);
+      }
+  }
+  if (config.rules !== undefined) {
+    if (!Array.isArray(config.rules)) problems.push(`Expected an array for rules but received ${describeValue(config.rules)}`);
+    else
+      config.rules.forEach((rule, i) => {
+        const path = `rules[${i}].`;
+        if (!isPlainObject(rule)) return problems.push(`Expected an object like { files: 'sprites/**', preset: 'sprite' } for rules[${i}] but received ${describeValue(rule)}`);
+        unknownKeys(rule, RULE_KEYS, path, problems);
+        const files = rule.files;
+        if (!(typeof files === 'string' || (Array.isArray(files) && files.length > 0 && files.every((f) => typeof f === 'string'))))
+          problems.push(`Expected a glob or a list of globs for ${path}files but received ${describeValue(files)}`);
+        if (rule.preset !== undefined && typeof rule.preset !== 'string') problems.push(`Expected a preset name for ${path}preset but received ${describeValue(rule.preset)}`);
+        checkLayer(rule, path, problems);
+      });
+  }
+  if (config.plugins !== undefined && !Array.isArray(config.plugins)) problems.push(`Expected an array of plugins or package names for plugins but received ${describeValue(config.plugins)}`);
+  return problems;
+}

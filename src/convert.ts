@@ -1,0 +1,109 @@
+/**
+ * Converting images: the library API (`convert`, `createPipeline`) and the
+ * per-file job the CLI batch runs. decode → pipeline → encode → atomic write.
+ */
+import { readFile } from 'node:fs/promises';
+import { resolveConfig, type ResolvedConfig } from './config/resolve.js';
+import type { PixelConfig } from './config/types.js';
+import { decodeImage } from './image/decode.js';
+import { encode, FORMATS, type FormatName } from './image/encode/index.js';
+import { PixelError, withContext } from './pipeline/errors.js';
+import { buildPipeline, type Pipeline, type StepConfig } from './pipeline/pipeline.js';
+import type { BinaryTensor, ImageTensor, Plugin, RGB } from './pipeline/types.js';
+import { pluginTable } from './plugins/index.js';
+import { parseHexColor, WHITE } from './image/color.js';
+
+/** Builds a pipeline from steps, with the built-in plugins plus any given ones. */
+export function createPipeline(steps: readonly StepConfig[], options: { plugins?: readonly Plugin[] } = {}): Promise<Pipeline> {
+  return buildPipeline(steps, pluginTable(options.plugins));
+}
+
+export interface ConvertOptions {
+  /** A config object (as in pixel.config.ts); rules are not applied. */
+  config?: PixelConfig;
+  /** A preset name; replaces the config's own extends/steps. */
+  preset?: string;
+  /** Output format (default: the config's, else png). */
+  format?: string;
+  plugins?: readonly Plugin[];
+  /** Name used in error messages. */
+  file?: string;
+  signal?: AbortSignal;
+}
+
+export interface ConvertResult {
+  image: BinaryTensor;
+  /** The encoded file. */
+  data: Buffer;
+  format: FormatName;
+}
+
+/** The paper colour of a step list: where transparent pixels go. */
+export function paperOf(config: ResolvedConfig): RGB {
+  const step = config.steps.find((s) => s.plugin.name === 'palette');
+  const options = step?.options as { paper?: unknown; invert?: boolean } | undefined;
+  if (!options) return WHITE;
+  const paper = typeof options.paper === 'string' ? parseHexColor(options.paper) : (options.paper as RGB | undefined);
+  return paper ?? WHITE;
+}
+
+/** Runs decode → steps → encode for one image, given a resolved config and its built pipeline. */
+export async function runOne(
+  input: string | Buffer | ImageTensor,
+  config: ResolvedConfig,
+  pipeline: Pipeline,
+  ctx: { file?: string; signal?: AbortSignal; warn?: (m: string) => void } = {},
+): Promise<ConvertResult> {
+  const image = isTensor(input)
+    ? input
+    : await decodeImage(input, { background: paperOf(config), limitInputPixels: config.maxPixels, file: ctx.file });
+  const out = await pipeline.run(image, { file: ctx.file, signal: ctx.signal, warn: ctx.warn ?? (() => {}) });
+  if (out.range !== 'binary') throw new PixelError('E_PIPELINE', 'The pipeline did not produce a binary image', { file: ctx.file });
+  const format = config.output.format;
+  try {
+    return { image: out as BinaryTensor, data: encode(out as BinaryTensor, format), format };
+  } catch (error) {
+    throw withContext(error, { plugin: `encode:${format}`, file: ctx.file });
+  }
+}
+
+function isTensor(x: unknown): x is ImageTensor {
+  return typeof x === 'object' && x !== null && !Buffer.isBuffer(x) && 'data' in x && 'width' in x;
+}
+
+/**
+ * Converts one image (a path, the file's bytes, or a tensor) to a 1-bit image
+ * and its encoded bytes. Builds and disposes a pipeline per call: for many
+ * images, use createPipeline and run it yourself.
+ */
+export async function convert(input: string | Buffer | ImageTensor, options: ConvertOptions = {}): Promise<ConvertResult> {
+  const plugins = pluginTable(options.plugins);
+  const config = resolveConfig({
+    config: options.config ?? {},
+    preset: options.preset,
+    cli: options.format ? { output: { format: options.format } } : undefined,
+    plugins,
+  });
+  const pipeline = await buildPipeline(config.steps, plugins);
+  try {
+    const file = options.file ?? (typeof input === 'string' ? input : undefined);
+    const source = typeof input === 'string' ? await readInput(input) : input;
+    return await runOne(source, config, pipeline, { file, signal: options.signal });
+  } finally {
+    await pipeline.dispose();
+  }
+}
+
+async function readInput(path: string): Promise<Buffer> {
+  try {
+    return await readFile(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new PixelError('E_INPUT', code === 'ENOENT' ? 'File not found' : `Cannot read the file (${code ?? (error as Error).message})`, {
+      file: path,
+      hint: code === 'ENOENT' ? 'Check the path.' : 'Check the file permissions.',
+    });
+  }
+}
+
+export { readInput, FORMATS };

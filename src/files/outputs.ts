@@ -1,0 +1,39 @@
+/** Where each input's output goes. Sources are never overwritten. */
+import { basename, dirname, extname, join, resolve } from 'node:path';
+import type { ResolvedOutput } from '../config/resolve.js';
+import { PixelError } from '../pipeline/errors.js';
+import type { InputFile } from './inputs.js';
+
+export interface OutputPlan {
+  /** -o/--out from the command line (absolute), if given. */
+  out?: string;
+  /** True when --out names a file (one input and a path with an extension that is not a folder). */
+  outIsFile: boolean;
+  /** Folder the config's output.dir is relative to (the config file's folder). */
+  configDir: string;
+  single: boolean;
+}
+
+/** Fills the name pattern: [dir], [name], [ext], [srcext], [preset]. */
+export function fillPattern(pattern: string, file: InputFile, ext: string, preset: string): string {
+  const relDir = dirname(file.relative);
+  const srcExt = extname(file.relative).slice(1);
+  const name = basename(file.relative, extname(file.relative));
+  return pattern
+    .replaceAll('[dir]', relDir === '.' ? '' : relDir)
+    .replaceAll('[name]', name)
+    .replaceAll('[ext]', ext)
+    .replaceAll('[srcext]', srcExt)
+    .replaceAll('[preset]', preset)
+    .replace(/^\/+/, '');
+}
+
+export function outputPathFor(file: InputFile, plan: OutputPlan, output: ResolvedOutput, ext: string, preset: string): string {
+  if (plan.out && plan.outIsFile) return plan.out;
+  const dir = plan.out ?? (output.dir !== undefined ? resolve(plan.configDir, output.dir) : undefined);
+  if (dir !== undefined) return join(dir, fillPattern(output.name, file, ext, preset));
+  if (!plan.single)
+    throw new PixelError('E_USAGE', 'Several inputs need an output folder', { hint: 'Pass --out <dir> (the input tree is mirrored below it) or set output.dir in pixel.config.ts.' });
+  // One file and nowhere named: write beside it, never over it.
+  return join(dirname(file.path), `${basename(file.path, extname(file.path))}.1bit.${ext}`);
+}

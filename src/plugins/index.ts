@@ -1,0 +1,16 @@
+/** The built-in plugins, by name. User plugins join this table at load time. */
+import type { Plugin } from '../pipeline/types.js';
+import { adjust } from './adjust/index.js';
+import { dither } from './dither/index.js';
+import { palette } from './palette/index.js';
+import { resize } from './resize/index.js';
+import { threshold } from './threshold/index.js';
+import { upscale } from './upscale/index.js';
+
+export const builtinPlugins: readonly Plugin[] = [resize, adjust, threshold, dither, upscale, palette];
+
+export function pluginTable(extra: readonly Plugin[] = []): Map<string, Plugin> {
+  const table = new Map<string, Plugin>();
+  for (const p of [...builtinPlugins, ...extra]) table.set(p.name, p);
+  return table;
+}
