@@ -1,0 +1,213 @@
+/**
+ * Reads any image sharp can decode into a tone tensor (sRGB-coded unit values).
+ *
+ * One sharp pipeline: EXIF rotation, alpha flattened onto the paper colour,
+ * colour managed to sRGB, raw 8-bit (or 16-bit for 16-bit sources), then a
+ * table lookup into Float32. Grayscale sources stay one channel so later steps
+ * don't convert three equal channels back to gray.
+ *
+ * sharp's error strings are mapped to PixelError('E_INPUT') with a hint; the
+ * strings matched here were produced by sharp 0.35 / libvips 8.18 (see
+ * decode.test.ts, which provokes each one for real).
+ */
+import { open, stat } from 'node:fs/promises';
+import sharp from 'sharp';
+import { PixelError } from '../pipeline/errors.js';
+import type { RGB, ToneTensor } from '../pipeline/types.js';
+import { WHITE } from './color.js';
+
+export interface DecodeOptions {
+  /** Paper colour that transparent pixels are flattened onto (default white). */
+  background?: RGB;
+  /** Refuse images with more pixels than this (default 16383², as sharp). */
+  limitInputPixels?: number;
+  /** Name of the file for messages (defaults to the path when `input` is one). */
+  file?: string;
+}
+
+/** sharp's own default: 0x3FFF × 0x3FFF. */
+export const DEFAULT_PIXEL_LIMIT = 16383 * 16383;
+
+export const SUPPORTED_FORMATS_TEXT = 'pixel reads PNG, JPEG, WebP, AVIF, TIFF, GIF and SVG';
+
+let table8: Float32Array | undefined;
+let table16: Float32Array | undefined;
+
+/** v/255 for every byte: one lookup per sample instead of a division. */
+function unitTable8(): Float32Array {
+  if (!table8) {
+    table8 = new Float32Array(256);
+    for (let i = 0; i < 256; i++) table8[i] = i / 255;
+  }
+  return table8;
+}
+
+/** v/65535 for every 16-bit value (the same values as color.ts's table index). */
+function unitTable16(): Float32Array {
+  if (!table16) {
+    table16 = new Float32Array(65536);
+    for (let i = 0; i < 65536; i++) table16[i] = i / 65535;
+  }
+  return table16;
+}
+
+export async function decodeImage(input: string | Buffer, options: DecodeOptions = {}): Promise<ToneTensor> {
+  const file = options.file ?? (typeof input === 'string' ? input : undefined);
+  const background = options.background ?? WHITE;
+  const limit = options.limitInputPixels ?? DEFAULT_PIXEL_LIMIT;
+
+  // Our own checks first: sharp reports a missing file, a folder and an empty
+  // file all as "unsupported image format" or worse.
+  if (typeof input === 'string') {
+    let size: number;
+    try {
+      const s = await stat(input);
+      if (s.isDirectory()) {
+        throw new PixelError('E_INPUT', 'Expected an image file but found a folder', { file, hint: 'Check the path' });
+      }
+      size = s.size;
+    } catch (error) {
+      if (error instanceof PixelError) throw error;
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') {
+        throw new PixelError('E_INPUT', 'File not found', { file, hint: 'Check the path', cause: error });
+      }
+      throw new PixelError('E_INPUT', `Cannot read the file (${code ?? (error as Error).message})`, {
+        file,
+        hint: 'Check that the file exists and that you may read it',
+        cause: error,
+      });
+    }
+    if (size === 0) throw emptyFile(file);
+  } else if (input.length === 0) {
+    throw emptyFile(file);
+  }
+
+  try {
+    const image = sharp(input, { limitInputPixels: limit, failOn: 'error', animated: false });
+    // The header tells us whether the source is gray and/or 16-bit.
+    const meta = await image.metadata();
+    const bands = (meta.channels ?? 3) - (meta.hasAlpha ? 1 : 0);
+    const grayBackground = background.r === background.g && background.g === background.b;
+    const gray = bands === 1 && (!meta.hasAlpha || grayBackground);
+    const deep = meta.depth === 'ushort';
+    const space = gray ? (deep ? 'grey16' : 'b-w') : deep ? 'rgb16' : 'srgb';
+
+    // sharp flattens 16-bit images onto the 8-bit background ×256 (white
+    // becomes 65280), so 16-bit images with alpha are composited below instead.
+    const blendHere = deep && meta.hasAlpha === true;
+    let pipeline = image.rotate();
+    if (meta.hasAlpha && !blendHere) pipeline = pipeline.flatten({ background });
+    const { data, info } = await pipeline
+      .toColourspace(space)
+      .raw(deep ? { depth: 'ushort' } : {})
+      .toBuffer({ resolveWithObject: true });
+
+    const channels: 1 | 3 = gray ? 1 : 3;
+    const stride = channels + (blendHere ? 1 : 0);
+    if (info.channels !== stride) {
+      throw new PixelError('E_INTERNAL', `Decoder returned ${info.channels} channels, expected ${stride}`, { file });
+    }
+    const pixels = info.width * info.height;
+    const n = pixels * channels;
+    const out = new Float32Array(n);
+    if (deep) {
+      // sharp's raw 16-bit output is host-endian; copy if the Buffer isn't 2-aligned.
+      const bytes = data.byteOffset % 2 === 0 ? data : Buffer.from(data);
+      const src = new Uint16Array(bytes.buffer, bytes.byteOffset, pixels * stride);
+      const t = unitTable16();
+      if (blendHere) {
+        // Alpha-blend in the stored (sRGB) coding, as sharp's flatten does.
+        const bg = gray ? [background.r / 255] : [background.r / 255, background.g / 255, background.b / 255];
+        for (let p = 0, i = 0, o = 0; p < pixels; p++, i += stride) {
+          const a = t[src[i + channels]];
+          for (let c = 0; c < channels; c++) out[o++] = t[src[i + c]] * a + bg[c] * (1 - a);
+        }
+      } else {
+        for (let i = 0; i < n; i++) out[i] = t[src[i]];
+      }
+    } else {
+      const t = unitTable8();
+      for (let i = 0; i < n; i++) out[i] = t[data[i]];
+    }
+    return { width: info.width, height: info.height, channels, range: 'unit', space: 'srgb', data: out };
+  } catch (error) {
+    if (error instanceof PixelError) throw error;
+    throw await decodeError(error, input, file, limit);
+  }
+}
+
+function emptyFile(file: string | undefined): PixelError {
+  return new PixelError('E_INPUT', 'The file is empty (0 bytes)', {
+    file,
+    hint: 'It may not have been written completely; export or download it again',
+  });
+}
+
+/** Turns a sharp/libvips error into a PixelError that says what is wrong and what to do. */
+async function decodeError(error: unknown, input: string | Buffer, file: string | undefined, limit: number): Promise<PixelError> {
+  const raw = error instanceof Error ? error.message : String(error);
+  const first = raw.split('\n')[0].trim();
+  const base = { file, cause: error };
+
+  if (/exceeds pixel limit/i.test(raw)) {
+    // The header alone is safe to read without the limit: it decodes no pixels.
+    let size = '';
+    try {
+      const m = await sharp(input, { limitInputPixels: false }).metadata();
+      if (m.width && m.height) size = ` is ${m.width}×${m.height} (${(m.width * m.height).toLocaleString('en-US')} pixels) and`;
+    } catch {
+      // size unknown; the message still stands
+    }
+    return new PixelError('E_INPUT', `The image${size} exceeds the limit of ${limit.toLocaleString('en-US')} pixels`, {
+      ...base,
+      hint:
+        'The limit guards against decompression bombs. If you trust the file, raise it with the limitInputPixels option or --max-pixels',
+    });
+  }
+  if (/unsupported image format/i.test(raw)) {
+    return new PixelError('E_INPUT', 'Not an image, or an unsupported image format', { ...base, hint: SUPPORTED_FORMATS_TEXT });
+  }
+  if (/is empty/i.test(raw)) return emptyFile(file);
+  if (/Input file is missing/i.test(raw)) {
+    return new PixelError('E_INPUT', 'File not found', { ...base, hint: 'Check the path' });
+  }
+  if (/bad dimensions/i.test(raw) || (/corrupt header/i.test(raw) && (await pngHasZeroSize(input)))) {
+    return new PixelError('E_INPUT', 'The image has no pixels (its width or height is 0)', {
+      ...base,
+      hint: 'Export the image again with a non-zero size',
+    });
+  }
+  if (/corrupt|truncat|premature end|read error|bogus|invalid|unexpected end|damaged|crc/i.test(raw)) {
+    const detail = first.replace(/^Input (file|buffer) has corrupt header:\s*/i, '');
+    return new PixelError('E_INPUT', `The image is truncated or corrupt${detail ? ` (${detail})` : ''}`, {
+      ...base,
+      hint: 'The file may have been cut off while copying; export or download it again',
+    });
+  }
+  return new PixelError('E_INPUT', `Cannot decode the image: ${first}`, { ...base, hint: SUPPORTED_FORMATS_TEXT });
+}
+
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+/** True when the input is a PNG whose IHDR gives a zero width or height (libvips only says "corrupt header"). */
+async function pngHasZeroSize(input: string | Buffer): Promise<boolean> {
+  let head: Buffer;
+  if (typeof input === 'string') {
+    head = Buffer.alloc(24);
+    try {
+      const fh = await open(input, 'r');
+      try {
+        await fh.read(head, 0, 24, 0);
+      } finally {
+        await fh.close();
+      }
+    } catch {
+      return false;
+    }
+  } else {
+    head = input.subarray(0, 24);
+  }
+  if (head.length < 24 || !head.subarray(0, 8).equals(PNG_SIGNATURE)) return false;
+  return head.readUInt32BE(16) === 0 || head.readUInt32BE(20) === 0;
+}

@@ -1,0 +1,66 @@
+/**
+ * A true 1-bit PNG: colour type 3 (indexed), bit depth 1, a 2-entry palette
+ * (index 0 = ink, index 1 = paper), so a binary tensor's values are the
+ * palette indices as they are. Written directly because sharp's palette
+ * quantiser picks its own two grays (ARCHITECTURE.md §7).
+ *
+ * Format: PNG specification, W3C 2nd ed. (https://www.w3.org/TR/png/):
+ * §5.2 signature, §5.3 chunk layout with CRC-32 over type+data, §11.2.2 IHDR,
+ * §11.2.3 PLTE, §7.2 scanlines (filter byte then bits packed MSB-first, rows
+ * padded to a byte). Filter type 0 on every row, as §12.3 recommends for
+ * indexed images and bit depths below 8.
+ */
+import { crc32, deflateSync } from 'node:zlib';
+import { PixelError } from '../../pipeline/errors.js';
+import type { BinaryTensor, Palette } from '../../pipeline/types.js';
+import { BLACK, WHITE } from '../color.js';
+import { assertBinary, packBits } from './bits.js';
+
+export const DEFAULT_PALETTE: Palette = Object.freeze({ ink: BLACK, paper: WHITE });
+
+const SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+function chunk(type: string, data: Buffer): Buffer {
+  const out = Buffer.alloc(12 + data.length);
+  out.writeUInt32BE(data.length, 0);
+  out.write(type, 4, 'latin1');
+  data.copy(out, 8);
+  out.writeUInt32BE(crc32(out.subarray(4, 8 + data.length)) >>> 0, 8 + data.length);
+  return out;
+}
+
+function byte(v: number): number {
+  return Math.max(0, Math.min(255, Math.round(v)));
+}
+
+export interface Png1Options {
+  /** zlib level 0..9 (default 9: 1-bit data is small, so the best level is still fast). */
+  level?: number;
+}
+
+export function encodePng1(image: BinaryTensor, options: Png1Options = {}): Buffer {
+  assertBinary(image, 'PNG');
+  const { width, height } = image;
+  if (width < 1 || height < 1) {
+    throw new PixelError('E_OUTPUT', `Cannot write a PNG of ${width}×${height} pixels: PNG needs at least 1×1`);
+  }
+  const { ink, paper } = image.palette ?? DEFAULT_PALETTE;
+
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr[8] = 1; // bit depth
+  ihdr[9] = 3; // colour type: indexed
+  ihdr[10] = 0; // compression: deflate
+  ihdr[11] = 0; // filter method 0
+  ihdr[12] = 0; // no interlace
+
+  const plte = Buffer.from([byte(ink.r), byte(ink.g), byte(ink.b), byte(paper.r), byte(paper.g), byte(paper.b)]);
+
+  // Paper (1) is palette index 1, so bits are written as they are; the
+  // zero-filled prefix byte is filter type 0 (None).
+  const scanlines = packBits(image, { msbFirst: true, inkBit: 0, rowPrefix: 1 });
+  const idat = deflateSync(scanlines, { level: options.level ?? 9, memLevel: 9 });
+
+  return Buffer.concat([SIGNATURE, chunk('IHDR', ihdr), chunk('PLTE', plte), chunk('IDAT', idat), chunk('IEND', Buffer.alloc(0))]);
+}
