@@ -16,7 +16,9 @@ export interface OptionSpec {
 export type OptionTable = Record<string, OptionSpec>;
 
 export function parseCommandLine(argv: string[], table: OptionTable, command: string): { values: Record<string, string | boolean | string[] | undefined>; positionals: string[] } {
-  const options = Object.fromEntries(Object.entries(table).map(([k, v]) => [k, { type: v.type, short: v.short, multiple: v.multiple }]));
+  const options = Object.fromEntries(
+    Object.entries(table).map(([k, v]) => [k, { type: v.type, ...(v.short ? { short: v.short } : {}), ...(v.multiple ? { multiple: true } : {}) }]),
+  );
   try {
     const { values, positionals } = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
     return { values: values as Record<string, string | boolean | string[] | undefined>, positionals };

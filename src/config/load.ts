@@ -22,9 +22,27 @@ export interface LoadedConfig {
   plugins: Plugin[];
 }
 
+/** Where a config is looked for in each folder, first match wins. */
+export const SEARCH_PLACES = [
+  'package.json',
+  'pixel.config.ts',
+  'pixel.config.mjs',
+  'pixel.config.js',
+  'pixel.config.cjs',
+  'pixel.config.json',
+  '.pixelrc',
+  '.pixelrc.json',
+  '.pixelrc.yaml',
+  '.pixelrc.yml',
+  '.pixelrc.js',
+  '.pixelrc.mjs',
+  '.pixelrc.cjs',
+  '.pixelrc.ts',
+];
+
 export async function loadConfig(options: { cwd?: string; configPath?: string } = {}): Promise<LoadedConfig> {
   const cwd = options.cwd ?? process.cwd();
-  const explorer = cosmiconfig('pixel', { searchStrategy: 'project', cache: false });
+  const explorer = cosmiconfig('pixel', { searchStrategy: 'project', cache: false, searchPlaces: SEARCH_PLACES });
   let result;
   try {
     result = options.configPath ? await explorer.load(resolve(cwd, options.configPath)) : await explorer.search(cwd);

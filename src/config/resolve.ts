@@ -102,10 +102,28 @@ export function emptyMerged(): Merged {
   return { override: {}, output: {}, presets: [] };
 }
 
-/** Applies a layer with its own `extends`/`preset` first. */
-export function applyLayer(into: Merged, layer: Layer & { extends?: string | string[]; preset?: string }, table: PresetTable, path: string): Merged {
-  for (const name of asList(layer.extends)) table.apply(into, name, `${path}extends`);
-  if (layer.preset !== undefined) table.apply(into, layer.preset, `${path}preset`);
+/**
+ * Applies a layer with its own `extends`/`preset` first. A broken preset is
+ * reported through `report` and skipped, so the layer's other problems are
+ * still found in the same run.
+ */
+export function applyLayer(
+  into: Merged,
+  layer: Layer & { extends?: string | string[]; preset?: string },
+  table: PresetTable,
+  path: string,
+  report: (error: unknown) => void = (e) => {
+    throw e;
+  },
+): Merged {
+  const names = [...asList(layer.extends).map((n) => [n, `${path}extends`]), ...(layer.preset !== undefined ? [[layer.preset, `${path}preset`]] : [])];
+  for (const [name, at] of names) {
+    try {
+      table.apply(into, name, at);
+    } catch (error) {
+      report(error);
+    }
+  }
   return mergeLayer(into, layer);
 }
 
@@ -201,9 +219,12 @@ export function resolveStepList(steps: StepConfig[], plugins: ReadonlyMap<string
       const plugin = lookupPlugin(step.use, plugins, path);
       const name = plugin.name;
       try {
-        out.push({ plugin, options: plugin.parseOptions(step, `${path}(${name})`), path });
+        out.push({ plugin, options: plugin.parseOptions(step, path), path });
       } catch (error) {
-        problems.push(error instanceof PixelError ? error.message + (error.hint ? ` (${error.hint})` : '') : String(error));
+        // A plugin's parser may throw a plain Error (third-party plugins): its message is still the problem.
+        const message = error instanceof Error ? error.message : String(error);
+        const hint = error instanceof PixelError && error.hint ? ` (${error.hint})` : '';
+        problems.push(`[${name}] ${message}${hint}`);
       }
     } catch (error) {
       problems.push(error instanceof PixelError ? error.message : String(error));
@@ -230,7 +251,6 @@ export function resolveConfig(input: ResolveInput): ResolvedConfig {
   const { config, plugins } = input;
   const problems: string[] = validateShape(config);
   const table = new PresetTable(isPlainObject(config.presets) ? config.presets : {});
-  const merged = emptyMerged();
   const attempt = (f: () => void) => {
     try {
       f();
@@ -240,15 +260,30 @@ export function resolveConfig(input: ResolveInput): ResolvedConfig {
     }
   };
 
-  if (input.preset !== undefined) {
-    attempt(() => table.apply(merged, input.preset!, '--preset'));
-    attempt(() => mergeLayer(merged, { override: config.override, output: config.output }));
-  } else {
-    attempt(() => applyLayer(merged, config, table, ''));
-    for (const rule of input.ruleLayers ?? []) attempt(() => applyLayer(merged, rule, table, `${rule.path}.`));
+  // Layers in order: --preset (or the config and its rules), then the flags.
+  // When none of them names a pipeline, the default preset goes first.
+  const mergeAll = (into: Merged): Merged => {
+    if (input.preset !== undefined) {
+      attempt(() => table.apply(into, input.preset!, '--preset'));
+      mergeLayer(into, { override: config.override, output: config.output });
+    } else {
+      const report = (error: unknown) => attempt(() => {
+        throw error;
+      });
+      applyLayer(into, config, table, '', report);
+      for (const rule of input.ruleLayers ?? []) applyLayer(into, rule, table, `${rule.path}.`, report);
+    }
+    if (input.cli) mergeLayer(into, input.cli);
+    return into;
+  };
+  const before = problems.length;
+  let merged = mergeAll(emptyMerged());
+  if (!merged.steps) {
+    problems.length = before; // the second pass reports them again
+    merged = emptyMerged();
+    table.apply(merged, DEFAULT_PRESET, '(default preset)');
+    merged = mergeAll(merged);
   }
-  if (!merged.steps) attempt(() => table.apply(merged, DEFAULT_PRESET, '(default preset)'));
-  if (input.cli) attempt(() => mergeLayer(merged, input.cli!));
 
   let steps: ResolvedStep[] = [];
   if (merged.steps) {

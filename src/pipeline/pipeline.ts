@@ -85,7 +85,9 @@ export function resolveSteps(steps: readonly (StepConfig | ResolvedStep)[], plug
     try {
       return { plugin, options: plugin.parseOptions(step, path), path };
     } catch (error) {
-      throw withContext(error, { plugin: plugin.name });
+      // Option parsers report user mistakes, even when a third-party one throws a plain Error.
+      if (error instanceof PixelError) throw withContext(error, { plugin: plugin.name });
+      throw new PixelError('E_OPTION', error instanceof Error ? error.message : String(error), { plugin: plugin.name });
     }
   });
 }

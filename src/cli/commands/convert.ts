@@ -151,12 +151,12 @@ export async function convertCommand(argv: string[], io: IO, cwd = process.cwd()
   });
 
   const reporter: Reporter = plainReporter(io);
-  return runJobs(jobs, { plan, plugins, reporter, dryRun: values['dry-run'] === true, signal, started });
+  return runJobs(jobs, { plan, plugins, reporter, dryRun: values['dry-run'] === true, signal, started, cwd });
 }
 
 async function runJobs(
   jobs: Job[],
-  opts: { plan: OutputPlan; plugins: Map<string, Plugin>; reporter: Reporter; dryRun: boolean; signal?: AbortSignal; started: number },
+  opts: { plan: OutputPlan; plugins: Map<string, Plugin>; reporter: Reporter; dryRun: boolean; signal?: AbortSignal; started: number; cwd: string },
 ): Promise<number> {
   const { plan, plugins, reporter } = opts;
   const summary: Summary = { converted: 0, skipped: 0, failed: 0, planned: 0, ms: 0, failures: [] };
@@ -178,7 +178,7 @@ async function runJobs(
       try {
         const format = FORMATS[config.output.format];
         output = outputPathFor(file, plan, config.output, format.extension, config.presets.at(-1) ?? 'custom');
-        const shownOut = displayPath(output, process.cwd());
+        const shownOut = displayPath(output, opts.cwd);
         if (inputs.has(output))
           throw new PixelError('E_OUTPUT', `Output ${shownOut} would overwrite a source image`, { file: file.display, hint: 'Choose another --out folder or output.name pattern.' });
         const other = claimed.get(output);
@@ -206,7 +206,7 @@ async function runJobs(
         const e = withContext(error, { file: file.display });
         if (e.code === 'E_CANCELLED') throw e;
         if (e.code === 'E_PIPELINE' || e.code === 'E_CONFIG' || e.code === 'E_USAGE') throw e;
-        report({ input: file.display, output: output ? displayPath(output, process.cwd()) : undefined, status: 'failed', reason: e.format(), ms: performance.now() - t0 });
+        report({ input: file.display, output: output ? displayPath(output, opts.cwd) : undefined, status: 'failed', reason: e.format(), ms: performance.now() - t0 });
       }
     }
   } finally {
