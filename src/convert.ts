@@ -36,6 +36,11 @@ export interface ConvertResult {
   /** The encoded file. */
   data: Buffer;
   format: FormatName;
+  /**
+   * Companion files written beside the output (e.g. a separate transparency
+   * mask): the output path with its extension replaced by `suffix`.
+   */
+  extras: Array<{ suffix: string; data: Buffer }>;
 }
 
 /** The paper colour of a step list: where transparent pixels go. */
@@ -61,7 +66,7 @@ export async function runOne(
   if (out.range !== 'binary') throw new PixelError('E_PIPELINE', 'The pipeline did not produce a binary image', { file: ctx.file });
   const format = config.output.format;
   try {
-    return { image: out as BinaryTensor, data: encode(out as BinaryTensor, format), format };
+    return { image: out as BinaryTensor, data: encode(out as BinaryTensor, format), format, extras: [] };
   } catch (error) {
     throw withContext(error, { plugin: `encode:${format}`, file: ctx.file });
   }

@@ -201,6 +201,7 @@ async function runJobs(
         const bytes = await readInput(file.path).catch((e) => Promise.reject(withContext(e, { file: file.display })));
         const result = await runOne(bytes, config, pipeline, { file: file.display, signal: opts.signal, warn: (m) => warnings.push(m) });
         await writeFileAtomic(output, result.data, { overwrite: config.output.overwrite });
+        for (const extra of result.extras) await writeFileAtomic(output.replace(/\.[^./\\]+$/, '') + extra.suffix, extra.data, { overwrite: config.output.overwrite });
         report({ input: file.display, output: shownOut, status: 'converted', bytes: result.data.length, ms: performance.now() - t0, warnings });
       } catch (error) {
         const e = withContext(error, { file: file.display });
