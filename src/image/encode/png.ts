@@ -34,7 +34,7 @@ function byte(v: number): number {
 }
 
 export interface Png1Options {
-  /** zlib level 0..9 (default 9: 1-bit data is small, so the best level is still fast). */
+  /** zlib level 0..9. Default 6: on upscaled pixel art level 9 is ~8× slower (lazy matching over long repeats) for <1 % smaller files. */
   level?: number;
 }
 
@@ -60,7 +60,7 @@ export function encodePng1(image: BinaryTensor, options: Png1Options = {}): Buff
   // Paper (1) is palette index 1, so bits are written as they are; the
   // zero-filled prefix byte is filter type 0 (None).
   const scanlines = packBits(image, { msbFirst: true, inkBit: 0, rowPrefix: 1 });
-  const idat = deflateSync(scanlines, { level: options.level ?? 9, memLevel: 9 });
+  const idat = deflateSync(scanlines, { level: options.level ?? 6, memLevel: 9 });
 
   return Buffer.concat([SIGNATURE, chunk('IHDR', ihdr), chunk('PLTE', plte), chunk('IDAT', idat), chunk('IEND', Buffer.alloc(0))]);
 }
