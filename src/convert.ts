@@ -3,10 +3,11 @@
  * per-file job the CLI batch runs. decode → pipeline → encode → atomic write.
  */
 import { readFile } from 'node:fs/promises';
+import { basename, extname } from 'node:path';
 import { resolveConfig, type ResolvedConfig } from './config/resolve.js';
 import type { PixelConfig } from './config/types.js';
 import { decodeImage } from './image/decode.js';
-import { encode, FORMATS, type FormatName } from './image/encode/index.js';
+import { encode, FORMATS, maskAsInk, type EncodeContext, type FormatName } from './image/encode/index.js';
 import { PixelError, withContext } from './pipeline/errors.js';
 import { buildPipeline, type Pipeline, type StepConfig } from './pipeline/pipeline.js';
 import type { BinaryTensor, ImageTensor, Plugin, RGB } from './pipeline/types.js';
@@ -57,7 +58,7 @@ export async function runOne(
   input: string | Buffer | ImageTensor,
   config: ResolvedConfig,
   pipeline: Pipeline,
-  ctx: { file?: string; signal?: AbortSignal; warn?: (m: string) => void } = {},
+  ctx: { file?: string; signal?: AbortSignal; warn?: (m: string) => void; name?: string } = {},
 ): Promise<ConvertResult> {
   const image = isTensor(input)
     ? input
@@ -66,10 +67,52 @@ export async function runOne(
   if (out.range !== 'binary') throw new PixelError('E_PIPELINE', 'The pipeline did not produce a binary image', { file: ctx.file });
   const format = config.output.format;
   try {
-    return { image: out as BinaryTensor, data: encode(out as BinaryTensor, format), format, extras: [] };
+    return encodeOutput(out as BinaryTensor, config.output, ctx.name ?? nameOf(ctx.file));
   } catch (error) {
     throw withContext(error, { plugin: `encode:${format}`, file: ctx.file });
   }
+}
+
+/** The identifier base for XBM/C outputs: the file's base name without extension. */
+function nameOf(file: string | undefined): string {
+  return file ? basename(file, extname(file)) : 'image';
+}
+
+/**
+ * Encodes a finished binary image as `output` says, with its mask handling:
+ * 'palette' forces transparent pixels to paper (which the encoder makes
+ * transparent), 'array' is done by the C encoder, 'file' adds a companion
+ * mask file in the same format (suffix `.mask.<ext>`). A mask file shows
+ * opaque pixels as the format's `maskOpaque` says; an image without a mask is
+ * all opaque.
+ */
+export function encodeOutput(
+  image: BinaryTensor,
+  output: Pick<ResolvedConfig['output'], 'format' | 'layout' | 'mask'>,
+  name = 'image',
+): ConvertResult {
+  const { format, layout, mask } = output;
+  const spec = FORMATS[format];
+  const context: EncodeContext = { name, layout, mask };
+  let img = image;
+  if (mask === 'palette' && image.mask) {
+    const data = new Uint8Array(image.data);
+    const m = image.mask;
+    for (let i = 0; i < data.length; i++) if (m[i] === 0) data[i] = 1;
+    img = { ...image, data };
+  }
+  const extras: ConvertResult['extras'] = [];
+  if (mask === 'file') {
+    const n = image.width * image.height;
+    let maskImage: BinaryTensor;
+    if (spec.maskOpaque === 'ink') maskImage = maskAsInk(image);
+    else {
+      const data = image.mask ? new Uint8Array(image.mask) : new Uint8Array(n).fill(1);
+      maskImage = { width: image.width, height: image.height, channels: 1, range: 'binary', space: 'linear', data };
+    }
+    extras.push({ suffix: `.mask.${spec.extension}`, data: encode(maskImage, format, { name: `${name}_mask`, layout, mask: 'none' }) });
+  }
+  return { image: img, data: encode(img, format, context), format, extras };
 }
 
 function isTensor(x: unknown): x is ImageTensor {

@@ -145,7 +145,7 @@ describe('pixel convert', () => {
     [['convert', 'photo.png', '--method', 'atkinsn'], 64, 'Unknown method "atkinsn" for --method (did you mean "atkinson"?)'],
     [['convert', 'photo.png', '--width', '0'], 64, 'Expected a whole number between 1 and 65535 for --width but received "0"'],
     [['convert', 'photo.png', '--scale', 'big'], 64, 'Expected a whole number between 1 and 64 for --scale but received "big"'],
-    [['convert', 'photo.png', '--format', 'gif', '-o', 'x'], 78, 'for output.format but received "gif"'],
+    [['convert', 'photo.png', '--format', 'jpeg', '-o', 'x'], 78, 'for output.format but received "jpeg"'],
     [['convert', 'photo.png', '-o', 'x.jpg'], 64, 'Unknown output extension ".jpg" in --out x.jpg'],
     [['convert', 'nothing-here.png'], 64, 'Input not found: nothing-here.png'],
     [['convert', 'assets', 'photo.png'], 64, 'Several inputs need an output folder'],

@@ -33,7 +33,7 @@ describe('config resolution', () => {
     const c = resolveConfig({ config: {}, plugins });
     expect(names(c)).toEqual(['adjust', 'dither']);
     expect(opts(c, 'dither').method).toBe('floyd-steinberg');
-    expect(c.output).toEqual({ format: 'png', name: '[dir]/[name].[ext]', overwrite: false });
+    expect(c.output).toEqual({ format: 'png', name: '[dir]/[name].[ext]', overwrite: false, layout: 'horizontal-msb', mask: 'none' });
     expect(c.presets).toEqual(['photo']);
     expect(Object.isFrozen(c)).toBe(true);
   });

@@ -4,7 +4,7 @@
  * validated into one frozen ResolvedConfig before the first pixel is read.
  */
 import { builtinPresets, DEFAULT_PRESET } from '../../presets/index.js';
-import { FORMATS, type FormatName } from '../image/encode/index.js';
+import { FORMATS, LAYOUTS, MASK_MODES, type FormatName, type Layout, type MaskMode } from '../image/encode/index.js';
 import { PixelError } from '../pipeline/errors.js';
 import { describeValue, didYouMean, isPlainObject } from '../pipeline/options.js';
 import { lookupPlugin, type ResolvedStep, type StepConfig } from '../pipeline/pipeline.js';
@@ -17,6 +17,10 @@ export interface ResolvedOutput {
   format: FormatName;
   name: string;
   overwrite: boolean;
+  /** Byte layout for formats that have one (c, bin); ignored by the others. */
+  layout: Layout;
+  /** What to do with the transparency mask (see MaskMode). */
+  mask: MaskMode;
 }
 
 export interface ResolvedConfig {
@@ -27,7 +31,7 @@ export interface ResolvedConfig {
   readonly presets: readonly string[];
 }
 
-export const DEFAULT_OUTPUT: ResolvedOutput = Object.freeze({ format: 'png', name: '[dir]/[name].[ext]', overwrite: false });
+export const DEFAULT_OUTPUT: ResolvedOutput = Object.freeze({ format: 'png', name: '[dir]/[name].[ext]', overwrite: false, layout: 'horizontal-msb', mask: 'none' });
 export const DEFAULT_MAX_PIXELS = 16383 * 16383;
 
 /** The settings one layer contributes (a preset, the config, a rule, the CLI). */
@@ -198,6 +202,18 @@ export function resolveOutput(output: OutputConfig, problems: string[], path = '
   }
   if (typeof out.name !== 'string' || !out.name.includes('[name]')) problems.push(`Expected a pattern containing [name] for ${path}.name but received ${describeValue(out.name)}`);
   if (typeof out.overwrite !== 'boolean') problems.push(`Expected a boolean for ${path}.overwrite but received ${describeValue(out.overwrite)}`);
+  const oneOf = (list: readonly string[]) => list.map((v) => `"${v}"`).join(', ');
+  const guess = (v: unknown, list: readonly string[]) => {
+    const g = typeof v === 'string' ? didYouMean(v, [...list]) : undefined;
+    return g ? ` (did you mean "${g}"?)` : '';
+  };
+  if (!LAYOUTS.includes(out.layout)) problems.push(`Expected one of ${oneOf(LAYOUTS)} for ${path}.layout but received ${describeValue(out.layout)}${guess(out.layout, LAYOUTS)}`);
+  if (!MASK_MODES.includes(out.mask)) problems.push(`Expected one of ${oneOf(MASK_MODES)} for ${path}.mask but received ${describeValue(out.mask)}${guess(out.mask, MASK_MODES)}`);
+  else if (Object.hasOwn(FORMATS, out.format)) {
+    const masks: readonly string[] = FORMATS[out.format].masks;
+    if (!masks.includes(out.mask))
+      problems.push(`Expected one of ${oneOf(masks)} for ${path}.mask with format "${out.format}" but received "${out.mask}" (${out.mask === 'palette' ? 'transparent paper needs png or gif' : 'a mask array needs format "c"'})`);
+  }
   if (out.dir !== undefined && typeof out.dir !== 'string') problems.push(`Expected a folder path for ${path}.dir but received ${describeValue(out.dir)}`);
   return out;
 }

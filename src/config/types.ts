@@ -6,12 +6,16 @@ export type OutputFormat = string; // checked against the encoder table
 export interface OutputConfig {
   /** Output directory for folder/glob inputs (the input tree is mirrored below it). */
   dir?: string;
-  /** Encoder: 'png' (1-bit, default) or 'pbm'. */
+  /** Encoder: 'png' (1-bit, default), 'pbm', 'bmp', 'gif', 'tiff', 'xbm', 'c' (.h) or 'bin'. */
   format?: OutputFormat;
   /** File name pattern: [dir] (relative folder), [name] (base name), [ext] (format's extension), [preset]. */
   name?: string;
   /** Replace existing outputs (default false: skip them and say so). */
   overwrite?: boolean;
+  /** Byte layout for 'c' and 'bin': 'horizontal-msb' (default, Adafruit GFX), 'horizontal-lsb' (XBM, u8g2) or 'vertical' (SSD1306 pages). */
+  layout?: string;
+  /** Transparency mask: 'none' (default), 'palette' (PNG/GIF: paper transparent), 'file' (separate .mask file) or 'array' (C header). */
+  mask?: string;
 }
 
 /** A named, reusable set of steps and output settings. */

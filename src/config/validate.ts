@@ -7,7 +7,7 @@ import { describeValue, didYouMean, isPlainObject } from '../pipeline/options.js
 const TOP_KEYS = ['extends', 'steps', 'override', 'output', 'presets', 'rules', 'plugins', 'maxPixels', 'description', 'target'];
 const PRESET_KEYS = ['description', 'target', 'extends', 'steps', 'override', 'output'];
 const RULE_KEYS = ['files', 'preset', 'extends', 'steps', 'override', 'output'];
-const OUTPUT_KEYS = ['dir', 'format', 'name', 'overwrite'];
+const OUTPUT_KEYS = ['dir', 'format', 'name', 'overwrite', 'layout', 'mask'];
 
 function unknownKeys(obj: Record<string, unknown>, known: string[], path: string, problems: string[]): void {
   for (const key of Object.keys(obj)) {

@@ -1,7 +1,8 @@
 /**
  * Reads any image sharp can decode into a tone tensor (sRGB-coded unit values).
  *
- * One sharp pipeline: EXIF rotation, alpha flattened onto the paper colour,
+ * One sharp pipeline: EXIF rotation, alpha composited onto the paper colour
+ * (and kept as a 1-bit transparency mask, alpha >= 0.5 = opaque),
  * colour managed to sRGB, raw 8-bit (or 16-bit for 16-bit sources), then a
  * table lookup into Float32. Grayscale sources stay one channel so later steps
  * don't convert three equal channels back to gray.
@@ -93,11 +94,11 @@ export async function decodeImage(input: string | Buffer, options: DecodeOptions
     const deep = meta.depth === 'ushort';
     const space = gray ? (deep ? 'grey16' : 'b-w') : deep ? 'rgb16' : 'srgb';
 
-    // sharp flattens 16-bit images onto the 8-bit background ×256 (white
-    // becomes 65280), so 16-bit images with alpha are composited below instead.
-    const blendHere = deep && meta.hasAlpha === true;
-    let pipeline = image.rotate();
-    if (meta.hasAlpha && !blendHere) pipeline = pipeline.flatten({ background });
+    // Images with alpha are composited here rather than by sharp's flatten:
+    // that keeps the alpha band for the transparency mask, and sharp flattens
+    // 16-bit images onto the 8-bit background ×256 (white becomes 65280).
+    const blendHere = meta.hasAlpha === true;
+    const pipeline = image.rotate();
     const { data, info } = await pipeline
       .toColourspace(space)
       .raw(deep ? { depth: 'ushort' } : {})
@@ -111,26 +112,36 @@ export async function decodeImage(input: string | Buffer, options: DecodeOptions
     const pixels = info.width * info.height;
     const n = pixels * channels;
     const out = new Float32Array(n);
+    let src: Uint8Array | Uint16Array = data;
+    let t = unitTable8();
     if (deep) {
       // sharp's raw 16-bit output is host-endian; copy if the Buffer isn't 2-aligned.
       const bytes = data.byteOffset % 2 === 0 ? data : Buffer.from(data);
-      const src = new Uint16Array(bytes.buffer, bytes.byteOffset, pixels * stride);
-      const t = unitTable16();
-      if (blendHere) {
-        // Alpha-blend in the stored (sRGB) coding, as sharp's flatten does.
-        const bg = gray ? [background.r / 255] : [background.r / 255, background.g / 255, background.b / 255];
-        for (let p = 0, i = 0, o = 0; p < pixels; p++, i += stride) {
-          const a = t[src[i + channels]];
-          for (let c = 0; c < channels; c++) out[o++] = t[src[i + c]] * a + bg[c] * (1 - a);
-        }
-      } else {
-        for (let i = 0; i < n; i++) out[i] = t[src[i]];
-      }
-    } else {
-      const t = unitTable8();
-      for (let i = 0; i < n; i++) out[i] = t[data[i]];
+      src = new Uint16Array(bytes.buffer, bytes.byteOffset, pixels * stride);
+      t = unitTable16();
     }
-    return { width: info.width, height: info.height, channels, range: 'unit', space: 'srgb', data: out };
+    let mask: Uint8Array | undefined;
+    if (blendHere) {
+      // Alpha-blend in the stored (sRGB) coding, as sharp's flatten does;
+      // alpha >= 0.5 is opaque in the mask (ImageTensor.mask).
+      const bg = gray ? [background.r / 255] : [background.r / 255, background.g / 255, background.b / 255];
+      mask = new Uint8Array(pixels);
+      let transparent = 0;
+      for (let p = 0, i = 0, o = 0; p < pixels; p++, i += stride) {
+        const a = t[src[i + channels]];
+        const opaque = a >= 0.5 ? 1 : 0;
+        mask[p] = opaque;
+        transparent += 1 - opaque;
+        for (let c = 0; c < channels; c++) out[o++] = t[src[i + c]] * a + bg[c] * (1 - a);
+      }
+      // An alpha band with no transparent pixel needs no mask (absent = opaque).
+      if (transparent === 0) mask = undefined;
+    } else {
+      for (let i = 0; i < n; i++) out[i] = t[src[i]];
+    }
+    const result: ToneTensor = { width: info.width, height: info.height, channels, range: 'unit', space: 'srgb', data: out };
+    if (mask) result.mask = mask;
+    return result;
   } catch (error) {
     if (error instanceof PixelError) throw error;
     throw await decodeError(error, input, file, limit);

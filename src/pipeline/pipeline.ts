@@ -161,7 +161,9 @@ export async function buildPipeline(
         const bad = mismatch(plugin.accepts, current);
         if (bad) throw new PixelError('E_PIPELINE', `Step ${i + 1} '${plugin.name}' needs ${bad.needs} but received ${bad.got}`, { plugin: plugin.name, file: ctx.file });
         try {
-          current = await created[i].run(current, ctx);
+          const next = await created[i].run(current, ctx);
+          // Steps that keep the size may ignore the transparency mask: carry it over.
+          current = current.mask && !next.mask && next.width === current.width && next.height === current.height ? { ...next, mask: current.mask } : next;
         } catch (error) {
           throw withContext(error, { plugin: plugin.name, file: ctx.file });
         }

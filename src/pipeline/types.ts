@@ -36,6 +36,15 @@ export interface ImageTensor {
   space: ColorSpace;
   /** Output colours, set by the `palette` step and read by encoders. */
   palette?: Palette;
+  /**
+   * Transparency as a 1-bit mask: one byte per pixel (width × height, no
+   * channels), 1 = opaque, 0 = transparent. Set by the decoder when the source
+   * has alpha (alpha >= 0.5 is opaque); absent means fully opaque. Colour is
+   * still composited onto the paper colour, so steps that ignore the mask see
+   * a normal image. Steps that change geometry transform it (resize, upscale);
+   * the pipeline carries it over any step that keeps the size but drops it.
+   */
+  mask?: Uint8Array;
 }
 
 /** A unit-range tensor (continuous tone). */

@@ -36,6 +36,11 @@ function byte(v: number): number {
 export interface Png1Options {
   /** zlib level 0..9. Default 6: on upscaled pixel art level 9 is ~8× slower (lazy matching over long repeats) for <1 % smaller files. */
   level?: number;
+  /**
+   * Paper (palette index 1) is fully transparent, through a tRNS chunk
+   * (§11.3.2.1) that gives index 0 alpha 255 and index 1 alpha 0.
+   */
+  transparentPaper?: boolean;
 }
 
 export function encodePng1(image: BinaryTensor, options: Png1Options = {}): Buffer {
@@ -62,5 +67,6 @@ export function encodePng1(image: BinaryTensor, options: Png1Options = {}): Buff
   const scanlines = packBits(image, { msbFirst: true, inkBit: 0, rowPrefix: 1 });
   const idat = deflateSync(scanlines, { level: options.level ?? 6, memLevel: 9 });
 
-  return Buffer.concat([SIGNATURE, chunk('IHDR', ihdr), chunk('PLTE', plte), chunk('IDAT', idat), chunk('IEND', Buffer.alloc(0))]);
+  const trns = options.transparentPaper ? [chunk('tRNS', Buffer.from([255, 0]))] : [];
+  return Buffer.concat([SIGNATURE, chunk('IHDR', ihdr), chunk('PLTE', plte), ...trns, chunk('IDAT', idat), chunk('IEND', Buffer.alloc(0))]);
 }

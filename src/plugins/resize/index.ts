@@ -131,6 +131,34 @@ export function targetSize(srcW: number, srcH: number, options: Partial<ResizeOp
   return plan ? { width: plan.width, height: plan.height } : { width: srcW, height: srcH };
 }
 
+/** Replaces (or removes) the mask of a resized tensor, so no stale, wrong-size mask survives. */
+function withMask<T extends ToneTensor>(image: T, mask: Uint8Array | undefined): T {
+  if (mask) image.mask = mask;
+  else delete image.mask;
+  return image;
+}
+
+/**
+ * The transparency mask for a resize plan: the mask is read as coverage
+ * (1 = opaque), area-averaged with the box kernel whatever the image kernel
+ * (a mask is a shape, so lanczos ringing or nearest dropouts would only add
+ * holes), and an output pixel is opaque when at least half of it is covered
+ * (>= 0.5, the decoder's alpha rule). The letterbox of `contain` lies outside
+ * the source, so it is transparent.
+ */
+export function resizeMask(mask: Uint8Array, sw: number, sh: number, plan: ResizePlan): Uint8Array {
+  const coverage = new Float32Array(mask.length);
+  for (let i = 0; i < mask.length; i++) coverage[i] = mask[i];
+  const content = resizeBox(coverage, sw, sh, 1, plan.contentWidth, plan.contentHeight, plan.region);
+  const out = new Uint8Array(plan.width * plan.height);
+  for (let y = 0; y < plan.contentHeight; y++) {
+    const o = (plan.top + y) * plan.width + plan.left;
+    const i = y * plan.contentWidth;
+    for (let x = 0; x < plan.contentWidth; x++) out[o + x] = content[i + x] >= 0.5 ? 1 : 0;
+  }
+  return out;
+}
+
 const KERNEL_FN = { box: resizeBox, lanczos: resizeLanczos, nearest: resizeNearest } as const;
 
 export const resize = definePlugin<ResizeOptions>({
@@ -165,8 +193,9 @@ export const resize = definePlugin<ResizeOptions>({
         const same = plan.width === sw && plan.height === sh && plan.contentWidth === sw && plan.contentHeight === sh && r.x === 0 && r.y === 0 && r.width === sw && r.height === sh;
         if (same) return src;
         const content = kernel(src.data, sw, sh, c, plan.contentWidth, plan.contentHeight, r);
+        const mask = src.mask ? resizeMask(src.mask, sw, sh, plan) : undefined;
         if (plan.contentWidth === plan.width && plan.contentHeight === plan.height) {
-          return { ...src, width: plan.width, height: plan.height, data: content };
+          return withMask({ ...src, width: plan.width, height: plan.height, data: content }, mask);
         }
         // contain: fill the canvas with the background, then paste the content rows.
         const out = new Float32Array(plan.width * plan.height * c);
@@ -176,7 +205,7 @@ export const resize = definePlugin<ResizeOptions>({
         for (let y = 0; y < plan.contentHeight; y++) {
           out.set(content.subarray(y * rowLen, (y + 1) * rowLen), ((plan.top + y) * plan.width + plan.left) * c);
         }
-        return { ...src, width: plan.width, height: plan.height, data: out };
+        return withMask({ ...src, width: plan.width, height: plan.height, data: out }, mask);
       },
     };
   },

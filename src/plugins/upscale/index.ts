@@ -57,8 +57,16 @@ export const upscale = definePlugin<UpscaleOptions>({
           options.scale !== undefined
             ? upscaleInteger(image.data, image.width, image.height, image.channels, options.scale)
             : upscaleNearest(image.data, image.width, image.height, image.channels, width, height);
-        // Spread keeps range, space, channels and palette unchanged.
-        return { ...image, width, height, data };
+        // Spread keeps range, space, channels and palette unchanged; the
+        // transparency mask is scaled the same way (nearest).
+        const out = { ...image, width, height, data };
+        if (image.mask) {
+          out.mask =
+            options.scale !== undefined
+              ? upscaleInteger(image.mask, image.width, image.height, 1, options.scale)
+              : upscaleNearest(image.mask, image.width, image.height, 1, width, height);
+        }
+        return out;
       },
     };
   },
