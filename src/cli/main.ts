@@ -7,6 +7,7 @@ import { packageInfo } from '../files/package-root.js';
 import { PixelError, exitCodeFor, EXIT } from '../pipeline/errors.js';
 import { didYouMean } from '../pipeline/options.js';
 import { convertCommand } from './commands/convert.js';
+import { evalCommand } from './commands/eval.js';
 import { initCommand } from './commands/init.js';
 import { presetsCommand } from './commands/presets.js';
 import type { IO } from './reporters/types.js';
@@ -17,6 +18,7 @@ export function version(): string {
 
 const COMMANDS: Record<string, { summary: string; run: (argv: string[], io: IO, cwd: string, signal?: AbortSignal) => Promise<number> }> = {
   convert: { summary: 'Convert images, folders or globs to 1-bit images', run: convertCommand },
+  eval: { summary: 'Score methods, presets or configs on images (tone PSNR, SSIM, bias, speed)', run: evalCommand },
   presets: { summary: 'List presets (--details for their steps)', run: presetsCommand },
   init: { summary: 'Write a commented pixel.config.ts', run: initCommand },
 };
