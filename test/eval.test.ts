@@ -197,6 +197,8 @@ describe('pixel eval: errors', () => {
     [['--full', '0'], 'pixel: Expected a whole number between 8 and 16384 for --full but received "0"'],
     [['--space', 'lab'], 'pixel: Expected linear, srgb or both for --space but received "lab"'],
     [['--sheet-rows', '0'], 'pixel: Expected a whole number between 1 and 100 for --sheet-rows but received "0"'],
+    [['-m', 'bayer-4:strength=2'], 'pixel: --methods bayer-4:strength=2: Expected a number between 0 and 1 for bayer-4.strength but received 2'],
+    [['-m', 'atkinson:serpentin'], 'pixel: --methods atkinson:serpentin: Unknown option atkinson.serpentin (did you mean "serpentine"?)'],
     [['--method', 'atkinson'], 'pixel: Unknown option --method for pixel eval (did you mean --methods?)'],
   ])('%j is a usage error', async (args, message) => {
     const r = await run(['good', ...args]);
@@ -257,6 +259,16 @@ describe('evaluateSet', () => {
     expect(result.kept[0].reference.space).toBe('srgb');
     expect(result.columns[0].srgb).toBeUndefined();
     expect(result.columns[0].linear!.toneBias.mean).toBeGreaterThan(-1);
+  });
+
+  it('sets method options after colons (kebab or camel case)', async () => {
+    const [plain, straight] = methodColumns(['floyd-steinberg', 'floyd-steinberg:serpentine=false:strength=0.5']);
+    expect(straight.name).toBe('floyd-steinberg:serpentine=false:strength=0.5');
+    expect(straight.steps).toEqual([{ use: 'dither', method: 'floyd-steinberg', serpentine: false, strength: 0.5 }]);
+    expect(methodColumns(['bayer-2:space=srgb'])[0].steps).toEqual([{ use: 'dither', method: 'bayer-2', space: 'srgb' }]);
+    const result = await evaluateSet([join(good, 'a.png')], { columns: [plain, straight], job: { kind: 'grid', longSide: 32 }, warmup: false });
+    expect(result.columns.map((c) => c.name)).toEqual(['floyd-steinberg', 'floyd-steinberg:serpentine=false:strength=0.5']);
+    expect(result.columns[0].linear!.tonePsnr15.mean).not.toBe(result.columns[1].linear!.tonePsnr15.mean);
   });
 
   it('builds columns for presets and configs, and refuses duplicates', () => {

@@ -29,8 +29,9 @@ export function sheetCellSize(result: EvalResult): { cellWidth: number; cellHeig
   return { cellWidth: w * scale, cellHeight: h * scale, scale };
 }
 
-/** Rows for contactSheet: `source` then one cell per column, labelled with its σ1.5 tone PSNR (linear). */
-export function sheetRows(result: EvalResult): SheetRow[] {
+/** Rows for contactSheet: `source` then one cell per column (or the named ones), labelled with its σ1.5 tone PSNR (linear). */
+export function sheetRows(result: EvalResult, columns?: readonly string[]): SheetRow[] {
+  const picked = result.columns.flatMap((c, i) => (!columns || columns.includes(c.name) ? [i] : []));
   return result.kept.map((k) => {
     const image = result.images.find((i) => i.file === k.file);
     const scores = image && !image.skipped ? image.results : {};
@@ -38,7 +39,8 @@ export function sheetRows(result: EvalResult): SheetRow[] {
       label: k.file,
       cells: [
         { image: k.reference, label: basename(k.file) },
-        ...k.outputs.map((out, i) => {
+        ...picked.map((i) => {
+          const out = k.outputs[i];
           const name = result.columns[i].name;
           const s = scores[name]?.linear ?? scores[name]?.srgb;
           return { image: out, label: s ? `${name} ${s.tonePsnr15.toFixed(1)}dB` : name };
@@ -49,8 +51,8 @@ export function sheetRows(result: EvalResult): SheetRow[] {
 }
 
 /** The sheet as PNG bytes; width = gap + columns·(cell + gap), height = gap + rows·(cell + label + gap). */
-export async function evalSheet(result: EvalResult): Promise<Buffer> {
+export async function evalSheet(result: EvalResult, options: { columns?: readonly string[] } = {}): Promise<Buffer> {
   if (result.kept.length === 0) throw new Error('evalSheet: no images were kept (pass keep > 0 to evaluateSet)');
   const { cellWidth, cellHeight } = sheetCellSize(result);
-  return contactSheet(sheetRows(result), { cellWidth, cellHeight, gap: SHEET_GAP, labelHeight: SHEET_LABEL_HEIGHT });
+  return contactSheet(sheetRows(result, options.columns), { cellWidth, cellHeight, gap: SHEET_GAP, labelHeight: SHEET_LABEL_HEIGHT });
 }

@@ -36,7 +36,7 @@ export interface EvalIO extends IO {
 }
 
 export const EVAL_OPTIONS: OptionTable = {
-  methods: { type: 'string', short: 'm', value: 'a,b,c', description: 'Methods to compare, as convert --method (or all); default: the fast classics' },
+  methods: { type: 'string', short: 'm', value: 'a,b,c', description: 'Methods to compare, as convert --method, or all; options after colons (atkinson:serpentine=false)' },
   preset: { type: 'string', short: 'p', value: 'a,b', description: 'Presets to compare: their binary output before upscale/palette' },
   config: { type: 'string', short: 'c', value: 'file', description: "A config file's pipeline to compare (its presets become usable with --preset)" },
   grid: { type: 'string', value: 'px', description: `Pixel-art job: long side of the grid (default ${DEFAULT_GRID})` },
@@ -67,6 +67,7 @@ export function evalHelp(): string {
       'Examples:\n' +
       '  pixel eval photos/ --methods floyd-steinberg,atkinson,blue-noise\n' +
       '  pixel eval photos/ --full 512 --methods all --json eval.json\n' +
+      '  pixel eval photos/ --methods floyd-steinberg,floyd-steinberg:edge-aware,dbs:dbs-iterations=4\n' +
       "  pixel eval 'shots/*.png' --preset pixel-art,sprite --sheet sheet.png\n\n" +
       'Exit code 1 when an image could not be scored (it is named and skipped; the rest are scored).',
   );
