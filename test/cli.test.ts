@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -75,10 +75,16 @@ describe('pixel convert', () => {
     expect(r.code).toBe(0);
     expect(readdirSync(join(dir, 'dist'), { recursive: true }).map(String).sort()).toEqual(['a.png', 'sub', 'sub/b.png', 'sub/c.png']);
     const first = readFileSync(join(dir, 'dist/sub/b.png'));
+    // The cache manifest knows these outputs: a second run reports them unchanged.
     const again = await run(['convert', 'assets', '--out', 'dist'], dir);
-    expect(again.stdout).toContain('skip  assets/a.png: dist/a.png exists (pass --overwrite to replace it)');
-    expect(again.stdout).toContain('0 converted, 3 skipped, 0 failed');
-    const forced = await run(['convert', 'assets', '--out', 'dist', '--overwrite'], dir);
+    expect(again.stdout).toContain('same  assets/a.png -> dist/a.png (unchanged)');
+    expect(again.stdout).toContain('0 converted, 3 unchanged, 0 skipped, 0 failed');
+    // Outputs pixel did not record (no manifest) are never replaced without --overwrite.
+    rmSync(join(dir, '.pixel-cache'), { recursive: true });
+    const foreign = await run(['convert', 'assets', '--out', 'dist'], dir);
+    expect(foreign.stdout).toContain('skip  assets/a.png: dist/a.png exists (pass --overwrite to replace it)');
+    expect(foreign.stdout).toContain('0 converted, 3 skipped, 0 failed');
+    const forced = await run(['convert', 'assets', '--out', 'dist', '--overwrite', '--force'], dir);
     expect(forced.stdout).toContain('3 converted');
     expect(readFileSync(join(dir, 'dist/sub/b.png')).equals(first)).toBe(true);
   });

@@ -1,24 +1,28 @@
-/** `pixel convert`: files, folders and globs through the configured pipeline. */
+/**
+ * `pixel convert`: files, folders and globs through the configured pipeline,
+ * in parallel (worker threads), incrementally (cache manifest), with a live
+ * view on a terminal and plain or JSON lines elsewhere; `--watch` reconverts
+ * on change. The batch machinery lives in src/batch/.
+ */
 import { existsSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { dirname, extname, resolve } from 'node:path';
-import fg from 'fast-glob';
 import { loadConfig } from '../../config/load.js';
 import { methodNames, methodTable } from '../../config/methods.js';
-import { resolveConfig, type Layer, type ResolvedConfig } from '../../config/resolve.js';
+import type { Layer } from '../../config/resolve.js';
 import type { PixelConfig } from '../../config/types.js';
-import { readInput, runOne } from '../../convert.js';
 import { FORMATS, FORMAT_NAMES } from '../../image/encode/index.js';
-import { writeFileAtomic } from '../../files/atomic.js';
-import { displayPath, findInputs, type InputFile } from '../../files/inputs.js';
-import { outputPathFor, type OutputPlan } from '../../files/outputs.js';
-import { PixelError, withContext } from '../../pipeline/errors.js';
+import type { ConfigContext } from '../../batch/plan.js';
+import type { WorkerInit } from '../../batch/protocol.js';
+import { displayPath, findInputs } from '../../files/inputs.js';
+import type { OutputPlan } from '../../files/outputs.js';
+import { packageInfo } from '../../files/package-root.js';
+import { PixelError } from '../../pipeline/errors.js';
 import { didYouMean } from '../../pipeline/options.js';
-import { buildPipeline, type Pipeline } from '../../pipeline/pipeline.js';
-import type { Plugin } from '../../pipeline/types.js';
 import { pluginTable } from '../../plugins/index.js';
 import { helpText, intFlag, parseCommandLine, type OptionTable } from '../args.js';
-import { plainReporter } from '../reporters/plain.js';
-import type { FileResult, IO, Reporter, Summary } from '../reporters/types.js';
+import { chooseReporter, parseReporter, REPORTERS } from '../reporters/choose.js';
+import type { IO } from '../reporters/types.js';
 
 export const CONVERT_OPTIONS: OptionTable = {
   out: { type: 'string', short: 'o', value: 'path', description: 'Output file (one input) or folder (the input tree is mirrored below it)' },
@@ -36,6 +40,11 @@ export const CONVERT_OPTIONS: OptionTable = {
   overwrite: { type: 'boolean', description: 'Replace existing outputs (default: skip them)' },
   'dry-run': { type: 'boolean', description: 'Show what would be written; write nothing' },
   'max-pixels': { type: 'string', value: 'n', description: 'Refuse images larger than this many pixels (default 268402689)' },
+  jobs: { type: 'string', short: 'j', value: 'n', description: 'Files converted in parallel, in worker threads (default: the number of cores; 1 = this thread)' },
+  force: { type: 'boolean', description: 'Rebuild every output, even those the cache says are up to date' },
+  reporter: { type: 'string', short: 'r', value: 'name', description: `${REPORTERS.join(' | ')}: live view on a terminal, plain lines in CI/hooks/pipes (default auto)` },
+  watch: { type: 'boolean', description: 'Keep running and reconvert inputs (and the config) when they change' },
+  debounce: { type: 'string', value: 'ms', description: 'With --watch: wait this long after the last change (default 200)' },
   help: { type: 'boolean', short: 'h', description: 'Show this help' },
 };
 
@@ -43,7 +52,12 @@ export function convertHelp(): string {
   return helpText(
     'Usage: pixel convert <files|folders|globs...> [options]\n\nConverts images to 1-bit images through the pipeline of the config, a preset, or the flags.',
     CONVERT_OPTIONS,
-    `Methods: ${methodNames().join(', ')}\n\nExamples:\n  pixel convert photo.jpg -o photo.png --preset playdate\n  pixel convert assets/ --out dist/1bit\n  pixel convert 'sprites/**/*.png' --out dist --width 64 --method floyd-steinberg --scale 4`,
+    `Methods: ${methodNames().join(', ')}\n\nExamples:\n  pixel convert photo.jpg -o photo.png --preset playdate\n  pixel convert assets/ --out dist/1bit\n  pixel convert 'sprites/**/*.png' --out dist --width 64 --method floyd-steinberg --scale 4
+  pixel convert assets/ --out dist/1bit --jobs 2 --reporter json
+  pixel convert assets/ --out dist/1bit --watch
+
+Unchanged files (same input bytes, same resolved config, same pixel version,
+output still as written) are skipped: see .pixel-cache/manifest.json.`,
   );
 }
 
@@ -84,19 +98,20 @@ export function flagsToLayer(values: Record<string, unknown>, outFormat?: string
   return { override, output };
 }
 
-interface Job {
-  file: InputFile;
-  config: ResolvedConfig;
-  key: string;
+
+/** The worker-thread view of a loaded config: cloned when it is plain data, else re-loaded by path. */
+export function workerInitFor(ctx: ConfigContext, cwd: string, maxPixels?: number): WorkerInit {
+  let config: PixelConfig | undefined;
+  try {
+    config = structuredClone(ctx.config);
+  } catch {
+    config = undefined; // functions (plugin objects) inside: the worker loads the file itself
+  }
+  return { cwd, config, configPath: ctx.filepath, configDir: ctx.configDir, source: ctx.source, maxPixels };
 }
 
-/** Rules match input paths relative to the config file's folder, expanded once with fast-glob. */
-async function ruleMatcher(config: PixelConfig, configDir: string): Promise<(abs: string) => Array<{ index: number }>> {
-  const rules = Array.isArray(config.rules) ? config.rules : [];
-  const sets = await Promise.all(
-    rules.map(async (rule) => new Set((await fg(rule.files ?? [], { cwd: configDir, absolute: true, onlyFiles: true, dot: true })).map((p) => resolve(p)))),
-  );
-  return (abs) => sets.flatMap((set, index) => (set.has(abs) ? [{ index }] : []));
+export function jobsFlag(value: unknown): number {
+  return intFlag(value, 'jobs', 1, 1024) ?? Math.max(1, availableParallelism());
 }
 
 export async function convertCommand(argv: string[], io: IO, cwd = process.cwd(), signal?: AbortSignal): Promise<number> {
@@ -105,115 +120,53 @@ export async function convertCommand(argv: string[], io: IO, cwd = process.cwd()
     io.stdout(convertHelp());
     return 0;
   }
-  const started = performance.now();
-  const loaded = await loadConfig({ cwd, configPath: values.config as string | undefined });
-  const configDir = loaded.filepath ? dirname(loaded.filepath) : cwd;
-  const source = loaded.filepath ? displayPath(loaded.filepath, cwd) : undefined;
-  const plugins = pluginTable(loaded.plugins);
+  const reporterName = parseReporter(values.reporter);
+  const jobs = jobsFlag(values.jobs);
   const maxPixels = intFlag(values['max-pixels'], 'max-pixels', 1, Number.MAX_SAFE_INTEGER);
-  const config: PixelConfig = maxPixels !== undefined ? { ...loaded.config, maxPixels } : loaded.config;
+  const debounce = intFlag(values.debounce, 'debounce', 0, 60_000) ?? 200;
+  if (values.debounce !== undefined && !values.watch) throw new PixelError('E_USAGE', '--debounce only applies with --watch', { hint: 'pixel convert assets --out dist --watch --debounce 100' });
 
   // Output: a file when one input and --out has an extension and is not a folder.
   const out = values.out !== undefined ? resolve(cwd, String(values.out)) : undefined;
   const outExt = out ? extname(out).slice(1).toLowerCase() : '';
-  const outIsDir = out !== undefined && existsSync(out) && statSync(out).isDirectory();
-  const outFormat = outExt && !outIsDir ? FORMAT_NAMES.find((f) => FORMATS[f].extension === outExt) : undefined;
-  const cli = flagsToLayer(values, outFormat);
 
-  const ignore = [out && !outExt ? out : undefined, config.output?.dir ? resolve(configDir, config.output.dir) : undefined].filter((d): d is string => d !== undefined);
-  const { files, single } = await findInputs(positionals, cwd, ignore);
-  const outIsFile = out !== undefined && single && !outIsDir && outExt !== '';
-  if (out !== undefined && outExt !== '' && !outIsDir && !single)
-    throw new PixelError('E_USAGE', `--out ${values.out} looks like a file, but there are several inputs`, { hint: 'Give a folder for several inputs: --out dist/1bit' });
-  if (outIsFile && !outFormat && values.format === undefined)
-    throw new PixelError('E_USAGE', `Unknown output extension ".${outExt}" in --out ${values.out}`, { hint: `Use one of: ${Object.values(FORMATS).map((f) => `.${f.extension}`).join(', ')}, or pass --format.` });
-  const plan: OutputPlan = { out, outIsFile, configDir, single };
+  /** One run: load and resolve everything, then convert. Watch mode calls it again on change. */
+  const once = async (runSignal?: AbortSignal) => {
+    const started = performance.now();
+    const loaded = await loadConfig({ cwd, configPath: values.config as string | undefined });
+    const configDir = loaded.filepath ? dirname(loaded.filepath) : cwd;
+    const source = loaded.filepath ? displayPath(loaded.filepath, cwd) : undefined;
+    const config: PixelConfig = maxPixels !== undefined ? { ...loaded.config, maxPixels } : loaded.config;
+    const ctx: ConfigContext = { config, source, filepath: loaded.filepath, configDir, plugins: pluginTable(loaded.plugins) };
 
-  // Record first: resolve every file's config before converting anything.
-  const matchRules = await ruleMatcher(config, configDir);
-  const cache = new Map<string, ResolvedConfig>();
-  const jobs: Job[] = files.map((file) => {
-    const matched = values.preset === undefined ? matchRules(file.path) : [];
-    const key = matched.map((m) => m.index).join(',');
-    let resolved = cache.get(key);
-    if (!resolved) {
-      resolved = resolveConfig({
-        config,
-        source,
-        preset: values.preset as string | undefined,
-        ruleLayers: matched.map(({ index }) => ({ ...config.rules![index], path: `rules[${index}]` })),
-        cli,
-        plugins,
-      });
-      cache.set(key, resolved);
-    }
-    return { file, config: resolved, key };
-  });
+    const outIsDir = out !== undefined && existsSync(out) && statSync(out).isDirectory();
+    const outFormat = outExt && !outIsDir ? FORMAT_NAMES.find((f) => FORMATS[f].extension === outExt) : undefined;
+    const cli = flagsToLayer(values, outFormat);
+    const ignore = [out && !outExt ? out : undefined, config.output?.dir ? resolve(configDir, config.output.dir) : undefined].filter((d): d is string => d !== undefined);
+    const { files, single } = await findInputs(positionals, cwd, ignore);
+    const outIsFile = out !== undefined && single && !outIsDir && outExt !== '';
+    if (out !== undefined && outExt !== '' && !outIsDir && !single)
+      throw new PixelError('E_USAGE', `--out ${values.out} looks like a file, but there are several inputs`, { hint: 'Give a folder for several inputs: --out dist/1bit' });
+    if (outIsFile && !outFormat && values.format === undefined)
+      throw new PixelError('E_USAGE', `Unknown output extension ".${outExt}" in --out ${values.out}`, { hint: `Use one of: ${Object.values(FORMATS).map((f) => `.${f.extension}`).join(', ')}, or pass --format.` });
+    const plan: OutputPlan = { out, outIsFile, configDir, single };
 
-  const reporter: Reporter = plainReporter(io);
-  return runJobs(jobs, { plan, plugins, reporter, dryRun: values['dry-run'] === true, signal, started, cwd });
-}
-
-async function runJobs(
-  jobs: Job[],
-  opts: { plan: OutputPlan; plugins: Map<string, Plugin>; reporter: Reporter; dryRun: boolean; signal?: AbortSignal; started: number; cwd: string },
-): Promise<number> {
-  const { plan, plugins, reporter } = opts;
-  const summary: Summary = { converted: 0, skipped: 0, failed: 0, planned: 0, ms: 0, failures: [] };
-  const inputs = new Set(jobs.map((j) => j.file.path));
-  const claimed = new Map<string, string>();
-  const pipelines = new Map<string, Pipeline>();
-  reporter.start(jobs.length);
-  const report = (r: FileResult) => {
-    if (r.status === 'failed') summary.failures.push(r);
-    summary[r.status]++;
-    reporter.file(r);
+    // Record first: every file's config is resolved before anything is converted.
+    const { planJobs } = await import('../../batch/plan.js');
+    const planned = await planJobs(files, ctx, { preset: values.preset as string | undefined, cli });
+    // Loaded here, not at the top: `pixel staged` with nothing to do must not pay for sharp.
+    const [{ runBatch }, { writePolicy }, { CacheManifest }] = await Promise.all([import('../../batch/run.js'), import('../../batch/write-policy.js'), import('../../batch/cache.js')]);
+    const dryRun = values['dry-run'] === true;
+    const cache = dryRun
+      ? undefined
+      : await CacheManifest.load(CacheManifest.pathFor(configDir), packageInfo().version, (m) => io.stderr(`pixel: warning: ${m}\n`));
+    const policy = writePolicy(planned, { plan, cwd, dryRun, cache, force: values.force === true });
+    const reporter = await chooseReporter(reporterName, io);
+    const { code } = await runBatch(planned, { ctx, reporter, policy, jobs, signal: runSignal, started, workerInit: workerInitFor(ctx, cwd, maxPixels) });
+    return { code, configFile: loaded.filepath, ignore: [...ignore, resolve(configDir, '.pixel-cache')] };
   };
-  try {
-    for (const job of jobs) {
-      const { file, config } = job;
-      const t0 = performance.now();
-      let output: string | undefined;
-      const warnings: string[] = [];
-      try {
-        const format = FORMATS[config.output.format];
-        output = outputPathFor(file, plan, config.output, format.extension, config.presets.at(-1) ?? 'custom');
-        const shownOut = displayPath(output, opts.cwd);
-        if (inputs.has(output))
-          throw new PixelError('E_OUTPUT', `Output ${shownOut} would overwrite a source image`, { file: file.display, hint: 'Choose another --out folder or output.name pattern.' });
-        const other = claimed.get(output);
-        if (other)
-          throw new PixelError('E_OUTPUT', `Output ${shownOut} is also the output of ${other}`, { file: file.display, hint: "Two inputs share a name; use output.name '[dir]/[name]-[srcext].[ext]'." });
-        claimed.set(output, file.display);
-        if (opts.dryRun) {
-          report({ input: file.display, output: shownOut, status: 'planned' });
-          continue;
-        }
-        if (!config.output.overwrite && existsSync(output)) {
-          report({ input: file.display, output: shownOut, status: 'skipped', reason: `${shownOut} exists (pass --overwrite to replace it)` });
-          continue;
-        }
-        let pipeline = pipelines.get(job.key);
-        if (!pipeline) {
-          pipeline = await buildPipeline(config.steps, plugins);
-          pipelines.set(job.key, pipeline);
-        }
-        const bytes = await readInput(file.path).catch((e) => Promise.reject(withContext(e, { file: file.display })));
-        const result = await runOne(bytes, config, pipeline, { file: file.display, signal: opts.signal, warn: (m) => warnings.push(m) });
-        await writeFileAtomic(output, result.data, { overwrite: config.output.overwrite });
-        for (const extra of result.extras) await writeFileAtomic(output.replace(/\.[^./\\]+$/, '') + extra.suffix, extra.data, { overwrite: config.output.overwrite });
-        report({ input: file.display, output: shownOut, status: 'converted', bytes: result.data.length, ms: performance.now() - t0, warnings });
-      } catch (error) {
-        const e = withContext(error, { file: file.display });
-        if (e.code === 'E_CANCELLED') throw e;
-        if (e.code === 'E_PIPELINE' || e.code === 'E_CONFIG' || e.code === 'E_USAGE') throw e;
-        report({ input: file.display, output: output ? displayPath(output, opts.cwd) : undefined, status: 'failed', reason: e.format(), ms: performance.now() - t0 });
-      }
-    }
-  } finally {
-    await Promise.all([...pipelines.values()].map((p) => p.dispose()));
-  }
-  summary.ms = performance.now() - opts.started;
-  reporter.done(summary);
-  return summary.failed > 0 ? 1 : 0;
+
+  if (!values.watch) return (await once(signal)).code;
+  const { watchInputs } = await import('../../batch/watch.js');
+  return watchInputs({ inputs: positionals, cwd, debounceMs: debounce, signal, io, run: once });
 }

@@ -1,0 +1,166 @@
+/**
+ * The batch scheduler: runs jobs through a policy (what to convert, what to do
+ * with the result) on the main thread (`jobs: 1`) or a worker pool, reports
+ * results in input order, and cancels cleanly: on abort no new file starts, the
+ * workers are terminated, writes in flight finish (atomic: the file is whole or
+ * absent, never partial) and no new write begins.
+ */
+import { runOne } from '../convert.js';
+import type { FileResult, Reporter, Summary } from '../cli/reporters/types.js';
+import { emptySummary } from '../cli/reporters/types.js';
+import { EXIT, PixelError, withContext } from '../pipeline/errors.js';
+import { buildPipeline, checkContract, type Pipeline } from '../pipeline/pipeline.js';
+import type { ConfigContext, Job } from './plan.js';
+import { WorkerPool, type PoolResult } from './pool.js';
+import type { WorkerInit } from './protocol.js';
+
+export type Converted = PoolResult;
+
+/** Finish the job without converting, or convert these bytes and pass `state` on to commit. */
+export type Decision = { done: FileResult } | { bytes: Uint8Array; state?: unknown };
+
+export interface BatchPolicy {
+  decide(job: Job): Promise<Decision>;
+  /** Uses the converted files (write, compare…); `ms` is the time since the job started. */
+  commit(job: Job, state: unknown, result: Converted, ms: number): Promise<FileResult>;
+  /** After every job settled, even when cancelled (save the cache…). */
+  finish?(): Promise<void>;
+}
+
+export interface BatchOptions {
+  ctx: ConfigContext;
+  reporter: Reporter;
+  policy: BatchPolicy;
+  /** Parallel conversions: 1 runs on this thread, more uses worker threads. */
+  jobs: number;
+  signal?: AbortSignal;
+  /** performance.now() when the command started. */
+  started?: number;
+  /** How workers get the config (see WorkerInit). */
+  workerInit: WorkerInit;
+}
+
+/** Errors that are about the whole run, not one file: stop and report them once. */
+const FATAL = new Set(['E_PIPELINE', 'E_CONFIG', 'E_USAGE', 'E_OPTION']);
+
+/** Runs a file's conversion on this thread, building each config's pipeline once. */
+function inProcess(ctx: ConfigContext, signal: AbortSignal) {
+  const pipelines = new Map<string, Promise<Pipeline>>();
+  return {
+    async run(job: Job, bytes: Uint8Array): Promise<Converted> {
+      let p = pipelines.get(job.key);
+      if (!p) {
+        p = buildPipeline(job.config.steps, ctx.plugins);
+        pipelines.set(job.key, p);
+      }
+      const pipeline = await p;
+      const warnings: string[] = [];
+      const buffer = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      const r = await runOne(buffer, job.config, pipeline, { file: job.file.display, signal, warn: (m) => warnings.push(m) });
+      return { data: r.data, format: r.format, extras: r.extras, warnings };
+    },
+    async dispose() {
+      const built = await Promise.allSettled(pipelines.values());
+      await Promise.all(built.map((b) => (b.status === 'fulfilled' ? b.value.dispose() : undefined)));
+    },
+  };
+}
+
+export function exitCodeOf(summary: Summary): number {
+  if (summary.interrupted) return EXIT.cancelled;
+  if (summary.failed > 0) return EXIT.failed;
+  if (summary.stale > 0) return EXIT.stale;
+  return EXIT.ok;
+}
+
+export async function runBatch(jobs: readonly Job[], opts: BatchOptions): Promise<{ summary: Summary; code: number }> {
+  const { reporter, policy } = opts;
+  const started = opts.started ?? performance.now();
+  // Record first: every distinct pipeline is checked before a file is read.
+  const checked = new Set<string>();
+  for (const job of jobs) {
+    if (checked.has(job.key)) continue;
+    checked.add(job.key);
+    checkContract(job.config.steps);
+  }
+
+  const summary = emptySummary(jobs.length);
+  const stop = new AbortController();
+  const onAbort = () => stop.abort();
+  if (opts.signal?.aborted) stop.abort();
+  opts.signal?.addEventListener('abort', onAbort, { once: true });
+
+  const width = Math.max(1, Math.min(opts.jobs, jobs.length));
+  const local = width === 1 ? inProcess(opts.ctx, stop.signal) : undefined;
+  const pool = width > 1 ? new WorkerPool(width, opts.workerInit) : undefined;
+  const onStop = () => void pool?.terminate();
+  stop.signal.addEventListener('abort', onStop, { once: true });
+
+  const results: Array<FileResult | undefined> = new Array(jobs.length);
+  let emitted = 0;
+  const report = (r: FileResult) => {
+    if (r.status === 'failed') summary.failures.push(r);
+    summary[r.status]++;
+    reporter.file(r);
+  };
+  const flush = () => {
+    while (emitted < jobs.length && results[emitted]) report(results[emitted++]!);
+  };
+
+  let fatal: PixelError | undefined;
+  const process1 = async (job: Job): Promise<FileResult | undefined> => {
+    const t0 = performance.now();
+    try {
+      const decision = await policy.decide(job);
+      if ('done' in decision) return decision.done;
+      if (stop.signal.aborted) return undefined;
+      reporter.running?.(job.index, job.file.display);
+      const converted = local ? await local.run(job, decision.bytes) : await pool!.run(job.key, job.recipe, job.file.display, decision.bytes);
+      // Cancelled while converting: start no write.
+      if (stop.signal.aborted) return undefined;
+      return await policy.commit(job, decision.state, converted, performance.now() - t0);
+    } catch (error) {
+      const e = withContext(error, { file: job.file.display });
+      if (e.code === 'E_CANCELLED' || stop.signal.aborted) return undefined;
+      if (FATAL.has(e.code)) {
+        fatal ??= e;
+        stop.abort();
+        return undefined;
+      }
+      return { input: job.file.display, status: 'failed', reason: e.format(), ms: performance.now() - t0 };
+    }
+  };
+
+  reporter.start(jobs.length);
+  let next = 0;
+  // Two lanes per worker keep each worker fed while the main thread reads and writes.
+  const lanes = local ? 1 : width * 2;
+  try {
+    await Promise.all(
+      Array.from({ length: lanes }, async () => {
+        while (!stop.signal.aborted && next < jobs.length) {
+          const job = jobs[next++];
+          results[job.index] = await process1(job);
+          flush();
+        }
+      }),
+    );
+  } finally {
+    opts.signal?.removeEventListener('abort', onAbort);
+    stop.signal.removeEventListener('abort', onStop);
+    await pool?.terminate();
+    await local?.dispose();
+    await policy.finish?.();
+  }
+  if (fatal) throw fatal;
+  // Cancelled: report what did finish, in order, and count the rest.
+  for (; emitted < jobs.length; emitted++) {
+    const r = results[emitted];
+    if (r) report(r);
+    else summary.cancelled++;
+  }
+  summary.interrupted = opts.signal?.aborted === true;
+  summary.ms = performance.now() - started;
+  await reporter.done(summary);
+  return { summary, code: exitCodeOf(summary) };
+}
