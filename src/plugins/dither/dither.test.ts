@@ -311,7 +311,17 @@ describe('dither plugin', () => {
     });
 
     it('defaults are floyd-steinberg, serpentine, full strength, linear', () => {
-      expect(dither.defaults).toEqual({ method: 'floyd-steinberg', serpentine: true, strength: 1, space: 'linear' });
+      expect(dither.defaults).toEqual({
+        method: 'floyd-steinberg',
+        serpentine: true,
+        strength: 1,
+        space: 'linear',
+        edgeAware: false,
+        edgeStrength: 1,
+        dbsSigma: 1.2,
+        dbsIterations: 8,
+        dbsTimeMs: 0,
+      });
       expect(dither.parseOptions({}, 'x')).toEqual(dither.defaults);
       for (const [key, field] of Object.entries(ditherOptionsSchema)) expect(field.default).toEqual(dither.defaults[key as keyof DitherOptions]);
     });

@@ -310,3 +310,67 @@ function floydSteinberg(gray: Float32Array, width: number, height: number, serpe
   }
   return out;
 }
+
+/**
+ * Error diffusion with a per-pixel decision offset (edge-aware mode, see
+ * edges.ts): a pixel is paper when value + error + offset > 0.5, and the
+ * error passed on is value + error − output, without the offset, so the
+ * offset moves ink around edges but not the average tone. Decisions are no
+ * longer made at 0.5, so the error is not confined to (−0.5, 0.5]; pure 0 and
+ * 1 inputs are therefore written as themselves (their error still passes on)
+ * instead of relying on that bound. A zero offset gives the same output as
+ * `diffuse` except in floating-point corner cases.
+ */
+export function diffuseWithOffset(
+  gray: Float32Array,
+  width: number,
+  height: number,
+  kernel: DiffusionKernel,
+  options: DiffuseOptions,
+  offset: Float32Array,
+  out: Uint8Array = new Uint8Array(width * height),
+): Uint8Array {
+  if (gray.length < width * height || out.length < width * height || offset.length < width * height) {
+    throw new RangeError('diffuseWithOffset: buffer smaller than width × height');
+  }
+  checkKernel(kernel);
+  const strength = options.strength;
+  const entries = kernel.entries;
+  const n = entries.length;
+  const dxs = new Int32Array(n);
+  const dys = new Int32Array(n);
+  const ws = new Float64Array(n);
+  let maxDy = 0;
+  let pad = 0;
+  for (let k = 0; k < n; k++) {
+    dxs[k] = entries[k].dx;
+    dys[k] = entries[k].dy;
+    ws[k] = (entries[k].weight / kernel.divisor) * strength;
+    if (dys[k] > maxDy) maxDy = dys[k];
+    if (Math.abs(dxs[k]) > pad) pad = Math.abs(dxs[k]);
+  }
+  const rows = maxDy + 1;
+  const stride = width + 2 * pad;
+  const buf = new Float64Array(rows * stride);
+  const offs = new Int32Array(n);
+  for (let y = 0; y < height; y++) {
+    const reverse = options.serpentine && (y & 1) === 1;
+    const dir = reverse ? -1 : 1;
+    for (let k = 0; k < n; k++) offs[k] = ((y + dys[k]) % rows) * stride + pad + dxs[k] * dir;
+    const rowStart = (y % rows) * stride;
+    const cur = rowStart + pad;
+    const line = y * width;
+    const end = reverse ? -1 : width;
+    for (let x = reverse ? width - 1 : 0; x !== end; x += dir) {
+      const g = gray[line + x];
+      const v = g + buf[cur + x];
+      const o = g <= 0 ? 0 : g >= 1 ? 1 : v + offset[line + x] > 0.5 ? 1 : 0;
+      out[line + x] = o;
+      const err = v - o;
+      // Same-row entries land in this row's slot of the ring, ahead of x.
+      for (let k = 0; k < n; k++) buf[offs[k] + x] += err * ws[k];
+    }
+    buf.fill(0, rowStart, rowStart + stride);
+  }
+  return out;
+}

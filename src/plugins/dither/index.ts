@@ -4,11 +4,18 @@
  * by default so a flat gray keeps the ink coverage a display would show.
  */
 import { inSpace } from '../../image/color.js';
-import { booleanField, enumField, numberField, parseWithSchema, type Schema } from '../../pipeline/options.js';
+import { booleanField, defaultsOf, enumField, numberField, parseWithSchema, type Schema } from '../../pipeline/options.js';
 import { PixelError } from '../../pipeline/errors.js';
 import { definePlugin, type BinaryTensor, type ColorSpace, type ImageTensor, type ToneTensor } from '../../pipeline/types.js';
-import { diffuse, KERNELS, type DiffusionKernel } from './error-diffusion.js';
+import { CLUSTERED_DOT_8 } from './clustered-dot.js';
+import { directBinarySearch } from './dbs.js';
+import { dotDiffuse } from './dot-diffusion.js';
+import { edgeOffset } from './edges.js';
+import { diffuse, diffuseWithOffset, KERNELS, type DiffusionKernel } from './error-diffusion.js';
 import { bayerMatrix, BLUE_NOISE_SIZE, cachedBlueNoise, ordered, thresholdsFromRanks } from './ordered.js';
+import { riemersma } from './riemersma.js';
+import { ostromoukhovWeights, zhouFangModulation, zhouFangWeights } from './variable-coefficients.js';
+import { diffuseVariable } from './variable-diffusion.js';
 
 /** Every method name, in the order --help and the README list them. */
 export const DITHER_METHODS = [
@@ -25,6 +32,12 @@ export const DITHER_METHODS = [
   'bayer-8',
   'bayer-16',
   'blue-noise',
+  'clustered-dot',
+  'ostromoukhov',
+  'zhou-fang',
+  'riemersma',
+  'dot-diffusion',
+  'dbs',
 ] as const;
 
 export type DitherMethod = (typeof DITHER_METHODS)[number];
@@ -34,6 +47,16 @@ export interface DitherOptions {
   serpentine: boolean;
   strength: number;
   space: ColorSpace;
+  /** Error-diffusion methods: keep thin lines and outlines on their side of the threshold (edges.ts). */
+  edgeAware: boolean;
+  /** How strongly edgeAware acts, 0..1. */
+  edgeStrength: number;
+  /** dbs: σ of the Gaussian eye model in grid pixels. */
+  dbsSigma: number;
+  /** dbs: maximum passes over the image. */
+  dbsIterations: number;
+  /** dbs: wall-clock cap in ms per image, 0 for none (a cap that is hit makes the result machine-dependent). */
+  dbsTimeMs: number;
 }
 
 /** What a prepared method does to one image: gray (working space) → 0/1 in `out`. */
@@ -101,12 +124,68 @@ export const METHODS: Readonly<Record<DitherMethod, MethodSpec>> = {
     ranks: () => cachedBlueNoise(BLUE_NOISE_SIZE),
     description: 'Blue-noise ordered dither (void-and-cluster 64×64): no visible pattern, stable under animation',
   },
+  'clustered-dot': {
+    kind: 'ordered',
+    size: 8,
+    ranks: () => CLUSTERED_DOT_8,
+    description: 'Clustered-dot 8×8 screen at 45° (round dots, Euclidean spot): the newspaper halftone look',
+  },
+  ostromoukhov: {
+    kind: 'custom',
+    prepare: (o) => {
+      const weights = ostromoukhovWeights();
+      return (gray, width, height, out) =>
+        void diffuseVariable(gray, width, height, { weights, strength: o.strength, serpentine: o.serpentine, offset: offsetFor(o, gray, width, height) }, out);
+    },
+    description: 'Ostromoukhov (2001): error diffusion with tone-dependent weights; smooth mid-tones without worms, close to FS speed',
+  },
+  'zhou-fang': {
+    kind: 'custom',
+    prepare: (o) => {
+      const weights = zhouFangWeights();
+      const modulation = zhouFangModulation();
+      return (gray, width, height, out) =>
+        void diffuseVariable(gray, width, height, { weights, modulation, strength: o.strength, serpentine: o.serpentine, offset: offsetFor(o, gray, width, height) }, out);
+    },
+    description: 'Zhou–Fang (2003): Ostromoukhov-style weights plus seeded threshold modulation; cleanest mid-tones',
+  },
+  riemersma: {
+    kind: 'custom',
+    prepare: (o) => (gray, width, height, out) => void riemersma(gray, width, height, o.strength, out, offsetFor(o, gray, width, height)),
+    description: 'Riemersma (1998): error carried along a Hilbert curve (last 16 errors, decaying weights); no directional artefacts',
+  },
+  'dot-diffusion': {
+    kind: 'custom',
+    prepare: (o) => (gray, width, height, out) => void dotDiffuse(gray, width, height, o.strength, out, offsetFor(o, gray, width, height)),
+    description: 'Knuth dot diffusion (1987): error shared in the order of an 8×8 class matrix; parallel-friendly, slightly grainy',
+  },
+  dbs: {
+    kind: 'custom',
+    prepare: (o) => {
+      const start = prepare({ ...o, method: 'floyd-steinberg' });
+      const search = { sigma: o.dbsSigma, iterations: o.dbsIterations, timeMs: o.dbsTimeMs };
+      return (gray, width, height, out) => {
+        start(gray, width, height, out);
+        directBinarySearch(gray, width, height, out, search);
+      };
+    },
+    description: 'Direct Binary Search (Analoui–Allebach 1992): iterative search from Floyd–Steinberg for the best-looking result; slow, best tone',
+  },
 };
+
+/** The edge-aware decision offset for one image, or undefined when edgeAware is off. */
+function offsetFor(o: DitherOptions, gray: Float32Array, width: number, height: number): Float32Array | undefined {
+  return o.edgeAware && o.edgeStrength > 0 ? edgeOffset(gray, width, height, o.edgeStrength) : undefined;
+}
 
 /** One-line description of a method (for --help and the README). */
 export function describeMethod(method: DitherMethod): string {
   return METHODS[method].description;
 }
+
+/** Defaults chosen by measurement on devbench (bench/quality-methods.ts). */
+export const DEFAULT_EDGE_STRENGTH = 1;
+export const DEFAULT_DBS_SIGMA = 1.2;
 
 export const ditherOptionsSchema: Schema<DitherOptions> = {
   method: enumField('Dithering algorithm (error diffusion or ordered)', 'floyd-steinberg', DITHER_METHODS),
@@ -119,14 +198,33 @@ export const ditherOptionsSchema: Schema<DitherOptions> = {
     'linear',
     'srgb',
   ] as const),
+  edgeAware: booleanField(
+    'Keep thin lines continuous and step edges clean: a Sobel/local-contrast threshold offset at grid resolution; error-diffusion methods only',
+    false,
+  ),
+  edgeStrength: numberField('How strongly edgeAware acts (0 is off, 1 full)', DEFAULT_EDGE_STRENGTH, { min: 0, max: 1 }),
+  dbsSigma: numberField('dbs: spread (σ, grid pixels) of the Gaussian eye model the search minimises', DEFAULT_DBS_SIGMA, { min: 0.3, max: 4 }),
+  dbsIterations: numberField('dbs: most passes over the image (the search stops earlier when a pass changes nothing)', 8, {
+    min: 1,
+    max: 100,
+    integer: true,
+  }),
+  dbsTimeMs: numberField('dbs: time cap per image in ms, 0 for none; a cap that is reached makes the result depend on machine speed', 0, {
+    min: 0,
+  }),
 };
 
-function prepare(options: DitherOptions): DitherRun {
+/** Builds the run for one set of options (tables built once here, never per image). */
+export function prepare(options: DitherOptions): DitherRun {
   const spec = METHODS[options.method];
   switch (spec.kind) {
     case 'diffusion': {
       const diffuseOptions = { serpentine: options.serpentine, strength: options.strength };
-      return (gray, width, height, out) => void diffuse(gray, width, height, spec.kernel, diffuseOptions, out);
+      return (gray, width, height, out) => {
+        const offset = offsetFor(options, gray, width, height);
+        if (offset) diffuseWithOffset(gray, width, height, spec.kernel, diffuseOptions, offset, out);
+        else diffuse(gray, width, height, spec.kernel, diffuseOptions, out);
+      };
     }
     case 'ordered': {
       const thresholds = thresholdsFromRanks(spec.ranks());
@@ -140,7 +238,7 @@ function prepare(options: DitherOptions): DitherRun {
 export const dither = definePlugin<DitherOptions>({
   name: 'dither',
   description: 'Reduce one gray channel to 1-bit by error diffusion or ordered dithering',
-  defaults: Object.freeze({ method: 'floyd-steinberg', serpentine: true, strength: 1, space: 'linear' }),
+  defaults: Object.freeze(defaultsOf(ditherOptionsSchema)),
   parseOptions(input, path) {
     return parseWithSchema(ditherOptionsSchema, input, path, ['use']);
   },
