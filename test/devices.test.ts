@@ -1,0 +1,327 @@
+/**
+ * Device presets and the transparency mask through the whole pipeline:
+ * exact sizes, byte layouts read back independently, bit-exact goldens, and
+ * output.layout / output.mask validation.
+ */
+import { createHash } from 'node:crypto';
+import sharp from 'sharp';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { builtinPresets } from '../presets/index.js';
+import { resolveConfig, resolveOutput } from '../src/config/resolve.js';
+import { validateShape } from '../src/config/validate.js';
+import { convert, encodeOutput, runOne } from '../src/convert.js';
+import { decodeImage } from '../src/image/decode.js';
+import { layoutBytes, type Layout } from '../src/image/encode/index.js';
+import { buildPipeline } from '../src/pipeline/pipeline.js';
+import { binaryTensor, type BinaryTensor } from '../src/pipeline/types.js';
+import { pluginTable } from '../src/plugins/index.js';
+import { resize } from '../src/plugins/resize/index.js';
+import { upscale } from '../src/plugins/upscale/index.js';
+import { expectGolden, toP1 } from './helpers.js';
+
+const plugins = pluginTable();
+
+/** A 300×200 RGBA test picture: colour ramps, a dark disc, a transparent corner. */
+async function testPicture(): Promise<Buffer> {
+  const w = 300;
+  const h = 200;
+  const raw = Buffer.alloc(w * h * 4);
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++) {
+      const i = (y * w + x) * 4;
+      const disc = Math.hypot(x - 190, y - 95) < 55;
+      raw[i] = disc ? 40 : (x * 255) / (w - 1);
+      raw[i + 1] = disc ? 30 : (y * 255) / (h - 1);
+      raw[i + 2] = disc ? 60 : ((x + y) % 50) * 5;
+      raw[i + 3] = x < 60 && y < 60 ? 0 : 255; // transparent top-left corner
+    }
+  return sharp(raw, { raw: { width: w, height: h, channels: 4 } }).png().toBuffer();
+}
+
+/** Pixel (x, y) of packed bytes in a layout, straight from the layout's definition: true = set bit. */
+function bitAt(bytes: Uint8Array, width: number, x: number, y: number, layout: Layout): boolean {
+  if (layout === 'vertical') return ((bytes[(y >> 3) * width + x] >> (y & 7)) & 1) === 1;
+  const byte = bytes[y * Math.ceil(width / 8) + (x >> 3)];
+  return ((layout === 'horizontal-msb' ? byte >> (7 - (x & 7)) : byte >> (x & 7)) & 1) === 1;
+}
+
+function hexArray(text: string, name: string): Uint8Array {
+  const start = text.indexOf(`const uint8_t ${name}[`);
+  expect(start, `array ${name}`).toBeGreaterThanOrEqual(0);
+  const body = text.slice(text.indexOf('{', start), text.indexOf('};', start));
+  return Uint8Array.from(body.match(/0x[0-9a-f]{2}/g)!.map((h) => parseInt(h, 16)));
+}
+
+function inkMismatches(bytes: Uint8Array, image: BinaryTensor, layout: Layout, set: (i: number) => boolean): number {
+  let bad = 0;
+  for (let y = 0; y < image.height; y++)
+    for (let x = 0; x < image.width; x++) if (bitAt(bytes, image.width, x, y, layout) !== set(y * image.width + x)) bad++;
+  return bad;
+}
+
+const sha = (s: string | Buffer) => createHash('sha256').update(s).digest('hex').slice(0, 16);
+
+/** Every device preset: size, format, layout and (for small screens) a golden PBM. */
+const DEVICES: Array<[name: string, width: number, height: number, format: string, layout: Layout, mask: string]> = [
+  ['playdate', 400, 240, 'png', 'horizontal-msb', 'none'],
+  ['ssd1306-128x64', 128, 64, 'c', 'vertical', 'none'],
+  ['ssd1306-128x32', 128, 32, 'c', 'vertical', 'none'],
+  ['sh1106-128x64', 128, 64, 'c', 'vertical', 'none'],
+  ['arduboy', 128, 64, 'c', 'vertical', 'array'],
+  ['nokia-5110', 84, 48, 'c', 'vertical', 'none'],
+  ['eink-2in13', 250, 122, 'c', 'horizontal-msb', 'none'],
+  ['eink-4in2', 400, 300, 'c', 'horizontal-msb', 'none'],
+  ['eink-7in5', 800, 480, 'c', 'horizontal-msb', 'none'],
+  ['thermal-58mm', 384, 256, 'png', 'horizontal-msb', 'none'],
+  ['thermal-80mm', 576, 384, 'png', 'horizontal-msb', 'none'],
+  ['mac-classic', 512, 342, 'png', 'horizontal-msb', 'none'],
+  ['macpaint', 576, 720, 'png', 'horizontal-msb', 'none'],
+];
+
+/**
+ * SHA-256 (first 16 hex digits) of each preset's binary image as P1 text:
+ * bit-exact goldens for the big screens, whose PBM files would be large.
+ * Regenerate with UPDATE_GOLDEN=1 (prints the table) after reviewing
+ * docs/devices-sheet.png.
+ */
+const IMAGE_HASHES: Record<string, string> = {
+  playdate: '93b944eef42f4cb5',
+  'eink-2in13': '45c2d8228656298e',
+  'eink-4in2': '4206dd0a0be9f846',
+  'eink-7in5': 'b70086eb94837745',
+  'thermal-58mm': '553fca3f02a590d7',
+  'thermal-80mm': '348393de733808d6',
+  'mac-classic': '5bc851b7ca873385',
+  macpaint: 'fd8609ca2935448f',
+};
+
+describe('device presets', () => {
+  let picture: Buffer;
+  beforeAll(async () => {
+    picture = await testPicture();
+  });
+
+  it('every device preset is listed in this table', () => {
+    const devices = DEVICES.map((d) => d[0]);
+    for (const name of Object.keys(builtinPresets)) if (/^(ssd|sh1|ard|nok|eink|therm|mac|play)/.test(name)) expect(devices).toContain(name);
+  });
+
+  it.each(DEVICES)('%s: exactly %i×%i, format %s, layout %s, mask %s', async (name, width, height, format, layout, mask) => {
+    const config = resolveConfig({ config: {}, preset: name, plugins });
+    expect(config.output.format).toBe(format);
+    expect(config.output.layout).toBe(layout);
+    expect(config.output.mask).toBe(mask);
+    const pipeline = await buildPipeline(config.steps, plugins);
+    const result = await runOne(picture, config, pipeline, { file: `${name}.png` });
+    await pipeline.dispose();
+    const { image, data } = result;
+    expect([image.width, image.height]).toEqual([width, height]);
+
+    if (format === 'c') {
+      const text = data.toString('latin1');
+      const id = name.replace(/-/g, '_');
+      expect(text).toContain(`#define ${id.toUpperCase()}_WIDTH ${width}\n#define ${id.toUpperCase()}_HEIGHT ${height}`);
+      const bytes = hexArray(text, id);
+      expect(bytes.length).toBe(layoutBytes(width, height, layout));
+      expect(inkMismatches(bytes, image, layout, (i) => image.data[i] === 0)).toBe(0);
+      if (mask === 'array') {
+        const m = hexArray(text, `${id}_mask`);
+        expect(image.mask, 'the transparent corner survives as a mask').toBeDefined();
+        expect(inkMismatches(m, image, layout, (i) => image.mask![i] === 1)).toBe(0);
+      }
+    } else {
+      const { data: px, info } = await sharp(data).raw().toBuffer({ resolveWithObject: true });
+      expect([info.width, info.height]).toEqual([width, height]);
+      const ink = image.palette?.ink ?? { r: 0, g: 0, b: 0 };
+      let bad = 0;
+      for (let i = 0; i < width * height; i++) if ((px[i * info.channels] === ink.r) !== (image.data[i] === 0)) bad++;
+      expect(bad).toBe(0);
+    }
+
+    if (width * height <= 128 * 64) expectGolden(`device-${name}`, image);
+    else if (process.env.UPDATE_GOLDEN === '1') console.log(`  '${name}': '${sha(toP1(image))}',`);
+    else expect(sha(toP1(image)), `golden hash of ${name}`).toBe(IMAGE_HASHES[name]);
+  });
+
+  it('bit formats stay binary: the OLED preset as bin is the header array, as PBM 1 = ink', async () => {
+    const c = await convert(picture, { preset: 'ssd1306-128x32', file: 'x.png' });
+    const bin = await convert(picture, { preset: 'ssd1306-128x32', format: 'bin' });
+    expect(Buffer.from(hexArray(c.data.toString(), 'x')).equals(bin.data)).toBe(true);
+    const png = await convert(picture, { preset: 'ssd1306-128x32', format: 'png' });
+    expect(png.image.palette).toEqual({ ink: { r: 255, g: 255, b: 255 }, paper: { r: 0, g: 0, b: 0 } });
+  });
+});
+
+describe('transparency mask', () => {
+  it('decode: alpha >= 0.5 is opaque; colour is still composited onto paper', async () => {
+    const raw = Buffer.from([0, 0, 0, 0, /**/ 0, 0, 0, 127, /**/ 0, 0, 0, 128, /**/ 0, 0, 0, 255]);
+    const png = await sharp(raw, { raw: { width: 4, height: 1, channels: 4 } }).png().toBuffer();
+    const img = await decodeImage(png);
+    expect([...img.mask!]).toEqual([0, 0, 1, 1]);
+    expect(img.data[0]).toBe(1); // fully transparent black → white paper
+    const opaque = await decodeImage(await sharp(raw, { raw: { width: 4, height: 1, channels: 4 } }).removeAlpha().png().toBuffer());
+    expect(opaque.mask).toBeUndefined();
+  });
+
+  it('decode: an alpha band without transparent pixels gives no mask', async () => {
+    const png = await sharp({ create: { width: 3, height: 3, channels: 4, background: { r: 9, g: 9, b: 9, alpha: 1 } } }).png().toBuffer();
+    expect((await decodeImage(png)).mask).toBeUndefined();
+  });
+
+  const tone = (w: number, h: number, mask: number[]) => ({
+    width: w,
+    height: h,
+    channels: 1 as const,
+    range: 'unit' as const,
+    space: 'linear' as const,
+    data: new Float32Array(w * h).fill(0.5),
+    mask: Uint8Array.from(mask),
+  });
+
+  it('resize: coverage area-averaged, opaque at >= 0.5; contain letterbox is transparent', async () => {
+    // 4×1 → 2×1: [1,1 | 1,0] → coverage 1, 0.5 → both opaque; [0,0 | 0,1] → 0, 0.5 → 0, 1.
+    const step = await resize.create(resize.parseOptions({ width: 2, height: 1, fit: 'fill' }, ''));
+    expect([...(await step.run(tone(4, 1, [1, 1, 1, 0]), { warn() {} })).mask!]).toEqual([1, 1]);
+    expect([...(await step.run(tone(4, 1, [0, 0, 0, 1]), { warn() {} })).mask!]).toEqual([0, 1]);
+    const contain = await resize.create(resize.parseOptions({ width: 4, height: 4, fit: 'contain' }, ''));
+    const out = await contain.run(tone(2, 1, [1, 1]), { warn() {} });
+    expect([...out.mask!]).toEqual([0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0]);
+    // No mask in, no mask out.
+    const plain = { ...tone(4, 1, []), mask: undefined };
+    expect((await step.run(plain, { warn() {} })).mask).toBeUndefined();
+  });
+
+  it('upscale: the mask is enlarged by nearest neighbour (scale and exact size)', async () => {
+    const img = { ...binaryTensor(2, 1), mask: Uint8Array.from([0, 1]) };
+    const byScale = await upscale.create(upscale.parseOptions({ scale: 2 }, ''));
+    expect([...(await byScale.run(img, { warn() {} })).mask!]).toEqual([0, 0, 1, 1, 0, 0, 1, 1]);
+    const bySize = await upscale.create(upscale.parseOptions({ width: 3, height: 1 }, ''));
+    expect((await bySize.run(img, { warn() {} })).mask!.length).toBe(3);
+  });
+
+  it('the pipeline carries the mask over steps that keep the size (adjust, dither, threshold, palette)', async () => {
+    const png = await sharp(Buffer.from([0, 0, 0, 0, 255, 255, 255, 255, 0, 0, 0, 255, 90, 90, 90, 0]), { raw: { width: 2, height: 2, channels: 4 } })
+      .png()
+      .toBuffer();
+    for (const binarize of [{ use: 'dither' }, { use: 'threshold' }]) {
+      const r = await convert(png, { config: { steps: [{ use: 'adjust' }, binarize, { use: 'upscale', scale: 2 }, { use: 'palette', ink: '#112233' }] } });
+      expect([...r.image.mask!]).toEqual([0, 0, 1, 1, 0, 0, 1, 1, 1, 1, 0, 0, 1, 1, 0, 0]);
+    }
+  });
+
+  const sprite = () => {
+    const img = binaryTensor(4, 2);
+    img.data.set([0, 0, 1, 1, /**/ 0, 1, 0, 1]);
+    img.mask = Uint8Array.from([1, 0, 1, 0, /**/ 1, 1, 1, 1]);
+    return img;
+  };
+
+  it("mask 'palette' (PNG, GIF): transparent pixels become paper, and paper is transparent", async () => {
+    for (const format of ['png', 'gif'] as const) {
+      const r = encodeOutput(sprite(), { format, layout: 'horizontal-msb', mask: 'palette' });
+      expect([...r.image.data]).toEqual([0, 1, 1, 1, /**/ 0, 1, 0, 1]);
+      const { data } = await sharp(r.data).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+      expect([0, 1, 2, 3, 4, 5, 6, 7].map((i) => data[i * 4 + 3])).toEqual([255, 0, 0, 0, 255, 0, 255, 0]);
+    }
+  });
+
+  it("mask 'file': a companion in the same format; white = opaque in image formats, set bit = opaque in data formats", async () => {
+    const png = encodeOutput(sprite(), { format: 'png', layout: 'horizontal-msb', mask: 'file' });
+    expect(png.extras.map((e) => e.suffix)).toEqual(['.mask.png']);
+    const { data, info } = await sharp(png.extras[0].data).raw().toBuffer({ resolveWithObject: true });
+    expect([...Array(8).keys()].map((i) => data[i * info.channels])).toEqual([255, 0, 255, 0, 255, 255, 255, 255]);
+    const bin = encodeOutput(sprite(), { format: 'bin', layout: 'horizontal-msb', mask: 'file' });
+    expect([...bin.extras[0].data]).toEqual([0b10100000, 0b11110000]);
+    expect(bin.extras[0].suffix).toBe('.mask.bin');
+    const c = encodeOutput(sprite(), { format: 'c', layout: 'vertical', mask: 'file' }, 'hero');
+    expect(c.extras[0].suffix).toBe('.mask.h');
+    expect(c.extras[0].data.toString()).toContain('const uint8_t hero_mask[4] PROGMEM');
+    // No mask: the mask file is all opaque.
+    const none = encodeOutput(binaryTensor(3, 1), { format: 'bin', layout: 'horizontal-msb', mask: 'file' });
+    expect([...none.extras[0].data]).toEqual([0b11100000]);
+  });
+
+  it("mask 'array': the C header gets <name>_mask in the same layout", () => {
+    const r = encodeOutput(sprite(), { format: 'c', layout: 'vertical', mask: 'array' }, 'hero');
+    const text = r.data.toString();
+    expect([...hexArray(text, 'hero')]).toEqual([0b11, 0b01, 0b10, 0b00]);
+    expect([...hexArray(text, 'hero_mask')]).toEqual([0b11, 0b10, 0b11, 0b10]);
+  });
+
+  it("mask 'none' writes the composited image as it is", () => {
+    const r = encodeOutput(sprite(), { format: 'png', layout: 'horizontal-msb', mask: 'none' });
+    expect([...r.image.data]).toEqual([0, 0, 1, 1, 0, 1, 0, 1]);
+    expect(r.extras).toEqual([]);
+  });
+});
+
+describe('exact sizes: odd sizes and extreme aspect ratios through the whole pipeline', () => {
+  const sources: Array<[number, number]> = [
+    [1, 500],
+    [500, 1],
+    [37, 23],
+    [3, 3],
+  ];
+  const boxes: Array<[number, number]> = [
+    [1, 1],
+    [3, 7],
+    [127, 33],
+    [400, 1],
+    [1, 300],
+  ];
+  const cases = sources.flatMap(([sw, sh]) => boxes.flatMap(([w, h]) => (['cover', 'contain', 'fill'] as const).map((fit) => [sw, sh, w, h, fit] as const)));
+  it.each(cases)('%i×%i source → %i×%i (%s)', async (sw, sh, w, h, fit) => {
+    const raw = Buffer.alloc(sw * sh * 4);
+    for (let i = 0; i < sw * sh; i++) raw.set([(i * 37) % 256, (i * 11) % 256, 128, i % 5 === 0 ? 0 : 255], i * 4);
+    const png = await sharp(raw, { raw: { width: sw, height: sh, channels: 4 } }).png().toBuffer();
+    const r = await convert(png, {
+      config: { steps: [{ use: 'resize', width: w, height: h, fit, background: '#808080' }, { use: 'adjust' }, { use: 'dither' }], output: { format: 'c', layout: 'vertical', mask: 'array' } },
+    });
+    expect([r.image.width, r.image.height]).toEqual([w, h]);
+    expect(r.image.mask?.length ?? w * h).toBe(w * h);
+    expect(hexArray(r.data.toString(), 'image').length).toBe(layoutBytes(w, h, 'vertical'));
+  });
+});
+
+describe('output.layout and output.mask', () => {
+  const resolveOut = (output: Record<string, unknown>) => {
+    const problems: string[] = [];
+    const out = resolveOutput(output, problems);
+    return { out, problems };
+  };
+
+  it.each([
+    [{}, 'horizontal-msb', 'none'],
+    [{ layout: 'vertical' }, 'vertical', 'none'],
+    [{ layout: 'horizontal-lsb', format: 'bin' }, 'horizontal-lsb', 'none'],
+    [{ format: 'png', mask: 'palette' }, 'horizontal-msb', 'palette'],
+    [{ format: 'gif', mask: 'palette' }, 'horizontal-msb', 'palette'],
+    [{ format: 'c', mask: 'array' }, 'horizontal-msb', 'array'],
+    [{ format: 'tiff', mask: 'file' }, 'horizontal-msb', 'file'],
+    [{ format: 'png', layout: 'vertical' }, 'vertical', 'none'], // layout is ignored by formats without one
+  ])('accepts %j', (output, layout, mask) => {
+    const { out, problems } = resolveOut(output);
+    expect(problems).toEqual([]);
+    expect([out.layout, out.mask]).toEqual([layout, mask]);
+  });
+
+  it.each([
+    [{ layout: 'vertcal' }, 'Expected one of "horizontal-msb", "horizontal-lsb", "vertical" for output.layout but received "vertcal" (did you mean "vertical"?)'],
+    [{ layout: 8 }, 'Expected one of "horizontal-msb", "horizontal-lsb", "vertical" for output.layout but received 8'],
+    [{ mask: 'alpha' }, 'Expected one of "none", "palette", "file", "array" for output.mask but received "alpha"'],
+    [{ mask: true }, 'Expected one of "none", "palette", "file", "array" for output.mask but received true'],
+    [{ format: 'bmp', mask: 'palette' }, 'Expected one of "none", "file" for output.mask with format "bmp" but received "palette" (transparent paper needs png or gif)'],
+    [{ format: 'png', mask: 'array' }, 'Expected one of "none", "palette", "file" for output.mask with format "png" but received "array" (a mask array needs format "c")'],
+  ])('rejects %j', (output, message) => {
+    expect(resolveOut(output).problems).toEqual([message]);
+  });
+
+  it('the config shape accepts output.layout and output.mask, and still names unknown keys', () => {
+    expect(validateShape({ output: { layout: 'vertical', mask: 'file' } })).toEqual([]);
+    expect(validateShape({ output: { layuot: 'vertical' } })).toEqual(['Unknown key output.layuot (did you mean "layout"?)']);
+  });
+
+  it('resolveConfig reports a bad combination in one E_CONFIG error', () => {
+    expect(() => resolveConfig({ config: { output: { format: 'xbm', mask: 'array' } }, plugins })).toThrow('Invalid configuration (1 problem)');
+  });
+});
