@@ -9,7 +9,9 @@ import { didYouMean } from '../pipeline/options.js';
 import { convertCommand } from './commands/convert.js';
 import { evalCommand } from './commands/eval.js';
 import { initCommand } from './commands/init.js';
+import { modelCommand } from './commands/model.js';
 import { presetsCommand } from './commands/presets.js';
+import { trainCommand } from './commands/train.js';
 import type { IO } from './reporters/types.js';
 
 export function version(): string {
@@ -21,6 +23,8 @@ const COMMANDS: Record<string, { summary: string; run: (argv: string[], io: IO, 
   eval: { summary: 'Score methods, presets or configs on images (tone PSNR, SSIM, bias, speed)', run: evalCommand },
   presets: { summary: 'List presets (--details for their steps)', run: presetsCommand },
   init: { summary: 'Write a commented pixel.config.ts', run: initCommand },
+  train: { summary: 'Train the unet binarizer on a folder of images', run: trainCommand },
+  model: { summary: 'Show a model file\'s header (pixel model info model.png)', run: modelCommand },
 };
 
 export function mainHelp(): string {

@@ -13,6 +13,7 @@ const THRESHOLD_METHODS: Record<string, MethodInfo> = {
   threshold: { plugin: 'threshold', options: { mode: 'fixed' } },
   otsu: { plugin: 'threshold', options: { mode: 'otsu' } },
   adaptive: { plugin: 'threshold', options: { mode: 'adaptive' } },
+  unet: { plugin: 'unet', options: {} },
 };
 
 export function methodTable(): Record<string, MethodInfo> {

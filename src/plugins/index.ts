@@ -5,9 +5,10 @@ import { dither } from './dither/index.js';
 import { palette } from './palette/index.js';
 import { resize } from './resize/index.js';
 import { threshold } from './threshold/index.js';
+import { unet } from './unet/index.js';
 import { upscale } from './upscale/index.js';
 
-export const builtinPlugins: readonly Plugin[] = [resize, adjust, threshold, dither, upscale, palette];
+export const builtinPlugins: readonly Plugin[] = [resize, adjust, threshold, dither, upscale, palette, unet];
 
 export function pluginTable(extra: readonly Plugin[] = []): Map<string, Plugin> {
   const table = new Map<string, Plugin>();

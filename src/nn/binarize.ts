@@ -1,0 +1,45 @@
+/**
+ * Hard binarizers with a straight-through gradient (Bengio, Léonard &
+ * Courville, "Estimating or Propagating Gradients Through Stochastic Neurons
+ * for Conditional Computation", 2013): the forward pass outputs exactly 0 or
+ * 1, the backward pass treats the binarizer as the identity, so the loss on
+ * the binary image trains the network that produced its gray input.
+ *
+ * - 'error-diffusion': Floyd–Steinberg of p (src/plugins/dither), per image
+ *   of the batch, in JS on the tensor's data.
+ * - 'threshold': p > 0.5.
+ */
+import { KERNELS, diffuse } from '../plugins/dither/error-diffusion.js';
+import type { TF } from './tf.js';
+
+type Tensor4D = import('@tensorflow/tfjs').Tensor4D;
+
+export type BinarizerName = 'error-diffusion' | 'threshold';
+export const BINARIZERS: readonly BinarizerName[] = ['error-diffusion', 'threshold'];
+
+const DIFFUSE = { serpentine: false, strength: 1 } as const;
+
+/** Binarizes a [h·w] plane of p into 0/1 bytes (the inference path). */
+export function binarizePlane(binarizer: BinarizerName, p: Float32Array, width: number, height: number, out = new Uint8Array(width * height)): Uint8Array {
+  if (binarizer === 'error-diffusion') return diffuse(p, width, height, KERNELS['floyd-steinberg'], DIFFUSE, out);
+  for (let i = 0; i < width * height; i++) out[i] = p[i] > 0.5 ? 1 : 0;
+  return out;
+}
+
+/** Binarizes a batch [n, h, w, 1]; forward exact 0/1, gradient passed straight through. */
+export function straightThrough(tf: TF, binarizer: BinarizerName, p: Tensor4D): Tensor4D {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const op = tf.customGrad(((x: import('@tensorflow/tfjs').Tensor) => {
+    const [n, h, w] = x.shape;
+    const data = x.dataSync() as Float32Array;
+    const out = new Float32Array(data.length);
+    const bits = new Uint8Array(h * w);
+    for (let b = 0; b < n; b++) {
+      const plane = data.subarray(b * h * w, (b + 1) * h * w);
+      binarizePlane(binarizer, plane, w, h, bits);
+      for (let i = 0; i < h * w; i++) out[b * h * w + i] = bits[i];
+    }
+    return { value: tf.tensor(out, x.shape, 'float32'), gradFunc: (dy: import('@tensorflow/tfjs').Tensor) => [dy] };
+  }) as never);
+  return op(p) as Tensor4D;
+}

@@ -1,0 +1,286 @@
+/**
+ * Training: Adam (Kingma & Ba, ICLR 2015) on random patches, linear warm-up
+ * then cosine decay of the learning rate to 5% (Loshchilov & Hutter, SGDR,
+ * ICLR 2017), loss from loss.ts on the straight-through binary output.
+ * Deterministic for a seed on one backend: weights come from a seeded
+ * initialiser, step s draws its patches from rng(seed + s), and error
+ * diffusion is exact.
+ */
+import { readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../files/atomic.js';
+import { packageInfo } from '../files/package-root.js';
+import { scoreBinary, type Scores } from '../metrics/index.js';
+import { PixelError } from '../pipeline/errors.js';
+import { straightThrough, binarizePlane, type BinarizerName } from './binarize.js';
+import { loadImageSet, loadPairs, rng, samplePatches, type Plane } from './data.js';
+import { binarizeImage } from './infer.js';
+import { DEFAULT_LOSS, halftoneLoss, type LossWeights } from './loss.js';
+import { correctedGray, initWeights, macsPerPixel, parameterCount, tensorSpecs, type Architecture, type Weights } from './model.js';
+import { useBackend, type BackendName, type TF } from './tf.js';
+import { decodeModelPng, encodeModelPng, type ModelHeader } from './weights-png.js';
+
+type Variable = import('@tensorflow/tfjs').Variable;
+type Tensor = import('@tensorflow/tfjs').Tensor;
+type Tensor4D = import('@tensorflow/tfjs').Tensor4D;
+
+export interface TrainOptions {
+  images?: string;
+  pairs?: string;
+  val?: string;
+  out: string;
+  resume?: string;
+  steps: number;
+  lr: number;
+  batch: number;
+  patch: number;
+  seed: number;
+  binarizer: BinarizerName;
+  architecture: Architecture;
+  /** Long sides the training images are reduced to. */
+  scales: number[];
+  loss: LossWeights;
+  backend: BackendName;
+  /** Validate and write a checkpoint every this many steps (0: only at the end). */
+  every: number;
+  /** Long side of validation images (QUALITY.md's pixel-art job: 128). */
+  valSize: number;
+  /** The command line, recorded in the model header. */
+  command?: string;
+}
+
+export const TRAIN_DEFAULTS: Omit<TrainOptions, 'out'> = {
+  steps: 2000,
+  lr: 0.002,
+  batch: 16,
+  patch: 64,
+  seed: 1,
+  binarizer: 'error-diffusion',
+  architecture: { type: 'unet-residual', channels: [8, 16, 32] },
+  scales: [128, 192, 256, 384],
+  loss: DEFAULT_LOSS,
+  backend: 'auto',
+  every: 250,
+  valSize: 128,
+};
+
+export interface Progress {
+  step: number;
+  steps: number;
+  loss: number;
+  lr: number;
+  stepsPerSecond: number;
+  etaSeconds: number;
+  val?: ValScores;
+}
+
+export interface ValScores extends Scores {
+  /** The same figures for plain Floyd–Steinberg on the same images. */
+  fs: Scores;
+}
+
+export interface TrainResult {
+  header: ModelHeader;
+  seconds: number;
+  stepsPerSecond: number;
+  val?: ValScores;
+  backend: string;
+}
+
+export function learningRate(step: number, steps: number, lr: number): number {
+  const warm = Math.min(100, Math.floor(steps / 10));
+  if (step < warm) return (lr * (step + 1)) / warm;
+  const t = (step - warm) / Math.max(1, steps - warm);
+  return lr * (0.05 + 0.95 * 0.5 * (1 + Math.cos(Math.PI * t)));
+}
+
+function mean(list: Scores[]): Scores {
+  const n = list.length;
+  const s = { tonePsnr15: 0, tonePsnr10: 0, ssim: 0, toneBias: 0 };
+  for (const x of list) {
+    s.tonePsnr15 += x.tonePsnr15 / n;
+    s.tonePsnr10 += x.tonePsnr10 / n;
+    s.ssim += x.ssim / n;
+    s.toneBias += x.toneBias / n;
+  }
+  return s;
+}
+
+/** Scores a model on validation planes (binarizer on the whole image) against FS. */
+export function validate(tf: TF, weights: Weights, binarizer: BinarizerName, planes: readonly Plane[]): ValScores {
+  const model: Scores[] = [];
+  const fs: Scores[] = [];
+  for (const p of planes) {
+    model.push(scoreBinary(p.target, binarizeImage(tf, weights, binarizer, p.gray, p.width, p.height), p.width, p.height));
+    fs.push(scoreBinary(p.target, binarizePlane('error-diffusion', p.gray, p.width, p.height), p.width, p.height));
+  }
+  return { ...mean(model), fs: mean(fs) };
+}
+
+export interface LoadedModel {
+  header: ModelHeader;
+  architecture: Architecture;
+  binarizer: BinarizerName;
+  weights: Weights;
+  /** Extra tensors (optimizer state in checkpoints). */
+  extra: Map<string, Float32Array>;
+}
+
+export function readModel(tf: TF, file: string): LoadedModel {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch {
+    throw new PixelError('E_INPUT', `Expected a readable model file but cannot read ${JSON.stringify(file)}`, { file, hint: 'Check the path given to --model / model' });
+  }
+  const { header, tensors } = decodeModelPng(bytes, file);
+  const architecture = header.architecture as Architecture;
+  if (!architecture || architecture.type !== 'unet-residual' || !Array.isArray(architecture.channels))
+    throw new PixelError('E_INPUT', `Expected a unet-residual model but the header says ${JSON.stringify(header.architecture)}`, { file });
+  const weights: Weights = new Map();
+  for (const spec of tensorSpecs(architecture)) {
+    const data = tensors.get(spec.name);
+    if (!data) throw new PixelError('E_INPUT', `Expected tensor ${spec.name} in the model but it is missing`, { file });
+    weights.set(spec.name, tf.tensor(data, spec.shape, 'float32'));
+  }
+  const extra = new Map([...tensors].filter(([k]) => !weights.has(k)));
+  return { header, architecture, binarizer: (header.binarizer as BinarizerName) ?? 'error-diffusion', weights, extra };
+}
+
+function snapshot(weights: Weights, extra: [string, Tensor][] = []): { name: string; shape: number[]; data: Float32Array }[] {
+  return [...weights.entries(), ...extra].map(([name, t]) => ({ name, shape: t.shape, data: t.dataSync() as Float32Array }));
+}
+
+export async function train(options: TrainOptions, onProgress: (p: Progress) => void = () => {}): Promise<TrainResult> {
+  if (!options.images === !options.pairs) throw new PixelError('E_USAGE', 'Expected exactly one of --images or --pairs', { hint: 'pixel train --images <dir> (self-supervised) or --pairs <dir> (supervised)' });
+  const planes = options.images ? await loadImageSet(options.images, options.scales) : await loadPairs(options.pairs!);
+  const valPlanes = options.val ? await loadImageSet(options.val, [options.valSize], '--val') : [];
+  const { tf, backend } = await useBackend(options.backend);
+
+  const { batch: n, patch: size, steps } = options;
+  let start = 0;
+  let arch = options.architecture;
+  let binarizer = options.binarizer;
+  let weights: Weights;
+  const moments = new Map<string, { m: Tensor; v: Tensor }>();
+  if (options.resume) {
+    const loaded = readModel(tf, options.resume);
+    arch = loaded.architecture;
+    binarizer = loaded.binarizer;
+    weights = loaded.weights;
+    const tr = loaded.header.training as { step?: number } | undefined;
+    start = tr?.step ?? 0;
+    for (const spec of tensorSpecs(arch)) {
+      const m = loaded.extra.get(`adam.m.${spec.name}`);
+      const v = loaded.extra.get(`adam.v.${spec.name}`);
+      if (m && v) moments.set(spec.name, { m: tf.tensor(m, spec.shape), v: tf.tensor(v, spec.shape) });
+    }
+  } else {
+    weights = initWeights(tf, arch, options.seed);
+  }
+  const vars = new Map<string, Variable>();
+  for (const [k, t] of weights) {
+    vars.set(k, tf.variable(t, true, `pixel.${k}.${Math.random().toString(36).slice(2)}`));
+    t.dispose();
+  }
+  weights = vars as unknown as Weights;
+  for (const [k, v] of vars) if (!moments.has(k)) moments.set(k, { m: tf.zerosLike(v), v: tf.zerosLike(v) });
+
+  const input = new Float32Array(n * size * size);
+  const target = new Float32Array(n * size * size);
+  const b1 = 0.9;
+  const b2 = 0.999;
+  const eps = 1e-8;
+  const began = performance.now();
+  let last: ValScores | undefined;
+  let lastLoss = NaN;
+
+  const header = (step: number, seconds: number): Omit<ModelHeader, 'tensors' | 'format' | 'formatVersion'> => ({
+    architecture: arch,
+    binarizer,
+    parameters: parameterCount(arch),
+    macsPerPixel: macsPerPixel(arch),
+    input: 'linear-light luminance (Rec. 709), 0..1, at the logical grid resolution',
+    output: 'p = clamp(Y + 0.5·tanh(f(Y)), 0, 1), then the binarizer (1 = paper)',
+    training: {
+      step,
+      steps,
+      data: options.images ?? options.pairs,
+      mode: options.images ? 'self-supervised' : 'supervised pairs',
+      val: options.val,
+      batch: n,
+      patch: size,
+      lr: options.lr,
+      scales: options.scales,
+      loss: options.loss,
+      seed: options.seed,
+      backend,
+      seconds: Math.round(seconds),
+      stepsPerSecond: seconds > 0 ? Number(((step - start) / seconds).toFixed(3)) : 0,
+      command: options.command,
+    },
+    metrics: last ? { val: { job: `pixel-art, long side ${options.valSize}, linear light`, ...round(last) } } : undefined,
+    pixelVersion: packageInfo().version,
+    created: new Date().toISOString(),
+  });
+
+  const save = async (file: string, step: number, withState: boolean): Promise<ModelHeader> => {
+    const extra: [string, Tensor][] = withState ? [...moments].flatMap(([k, s]) => [[`adam.m.${k}`, s.m], [`adam.v.${k}`, s.v]] as [string, Tensor][]) : [];
+    const h = header(step, (performance.now() - began) / 1000);
+    await writeFileAtomic(file, encodeModelPng(h, snapshot(weights, extra)), { overwrite: true });
+    return decodeModelPng(readFileSync(file)).header;
+  };
+
+  for (let step = start; step < steps; step++) {
+    samplePatches(planes, n, size, rng((options.seed * 1000003 + step) >>> 0), input, target);
+    const lr = learningRate(step, steps, options.lr);
+    const lossValue = tf.tidy(() => {
+      const x = tf.tensor4d(input, [n, size, size, 1]);
+      const ref = tf.tensor4d(target, [n, size, size, 1]);
+      const { value, grads } = tf.variableGrads(() => {
+        const p = correctedGray(tf, weights, x);
+        return halftoneLoss(tf, ref, straightThrough(tf, binarizer, p) as Tensor4D, options.loss).loss;
+      }, [...vars.values()]);
+      const t = step + 1;
+      const c1 = 1 - b1 ** t;
+      const c2 = 1 - b2 ** t;
+      for (const [k, v] of vars) {
+        const g = grads[v.name];
+        const s = moments.get(k)!;
+        const m = tf.keep(tf.add(tf.mul(b1, s.m), tf.mul(1 - b1, g)));
+        const vv = tf.keep(tf.add(tf.mul(b2, s.v), tf.mul(1 - b2, tf.square(g))));
+        s.m.dispose();
+        s.v.dispose();
+        s.m = m;
+        s.v = vv;
+        v.assign(tf.sub(v, tf.mul(lr / c1, tf.div(m, tf.add(tf.sqrt(tf.div(vv, c2)), eps)))));
+      }
+      return value.dataSync()[0];
+    });
+    lastLoss = lossValue;
+    if (!Number.isFinite(lossValue)) throw new PixelError('E_INTERNAL', `Training diverged at step ${step + 1} (loss ${lossValue})`, { hint: 'Lower --lr' });
+    const done = step + 1;
+    const seconds = (performance.now() - began) / 1000;
+    const sps = (done - start) / seconds;
+    const checkpoint = options.every > 0 && done % options.every === 0 && done < steps;
+    if (checkpoint || done === steps) {
+      if (valPlanes.length) last = validate(tf, weights, binarizer, valPlanes);
+      if (checkpoint) await save(`${options.out.replace(/\.png$/i, '')}.ckpt.png`, done, true);
+    }
+    onProgress({ step: done, steps, loss: lossValue, lr, stepsPerSecond: sps, etaSeconds: (steps - done) / sps, val: checkpoint || done === steps ? last : undefined });
+  }
+  const seconds = (performance.now() - began) / 1000;
+  const written = await save(options.out, steps, false);
+  for (const v of vars.values()) v.dispose();
+  for (const s of moments.values()) {
+    s.m.dispose();
+    s.v.dispose();
+  }
+  void lastLoss;
+  return { header: written, seconds, stepsPerSecond: (steps - start) / Math.max(seconds, 1e-9), val: last, backend };
+}
+
+function round(v: ValScores): Record<string, unknown> {
+  const r = (s: Scores) => ({ tonePsnr15: +s.tonePsnr15.toFixed(3), tonePsnr10: +s.tonePsnr10.toFixed(3), ssim: +s.ssim.toFixed(4), toneBias: +s.toneBias.toFixed(4) });
+  return { model: r(v), floydSteinberg: r(v.fs) };
+}
+
