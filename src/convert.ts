@@ -6,8 +6,8 @@ import { readFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { resolveConfig, type ResolvedConfig } from './config/resolve.js';
 import type { PixelConfig } from './config/types.js';
-import { decodeImage } from './image/decode.js';
-import { encode, FORMATS, maskAsInk, type EncodeContext, type FormatName } from './image/encode/index.js';
+import { decodeAnimation, decodeImage, type Animation } from './image/decode.js';
+import { encode, encodeGif, FORMATS, maskAsInk, type EncodeContext, type FormatName } from './image/encode/index.js';
 import { PixelError, withContext } from './pipeline/errors.js';
 import { buildPipeline, type Pipeline, type StepConfig } from './pipeline/pipeline.js';
 import type { BinaryTensor, ImageTensor, Plugin, RGB } from './pipeline/types.js';
@@ -42,6 +42,8 @@ export interface ConvertResult {
    * mask): the output path with its extension replaced by `suffix`.
    */
   extras: Array<{ suffix: string; data: Buffer }>;
+  /** All frames, when an animated input was written as an animated GIF (`image` is the first). */
+  frames?: BinaryTensor[];
 }
 
 /** The paper colour of a step list: where transparent pixels go. */
@@ -60,10 +62,15 @@ export async function runOne(
   pipeline: Pipeline,
   ctx: { file?: string; signal?: AbortSignal; warn?: (m: string) => void; name?: string } = {},
 ): Promise<ConvertResult> {
-  const image = isTensor(input)
-    ? input
-    : await decodeImage(input, { background: paperOf(config), limitInputPixels: config.maxPixels, file: ctx.file });
-  const out = await pipeline.run(image, { file: ctx.file, signal: ctx.signal, warn: ctx.warn ?? (() => {}) });
+  const decodeOptions = { background: paperOf(config), limitInputPixels: config.maxPixels, file: ctx.file };
+  const stepCtx = { file: ctx.file, signal: ctx.signal, warn: ctx.warn ?? (() => {}) };
+  // Animated input to GIF output: every frame through the pipeline.
+  if (!isTensor(input) && config.output.format === 'gif') {
+    const animation = await decodeAnimation(input, decodeOptions);
+    if (animation) return runAnimation(animation, config, pipeline, stepCtx);
+  }
+  const image = isTensor(input) ? input : await decodeImage(input, decodeOptions);
+  const out = await pipeline.run(image, stepCtx);
   if (out.range !== 'binary') throw new PixelError('E_PIPELINE', 'The pipeline did not produce a binary image', { file: ctx.file });
   const format = config.output.format;
   try {
@@ -71,6 +78,54 @@ export async function runOne(
   } catch (error) {
     throw withContext(error, { plugin: `encode:${format}`, file: ctx.file });
   }
+}
+
+/** Error diffusion carries error across the frame, so a small change anywhere re-arranges the dots: flicker. */
+const DIFFUSION = /^(floyd|atkinson|jarvis|stucki|burkes|sierra)/;
+
+/**
+ * An animation through the pipeline frame by frame, written as an animated
+ * GIF with the source's delays and loop count. Ordered methods (bayer-*,
+ * blue-noise) threshold each pixel against a fixed pattern, so still areas
+ * give the same dots in every frame; error diffusion does not, and a warning
+ * says so.
+ */
+async function runAnimation(
+  animation: Animation,
+  config: ResolvedConfig,
+  pipeline: Pipeline,
+  ctx: { file?: string; signal?: AbortSignal; warn: (m: string) => void },
+): Promise<ConvertResult> {
+  const dither = config.steps.find((s) => s.plugin.name === 'dither')?.options as { method?: string } | undefined;
+  if (dither?.method && DIFFUSION.test(dither.method))
+    ctx.warn(`${animation.frames.length} frames dithered with ${dither.method}: error diffusion flickers in still areas; an ordered method (blue-noise, bayer-8) keeps them stable`);
+  const frames: BinaryTensor[] = [];
+  for (const frame of animation.frames) {
+    const out = await pipeline.run(frame, ctx);
+    if (out.range !== 'binary') throw new PixelError('E_PIPELINE', 'The pipeline did not produce a binary image', { file: ctx.file });
+    frames.push(forcePaper(out as BinaryTensor, config.output.mask));
+  }
+  const { mask } = config.output;
+  try {
+    const data = encodeGif(frames, { delay: animation.delay, loop: animation.loop, transparentPaper: mask === 'palette' });
+    const extras: ConvertResult['extras'] = [];
+    if (mask === 'file') {
+      const masks = frames.map((f) => ({ ...f, palette: undefined, data: f.mask ? new Uint8Array(f.mask) : new Uint8Array(f.data.length).fill(1) }));
+      extras.push({ suffix: '.mask.gif', data: encodeGif(masks, { delay: animation.delay, loop: animation.loop }) });
+    }
+    return { image: frames[0], data, format: 'gif', extras, frames };
+  } catch (error) {
+    throw withContext(error, { plugin: 'encode:gif', file: ctx.file });
+  }
+}
+
+/** For mask 'palette': transparent pixels become paper (which the encoder makes transparent). */
+function forcePaper(image: BinaryTensor, mask: string): BinaryTensor {
+  if (mask !== 'palette' || !image.mask) return image;
+  const data = new Uint8Array(image.data);
+  const m = image.mask;
+  for (let i = 0; i < data.length; i++) if (m[i] === 0) data[i] = 1;
+  return { ...image, data };
 }
 
 /** The identifier base for XBM/C outputs: the file's base name without extension. */
@@ -94,13 +149,7 @@ export function encodeOutput(
   const { format, layout, mask } = output;
   const spec = FORMATS[format];
   const context: EncodeContext = { name, layout, mask };
-  let img = image;
-  if (mask === 'palette' && image.mask) {
-    const data = new Uint8Array(image.data);
-    const m = image.mask;
-    for (let i = 0; i < data.length; i++) if (m[i] === 0) data[i] = 1;
-    img = { ...image, data };
-  }
+  const img = forcePaper(image, mask);
   const extras: ConvertResult['extras'] = [];
   if (mask === 'file') {
     const n = image.width * image.height;

@@ -325,3 +325,62 @@ describe('output.layout and output.mask', () => {
     expect(() => resolveConfig({ config: { output: { format: 'xbm', mask: 'array' } }, plugins })).toThrow('Invalid configuration (1 problem)');
   });
 });
+
+describe('animated GIF in → animated GIF out', () => {
+  const w = 24;
+  const h = 16;
+  /** 4 frames: a dark square moving over a still gradient; the top 3 rows are transparent. */
+  async function animation(): Promise<Buffer> {
+    const frames: Buffer[] = [];
+    for (let f = 0; f < 4; f++) {
+      const raw = Buffer.alloc(w * h * 4);
+      for (let y = 0; y < h; y++)
+        for (let x = 0; x < w; x++) {
+          const square = x >= f * 4 && x < f * 4 + 6 && y >= 6 && y < 12;
+          raw.set(square ? [0, 0, 0, 255] : [x * 10, 200 - y * 6, 90, y < 3 ? 0 : 255], (y * w + x) * 4);
+        }
+      frames.push(await sharp(raw, { raw: { width: w, height: h, channels: 4 } }).png().toBuffer());
+    }
+    return sharp(frames, { join: { animated: true } }).gif({ delay: [80, 120, 80, 200], loop: 3 }).toBuffer();
+  }
+
+  it('every frame goes through the pipeline; delays, loop and transparency are kept; ordered dither is stable', async () => {
+    const gif = await animation();
+    const warnings: string[] = [];
+    const steps = [{ use: 'adjust' }, { use: 'dither', method: 'bayer-4' }];
+    const config = resolveConfig({ config: { steps, output: { format: 'gif', mask: 'palette' } }, plugins });
+    const pipeline = await buildPipeline(config.steps, plugins);
+    const r = await runOne(gif, config, pipeline, { warn: (m) => warnings.push(m) });
+    await pipeline.dispose();
+    expect(warnings).toEqual([]);
+    expect(r.frames).toHaveLength(4);
+    const meta = await sharp(r.data).metadata();
+    expect([meta.pages, meta.delay, meta.loop, meta.hasAlpha]).toEqual([4, [80, 120, 80, 200], 3, true]);
+    for (let f = 0; f < 4; f++) {
+      const { data, info } = await sharp(r.data, { page: f }).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+      expect([info.width, info.height]).toEqual([w, h]);
+      for (let i = 0; i < w * h; i++) {
+        const y = Math.floor(i / w);
+        expect(data[i * 4 + 3], `frame ${f} pixel ${i} alpha`).toBe(y < 3 || r.frames![f].data[i] === 1 ? 0 : 255);
+      }
+    }
+    // Rows 12.. never see the square: with an ordered dither they are the same in every frame.
+    const still = (f: number) => r.frames![f].data.subarray(12 * w);
+    for (let f = 1; f < 4; f++) expect(still(f)).toEqual(still(0));
+  });
+
+  it('error diffusion warns that still areas will flicker', async () => {
+    const warnings: string[] = [];
+    const config = resolveConfig({ config: { steps: [{ use: 'adjust' }, { use: 'dither', method: 'floyd-steinberg' }], output: { format: 'gif' } }, plugins });
+    const pipeline = await buildPipeline(config.steps, plugins);
+    await runOne(await animation(), config, pipeline, { warn: (m) => warnings.push(m) });
+    await pipeline.dispose();
+    expect(warnings).toEqual(['4 frames dithered with floyd-steinberg: error diffusion flickers in still areas; an ordered method (blue-noise, bayer-8) keeps them stable']);
+  });
+
+  it('other formats take the first frame', async () => {
+    const r = await convert(await animation(), { config: { steps: [{ use: 'adjust' }, { use: 'threshold' }], output: { format: 'png' } } });
+    expect(r.frames).toBeUndefined();
+    expect([r.image.width, r.image.height]).toEqual([w, h]);
+  });
+});

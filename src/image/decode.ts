@@ -12,7 +12,7 @@
  * decode.test.ts, which provokes each one for real).
  */
 import { open, stat } from 'node:fs/promises';
-import sharp from 'sharp';
+import sharp, { type Metadata } from 'sharp';
 import { PixelError } from '../pipeline/errors.js';
 import type { RGB, ToneTensor } from '../pipeline/types.js';
 import { WHITE } from './color.js';
@@ -22,6 +22,8 @@ export interface DecodeOptions {
   background?: RGB;
   /** Refuse images with more pixels than this (default 16383², as sharp). */
   limitInputPixels?: number;
+  /** Read every page/frame, stacked top to bottom (animated GIF/WebP); see decodeAnimation. */
+  allPages?: boolean;
   /** Name of the file for messages (defaults to the path when `input` is one). */
   file?: string;
 }
@@ -85,7 +87,7 @@ export async function decodeImage(input: string | Buffer, options: DecodeOptions
   }
 
   try {
-    const image = sharp(input, { limitInputPixels: limit, failOn: 'error', animated: false });
+    const image = sharp(input, { limitInputPixels: limit, failOn: 'error', animated: options.allPages === true });
     // The header tells us whether the source is gray and/or 16-bit.
     const meta = await image.metadata();
     const bands = (meta.channels ?? 3) - (meta.hasAlpha ? 1 : 0);
@@ -146,6 +148,47 @@ export async function decodeImage(input: string | Buffer, options: DecodeOptions
     if (error instanceof PixelError) throw error;
     throw await decodeError(error, input, file, limit);
   }
+}
+
+/** The frames of an animated image, each a full-size tone tensor (with its own mask). */
+export interface Animation {
+  frames: ToneTensor[];
+  /** Delay of each frame in milliseconds. */
+  delay: number[];
+  /** Times the animation plays; 0 = forever (sharp's `loop`). */
+  loop: number;
+}
+
+/**
+ * Decodes every frame of an animated image (GIF, WebP), or returns undefined
+ * for a still image (or one sharp cannot read: decodeImage then reports it).
+ * libvips renders each frame composited as shown, so frames are complete
+ * pictures. All frames are read as one tall image, then split without copying.
+ */
+export async function decodeAnimation(input: string | Buffer, options: DecodeOptions = {}): Promise<Animation | undefined> {
+  let meta: Metadata;
+  try {
+    meta = await sharp(input, { animated: true, limitInputPixels: options.limitInputPixels ?? DEFAULT_PIXEL_LIMIT }).metadata();
+  } catch {
+    return undefined;
+  }
+  const pages = meta.pages ?? 1;
+  if (pages < 2) return undefined;
+  const strip = await decodeImage(input, { ...options, allPages: true });
+  const pageHeight = meta.pageHeight ?? strip.height / pages;
+  if (!Number.isInteger(pageHeight) || pageHeight < 1 || strip.height % pageHeight !== 0) {
+    throw new PixelError('E_INPUT', `The animation's ${pages} frames do not stack evenly into ${strip.height} rows`, { file: options.file, hint: 'Re-export the animation' });
+  }
+  const frames: ToneTensor[] = [];
+  const { width, channels } = strip;
+  const n = width * pageHeight;
+  for (let f = 0; f * pageHeight < strip.height; f++) {
+    const frame: ToneTensor = { ...strip, height: pageHeight, data: strip.data.subarray(f * n * channels, (f + 1) * n * channels) };
+    if (strip.mask) frame.mask = strip.mask.subarray(f * n, (f + 1) * n);
+    frames.push(frame);
+  }
+  const delay = frames.map((_, i) => meta.delay?.[i] ?? 100);
+  return { frames, delay, loop: meta.loop ?? 0 };
 }
 
 function emptyFile(file: string | undefined): PixelError {

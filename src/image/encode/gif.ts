@@ -18,7 +18,7 @@ export interface GifOptions {
   transparentPaper?: boolean;
   /** Per-frame delay in milliseconds (rounded to 1/100 s); one value for all frames, or a list. */
   delay?: number | number[];
-  /** Animation loop count; 0 = forever (default). */
+  /** Times the animation plays; 0 = forever (default), as sharp's `loop`. The NETSCAPE2.0 block stores repeats (plays − 1). */
   loop?: number;
 }
 
@@ -109,9 +109,11 @@ export function encodeGif(frames: BinaryTensor | readonly BinaryTensor[], option
   head.set([c(ink.r), c(ink.g), c(ink.b), c(paper.r), c(paper.g), c(paper.b)], 13);
   parts.push(head);
   const animated = list.length > 1;
-  if (animated) {
+  const plays = options.loop ?? 0;
+  if (animated && plays !== 1) {
+    // Without the block a GIF plays once.
     const loop = Buffer.from([0x21, 0xff, 11, ...Buffer.from('NETSCAPE2.0', 'latin1'), 3, 1, 0, 0, 0]);
-    loop.writeUInt16LE(options.loop ?? 0, 16);
+    loop.writeUInt16LE(plays === 0 ? 0 : Math.min(65535, plays - 1), 16);
     parts.push(loop);
   }
   list.forEach((frame, i) => {
