@@ -11,12 +11,13 @@ import { join, resolve } from 'node:path';
 import { evalSheet, evaluateSet, markdownTables, methodColumns, type EvalJob } from '../src/eval/index.js';
 import { findInputs } from '../src/files/inputs.js';
 import { ditherOptionsSchema } from '../src/plugins/dither/index.js';
+import { thresholdSchema } from '../src/plugins/threshold/index.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const DEVBENCH = resolve(ROOT, '../shared/data/devbench');
 const DOCS = join(ROOT, 'docs');
-/** Sources on the sheet: a photo, hand lettering and line art (structure shows most there). */
-const SHEET_FILES = ['d01_cat.png', 'd05_chalktext.png', 'd20_konqui.png'];
+/** Sources on the sheet: a photo, architecture (straight lines) and line art (structure shows most there). */
+const SHEET_FILES = ['d01_cat.png', 'd07_building.png', 'd20_konqui.png'];
 const SHEET_METHODS = ['threshold', 'floyd-steinberg', 'atkinson', 'bayer-8', 'blue-noise', 'ostromoukhov', 'riemersma', 'dot-diffusion', 'dbs'];
 const SHEET_LIMIT = 1024 * 1024;
 
@@ -26,8 +27,8 @@ if (!existsSync(DEVBENCH)) {
 }
 mkdirSync(DOCS, { recursive: true });
 const { files } = await findInputs([DEVBENCH], ROOT);
-// Every method, plus the edge-aware variant of Floyd–Steinberg when dither has the option.
-const specs = ['all', ...('edgeAware' in ditherOptionsSchema ? ['floyd-steinberg:edge-aware'] : [])];
+// Every method, plus the edge-aware variants of Floyd–Steinberg and threshold where the plugin has the option.
+const specs = ['all', ...('edgeAware' in ditherOptionsSchema ? ['floyd-steinberg:edge-aware'] : []), ...('edgeAware' in thresholdSchema ? ['threshold:edge-aware'] : [])];
 const columns = methodColumns(specs);
 const machine = `Node ${process.version}, ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, one thread`;
 console.log(`${files.length} images, ${columns.length} methods: ${columns.map((c) => c.name).join(', ')}`);
@@ -38,6 +39,7 @@ async function table(job: EvalJob, file: string, title: string): Promise<void> {
     columns,
     job,
     onSkip: (f, e) => console.error(e.format()),
+    onDrop: (name, e) => console.error(`\n${name} left out: ${e.message}`),
     onProgress: (k, n) => process.stderr.write(`\r${title}: [${k}/${n}]`),
   });
   process.stderr.write('\n');
@@ -52,7 +54,7 @@ await table({ kind: 'full', longSide: 512 }, 'eval-full512.md', 'Halftone job: f
 // The sheet: a few rows, the main methods that exist in this build.
 const wanted = SHEET_FILES.map((f) => files.find((x) => x.relative === f)).filter((f) => f !== undefined);
 const sheetFiles = wanted.length > 0 ? wanted : files.slice(0, 3);
-const sheetColumns = methodColumns(SHEET_METHODS.filter((m) => columns.some((c) => c.name === m)));
+const sheetColumns = methodColumns(SHEET_METHODS.filter((m) => columns.some((c) => c.name === m)), '--methods').map((c) => ({ ...c, optional: true }));
 for (let rows = sheetFiles.length; rows >= 1; rows--) {
   const result = await evaluateSet(sheetFiles.slice(0, rows), { columns: sheetColumns, job: { kind: 'grid', longSide: 128 }, keep: rows, warmup: false });
   const png = await evalSheet(result);

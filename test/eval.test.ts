@@ -12,7 +12,9 @@ import { main } from '../src/cli/main.js';
 import { evaluateSet, methodColumns, presetColumns, configColumn, SHEET_GAP, SHEET_LABEL_HEIGHT, sheetScale, defaultMethods } from '../src/eval/index.js';
 import { decodeImage } from '../src/image/decode.js';
 import { evaluate, referenceFrom } from '../src/metrics/index.js';
-import type { BinaryTensor, ToneTensor } from '../src/pipeline/types.js';
+import { PixelError } from '../src/pipeline/errors.js';
+import { definePlugin, type BinaryTensor, type ToneTensor } from '../src/pipeline/types.js';
+import { pluginTable } from '../src/plugins/index.js';
 import { dither } from '../src/plugins/dither/index.js';
 import { resizeBox } from '../src/plugins/resize/kernels.js';
 import { rng } from './helpers.js';
@@ -128,7 +130,8 @@ describe('pixel eval: files written', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('Wrote out/e.json');
     const json = JSON.parse(readFileSync(join(dir, 'out/e.json'), 'utf8'));
-    expect(Object.keys(json)).toEqual(['job', 'spaces', 'count', 'ms', 'methods', 'images']);
+    expect(Object.keys(json)).toEqual(['job', 'spaces', 'count', 'ms', 'methods', 'dropped', 'images']);
+    expect(json.dropped).toEqual([]);
     expect(json.job).toEqual({ kind: 'grid', longSide: 32 });
     expect(json.spaces).toEqual(['linear', 'srgb']);
     expect(json.count).toEqual({ images: 2, scored: 2, skipped: 0 });
@@ -269,6 +272,35 @@ describe('evaluateSet', () => {
     const result = await evaluateSet([join(good, 'a.png')], { columns: [plain, straight], job: { kind: 'grid', longSide: 32 }, warmup: false });
     expect(result.columns.map((c) => c.name)).toEqual(['floyd-steinberg', 'floyd-steinberg:serpentine=false:strength=0.5']);
     expect(result.columns[0].linear!.tonePsnr15.mean).not.toBe(result.columns[1].linear!.tonePsnr15.mean);
+  });
+
+  it('leaves out an optional column that cannot be built (a missing model), and stops on a named one', async () => {
+    const broken = definePlugin<Record<string, never>>({
+      name: 'broken',
+      description: 'a binarizer whose model is missing',
+      defaults: {},
+      parseOptions: () => ({}),
+      accepts: { channels: [1], range: ['unit'] },
+      produces: () => ({ channels: 1, range: 'binary', space: 'linear' }),
+      create() {
+        throw new PixelError('E_INPUT', 'Expected a readable model file but cannot read "m.bin"');
+      },
+    });
+    const plugins = pluginTable([broken]);
+    const missing = { name: 'broken', kind: 'method' as const, steps: [{ use: 'broken' }] };
+    const dropped: string[] = [];
+    const result = await evaluateSet([join(good, 'a.png')], {
+      columns: [...methodColumns(['bayer-2']), { ...missing, optional: true }],
+      job: { kind: 'grid', longSide: 16 },
+      plugins,
+      onDrop: (name, e) => dropped.push(`${name}: ${e.message}`),
+    });
+    expect(result.columns.map((c) => c.name)).toEqual(['bayer-2']);
+    expect(result.dropped).toEqual([{ name: 'broken', message: 'Expected a readable model file but cannot read "m.bin"' }]);
+    expect(dropped).toEqual(['broken: Expected a readable model file but cannot read "m.bin"']);
+    await expect(evaluateSet([join(good, 'a.png')], { columns: [missing], plugins })).rejects.toThrow('cannot read "m.bin"');
+    // Methods that `all` expands to are optional; named ones are not.
+    expect(methodColumns(['all', 'atkinson']).every((c) => (c.optional === true) === (c.name !== 'atkinson'))).toBe(true);
   });
 
   it('builds columns for presets and configs, and refuses duplicates', () => {

@@ -51,6 +51,12 @@ export interface EvalColumn {
   name: string;
   kind: 'method' | 'preset' | 'config';
   steps: readonly (StepConfig | ResolvedStep)[];
+  /**
+   * Left out (with onDrop) instead of stopping the run when its steps cannot
+   * be built here, e.g. a model file that is missing. Set for the methods
+   * `all` expands to.
+   */
+  optional?: boolean;
 }
 
 /**
@@ -96,6 +102,7 @@ function optionValue(raw: string): unknown {
 export function methodColumns(names: readonly string[], flag = '--methods', plugins: ReadonlyMap<string, Plugin> = pluginTable()): EvalColumn[] {
   const table = methodTable();
   const out: EvalColumn[] = [];
+  const named = new Set(names);
   const expanded = names.flatMap((n) => (n === 'all' ? Object.keys(table) : [n]));
   for (const spec of expanded) {
     const [name, ...settings] = spec.split(':');
@@ -123,7 +130,7 @@ export function methodColumns(names: readonly string[], flag = '--methods', plug
         throw new PixelError('E_USAGE', `${flag} ${spec}: ${error instanceof Error ? error.message : String(error)}`, { hint: e?.hint ?? `See the ${info.plugin} options in pixel's README.` });
       }
     }
-    out.push({ name: spec, kind: 'method', steps: [step] });
+    out.push({ name: spec, kind: 'method', steps: [step], ...(named.has(spec) ? {} : { optional: true }) });
   }
   return out;
 }
@@ -208,6 +215,8 @@ export interface EvalResult {
   /** One entry per input, in input order; skipped ones say why. */
   images: ImageResult[];
   skipped: number;
+  /** Optional columns left out because their steps could not be built. */
+  dropped: Array<{ name: string; message: string }>;
   kept: KeptImage[];
   /** Wall time of the whole evaluation. */
   ms: number;
@@ -229,6 +238,8 @@ export interface EvalOptions {
   onProgress?: (index: number, total: number, file: string) => void;
   /** Called when an image is skipped (unreadable, or a step failed on it). */
   onSkip?: (file: string, error: PixelError) => void;
+  /** Called when an optional column is left out. */
+  onDrop?: (column: string, error: PixelError) => void;
 }
 
 /** A column ready to run: created steps and where its binarizer is. */
@@ -342,12 +353,23 @@ export async function evaluateSet(files: readonly (string | InputFile)[], option
   }
 
   const prepared: Prepared[] = [];
+  const dropped: EvalResult['dropped'] = [];
   const images: ImageResult[] = [];
   const kept: KeptImage[] = [];
-  const collected = options.columns.map(() => ({ linear: [] as Scores[], srgb: [] as Scores[], bin: [] as number[], total: [] as number[] }));
-  let warm = options.warmup === false;
+  const collected: Array<{ linear: Scores[]; srgb: Scores[]; bin: number[]; total: number[] }> = [];   let warm = options.warmup === false;
   try {
-    for (const column of options.columns) prepared.push(await prepare(column, plugins));
+    for (const column of options.columns) {
+      try {
+        prepared.push(await prepare(column, plugins));
+      } catch (error) {
+        const e = withContext(error, {});
+        if (!column.optional || e.code === 'E_CANCELLED' || e.code === 'E_INTERNAL') throw e;
+        dropped.push({ name: column.name, message: e.message });
+        options.onDrop?.(column.name, e);
+      }
+    }
+    if (prepared.length === 0) throw new PixelError('E_USAGE', 'None of the methods could be prepared', { hint: dropped.map((d) => `${d.name}: ${d.message}`).join('; ') });
+    for (const _ of prepared) collected.push({ linear: [], srgb: [], bin: [], total: [] });
     const entries = files.map((f) => (typeof f === 'string' ? { path: f, display: f } : { path: f.path, display: f.display }));
     for (const [index, entry] of entries.entries()) {
       const file = entry.display;
@@ -448,6 +470,6 @@ export async function evaluateSet(files: readonly (string | InputFile)[], option
     if (spaces.includes('srgb')) summary.srgb = scoreStats(c.srgb);
     return summary;
   });
-  return { job, spaces: [...spaces], columns, images, skipped: images.filter((i) => i.skipped).length, kept, ms: performance.now() - started };
+  return { job, spaces: [...spaces], columns, images, skipped: images.filter((i) => i.skipped).length, dropped, kept, ms: performance.now() - started };
 }
 

@@ -69,6 +69,10 @@ export function formatTables(result: EvalResult, spaces?: readonly EvalSpace[]):
           .trimEnd(),
       );
   });
+  if (result.dropped.length > 0) {
+    lines.push('', 'Not evaluated:');
+    for (const d of result.dropped) lines.push(`  ${d.name}: ${d.message}`);
+  }
   const skipped = result.images.filter((i) => i.skipped);
   if (skipped.length > 0) {
     lines.push('', 'Skipped:');
@@ -88,6 +92,7 @@ export function markdownTables(result: EvalResult, spaces?: readonly EvalSpace[]
     out.push(`|${cells.map((c) => (c.right ? '---:' : '---')).join('|')}|`);
     for (const col of result.columns) out.push(`| ${cells.map((c) => c.value(col)).join(' | ')} |`);
   });
+  if (result.dropped.length > 0) out.push('', `Not evaluated: ${result.dropped.map((d) => `${d.name} (${d.message})`).join('; ')}.`);
   return `${out.join('\n')}\n`;
 }
 
@@ -99,6 +104,7 @@ export function toJson(result: EvalResult): object {
     count: { images: result.images.length, scored: result.images.length - result.skipped, skipped: result.skipped },
     ms: result.ms,
     methods: result.columns,
+    dropped: result.dropped,
     images: result.images,
   };
 }

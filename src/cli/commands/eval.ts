@@ -146,6 +146,10 @@ export async function evalCommand(argv: string[], io: EvalIO, cwd = process.cwd(
           } else io.stderr(`[${k}/${n}] ${file}\n`);
         }
       : undefined,
+    onDrop: (name, error) => {
+      clearProgress();
+      io.stderr(`pixel: ${name} is left out: ${error.format()}\n`);
+    },
     onSkip: (_file, error) => {
       clearProgress();
       io.stderr(`pixel: ${error.format()}\n  (skipped: this image is left out of the averages)\n`);
