@@ -23,9 +23,13 @@ export function cIdentifier(name: string | undefined): string {
 export function hexLines(bytes: Uint8Array, perLine = 16, indent = '  '): string {
   const lines: string[] = [];
   for (let i = 0; i < bytes.length; i += perLine) {
-    const parts: string[] = [];
-    for (let j = i; j < Math.min(i + perLine, bytes.length); j++) parts.push('0x' + bytes[j].toString(16).padStart(2, '0'));
-    lines.push(indent + parts.join(', '));
+    let line = indent;
+    const end = Math.min(i + perLine, bytes.length);
+    for (let j = i; j < end; j++) line += j === i ? HEX[bytes[j]] : ', ' + HEX[bytes[j]];
+    lines.push(line);
   }
   return lines.join(',\n');
 }
+
+/** "0x00".."0xff", built once. */
+const HEX = Array.from({ length: 256 }, (_, v) => '0x' + v.toString(16).padStart(2, '0'));
