@@ -40,7 +40,7 @@ export function correctedPlane(tf: TF, weights: Weights, gray: Float32Array, wid
         const sy = reflectIndex(y0 - ov + y, height) * width;
         for (let x = 0; x < ww; x++) win[y * ww + x] = gray[sy + reflectIndex(x0 - ov + x, width)];
       }
-      const p = tf.tidy(() => correctedGray(tf, weights, tf.tensor4d(win, [1, wh, ww, 1])).dataSync() as Float32Array);
+      const p = tf.tidy(() => correctedGray(tf, weights, tf.tensor4d(win, [1, wh, ww, 1]), true).dataSync() as Float32Array);
       const ch = Math.min(th, height - y0);
       const cw = Math.min(tw, width - x0);
       for (let y = 0; y < ch; y++) out.set(p.subarray((y + ov) * ww + ov, (y + ov) * ww + ov + cw), (y0 + y) * width + x0);
