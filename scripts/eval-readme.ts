@@ -43,7 +43,7 @@ async function table(job: EvalJob, file: string, title: string): Promise<void> {
     onProgress: (k, n) => process.stderr.write(`\r${title}: [${k}/${n}]`),
   });
   process.stderr.write('\n');
-  const md = `### ${title}\n\n${markdownTables(result)}\nMeasured by \`npm run eval:readme\` (${machine}). Methods with options are written \`name:option\` as in \`pixel eval --methods\`.\n`;
+  const md = `### ${title}\n\n${markdownTables(result).replaceAll(`${ROOT}/`, '')}\nMeasured by \`npm run eval:readme\` (${machine}). Methods with options are written \`name:option\` as in \`pixel eval --methods\`.\n`;
   writeFileSync(join(DOCS, file), md);
   console.log(`wrote docs/${file} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
 }

@@ -15,7 +15,13 @@ export function jobTitle(job: EvalJob): string {
     : `Halftone job: source at long side ${job.longSide} (box resize in linear light), binarized and scored at full resolution`;
 }
 
-const fmt = (v: number, digits: number, sign = false) => (Number.isFinite(v) ? `${sign && v >= 0 ? '+' : ''}${v.toFixed(digits)}` : '–');
+function fmt(v: number, digits: number, sign = false): string {
+  if (!Number.isFinite(v)) return '–';
+  const text = v.toFixed(digits);
+  // Values that round to zero print as 0.000, without a sign that would mean nothing.
+  if (Number(text) === 0) return (0).toFixed(digits);
+  return sign && v > 0 ? `+${text}` : text;
+}
 const pm = (s: Stat, digits: number, sign = false) => `${fmt(s.mean, digits, sign)} ± ${fmt(s.sd, digits)}`;
 
 interface Cell {
