@@ -363,7 +363,7 @@ export async function evaluateSet(files: readonly (string | InputFile)[], option
         prepared.push(await prepare(column, plugins));
       } catch (error) {
         const e = withContext(error, {});
-        if (!column.optional || e.code === 'E_CANCELLED' || e.code === 'E_INTERNAL') throw e;
+        if (!column.optional || e.code === 'E_CANCELLED') throw e;
         dropped.push({ name: column.name, message: e.message });
         options.onDrop?.(column.name, e);
       }
