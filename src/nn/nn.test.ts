@@ -234,3 +234,19 @@ describe('train', () => {
     await expect(train({ ...base })).rejects.toThrow('Expected exactly one of --images or --pairs');
   });
 });
+
+describe('train --workers', () => {
+  it('two threads share a batch and give the one-thread result (up to float rounding)', async () => {
+    const imgs = join(dir, 'imgs-w');
+    (await import('node:fs')).mkdirSync(imgs);
+    const px = Buffer.alloc(40 * 40);
+    for (let i = 0; i < px.length; i++) px[i] = Math.round(255 * (0.5 + 0.45 * Math.sin(i / 7)));
+    await sharp(px, { raw: { width: 40, height: 40, channels: 1 } }).png().toFile(join(imgs, 'g.png'));
+    const options = { ...TRAIN_DEFAULTS, images: imgs, steps: 3, batch: 4, patch: 32, lr: 0.01, every: 0, scales: [40], architecture: TINY, backend: 'wasm' as const };
+    const one: number[] = [];
+    const two: number[] = [];
+    await train({ ...options, out: join(dir, 'w1.png') }, (p) => one.push(p.loss));
+    await train({ ...options, out: join(dir, 'w2.png'), workers: 2 }, (p) => two.push(p.loss));
+    for (let i = 0; i < one.length; i++) expect(two[i]).toBeCloseTo(one[i], 3);
+  });
+});

@@ -18,6 +18,7 @@ import { DEFAULT_LOSS, halftoneLoss, type LossWeights } from './loss.js';
 import { correctedGray, initWeights, macsPerPixel, parameterCount, tensorSpecs, type Architecture, type Weights } from './model.js';
 import { useBackend, type BackendName, type TF } from './tf.js';
 import { decodeModelPng, encodeModelPng, type ModelHeader } from './weights-png.js';
+import { GradWorker } from './grad-worker.js';
 
 type Variable = import('@tensorflow/tfjs').Variable;
 type Tensor = import('@tensorflow/tfjs').Tensor;
@@ -46,6 +47,8 @@ export interface TrainOptions {
   valSize: number;
   /** The command line, recorded in the model header. */
   command?: string;
+  /** Threads sharing each batch (1: this thread only). */
+  workers?: number;
 }
 
 export const TRAIN_DEFAULTS: Omit<TrainOptions, 'out'> = {
@@ -84,6 +87,34 @@ export interface TrainResult {
   stepsPerSecond: number;
   val?: ValScores;
   backend: string;
+}
+
+/** Loss and gradients of one batch (call inside tf.tidy). */
+export function batchGrads(tf: TF, weights: Weights, vars: Map<string, Variable>, binarizer: BinarizerName, loss: LossWeights, x: Tensor4D, ref: Tensor4D) {
+  return tf.variableGrads(() => {
+    const p = correctedGray(tf, weights, x);
+    return halftoneLoss(tf, ref, straightThrough(tf, binarizer, p), loss).loss;
+  }, [...vars.values()]);
+}
+
+/** All weights in spec order as one array (what worker threads receive). */
+export function flatWeights(tf: TF, vars: Map<string, Variable>): Float32Array {
+  let total = 0;
+  for (const v of vars.values()) total += v.size;
+  const out = new Float32Array(total);
+  let o = 0;
+  for (const v of vars.values()) {
+    out.set(v.dataSync() as Float32Array, o);
+    o += v.size;
+  }
+  return out;
+}
+
+/** [start, end) of k near-equal chunks of n items. */
+export function splitBatch(n: number, k: number): [number, number][] {
+  const out: [number, number][] = [];
+  for (let i = 0; i < k; i++) out.push([Math.floor((i * n) / k), Math.floor(((i + 1) * n) / k)]);
+  return out;
 }
 
 export function learningRate(step: number, steps: number, lr: number): number {
@@ -185,6 +216,9 @@ export async function train(options: TrainOptions, onProgress: (p: Progress) => 
   weights = vars as unknown as Weights;
   for (const [k, v] of vars) if (!moments.has(k)) moments.set(k, { m: tf.zerosLike(v), v: tf.zerosLike(v) });
 
+  const workers = Math.max(1, Math.min(options.workers ?? 1, n));
+  const pool: GradWorker[] = [];
+  for (let i = 1; i < workers; i++) pool.push(await GradWorker.start({ backend: options.backend, architecture: arch, binarizer, loss: options.loss }));
   const input = new Float32Array(n * size * size);
   const target = new Float32Array(n * size * size);
   const b1 = 0.9;
@@ -214,6 +248,7 @@ export async function train(options: TrainOptions, onProgress: (p: Progress) => 
       loss: options.loss,
       seed: options.seed,
       backend,
+      workers: options.workers ?? 1,
       seconds: Math.round(seconds),
       stepsPerSecond: seconds > 0 ? Number(((step - start) / seconds).toFixed(3)) : 0,
       command: options.command,
@@ -233,18 +268,39 @@ export async function train(options: TrainOptions, onProgress: (p: Progress) => 
   for (let step = start; step < steps; step++) {
     samplePatches(planes, n, size, rng((options.seed * 1000003 + step) >>> 0), input, target);
     const lr = learningRate(step, steps, options.lr);
+    // Split the batch: chunk 0 here, the others on worker threads (data parallel, same weights).
+    const chunks = splitBatch(n, pool.length + 1);
+    const replies = pool.map((w, i) => {
+      const [a, b] = chunks[i + 1];
+      return w.grads(flatWeights(tf, vars), input.slice(a * size * size, b * size * size), target.slice(a * size * size, b * size * size), b - a, size);
+    });
+    const [a0, b0] = chunks[0];
+    const own = tf.tidy(() => {
+      const m = b0 - a0;
+      const x = tf.tensor4d(input.subarray(0, m * size * size), [m, size, size, 1]);
+      const ref = tf.tensor4d(target.subarray(0, m * size * size), [m, size, size, 1]);
+      const { value, grads } = batchGrads(tf, weights, vars, binarizer, options.loss, x, ref);
+      return { value, grads };
+    });
+    const others = await Promise.all(replies);
     const lossValue = tf.tidy(() => {
-      const x = tf.tensor4d(input, [n, size, size, 1]);
-      const ref = tf.tensor4d(target, [n, size, size, 1]);
-      const { value, grads } = tf.variableGrads(() => {
-        const p = correctedGray(tf, weights, x);
-        return halftoneLoss(tf, ref, straightThrough(tf, binarizer, p) as Tensor4D, options.loss).loss;
-      }, [...vars.values()]);
+      // Mean over the batch = chunk means weighted by chunk sizes.
+      let total = own.value.dataSync()[0] * (b0 - a0);
+      for (let i = 0; i < others.length; i++) total += others[i].loss * (chunks[i + 1][1] - chunks[i + 1][0]);
       const t = step + 1;
       const c1 = 1 - b1 ** t;
       const c2 = 1 - b2 ** t;
+      let offset = 0;
       for (const [k, v] of vars) {
-        const g = grads[v.name];
+        let g: Tensor = own.grads[v.name];
+        if (others.length) {
+          g = tf.mul(g, (b0 - a0) / n);
+          for (let i = 0; i < others.length; i++) {
+            const part = tf.tensor(others[i].grads.subarray(offset, offset + v.size), v.shape);
+            g = tf.add(g, tf.mul(part, (chunks[i + 1][1] - chunks[i + 1][0]) / n));
+          }
+        }
+        offset += v.size;
         const s = moments.get(k)!;
         const m = tf.keep(tf.add(tf.mul(b1, s.m), tf.mul(1 - b1, g)));
         const vv = tf.keep(tf.add(tf.mul(b2, s.v), tf.mul(1 - b2, tf.square(g))));
@@ -254,8 +310,9 @@ export async function train(options: TrainOptions, onProgress: (p: Progress) => 
         s.v = vv;
         v.assign(tf.sub(v, tf.mul(lr / c1, tf.div(m, tf.add(tf.sqrt(tf.div(vv, c2)), eps)))));
       }
-      return value.dataSync()[0];
+      return total / n;
     });
+    tf.dispose([own.value, ...Object.values(own.grads)]);
     lastLoss = lossValue;
     if (!Number.isFinite(lossValue)) throw new PixelError('E_INTERNAL', `Training diverged at step ${step + 1} (loss ${lossValue})`, { hint: 'Lower --lr' });
     const done = step + 1;
@@ -268,6 +325,7 @@ export async function train(options: TrainOptions, onProgress: (p: Progress) => 
     }
     onProgress({ step: done, steps, loss: lossValue, lr, stepsPerSecond: sps, etaSeconds: (steps - done) / sps, val: checkpoint || done === steps ? last : undefined });
   }
+  await Promise.all(pool.map((w) => w.stop()));
   const seconds = (performance.now() - began) / 1000;
   const written = await save(options.out, steps, false);
   for (const v of vars.values()) v.dispose();

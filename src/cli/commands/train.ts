@@ -24,7 +24,7 @@ const OPTIONS: OptionTable = {
   'ssim-weight': { type: 'string', value: 'x', description: 'Weight of the 1 − SSIM term (default 3)' },
   every: { type: 'string', value: 'n', description: 'Validate and checkpoint every n steps (default 250)' },
   backend: { type: 'string', value: 'name', description: 'auto (default), wasm, cpu or tensorflow' },
-  workers: { type: 'string', value: 'n', description: 'Worker threads (only 1 is implemented so far)' },
+  workers: { type: 'string', value: 'n', description: 'Threads sharing each batch, data-parallel (default 1)' },
   help: { type: 'boolean', short: 'h', description: 'Show this help' },
 };
 
@@ -59,7 +59,6 @@ export async function trainCommand(argv: string[], io: IO, cwd = process.cwd()):
   }
   if (positionals.length) throw new PixelError('E_USAGE', `Unexpected argument ${JSON.stringify(positionals[0])} for pixel train`, { hint: 'Pass the data folder with --images <dir> or --pairs <dir>' });
   const workers = intFlag(values.workers, 'workers', 1, 64) ?? 1;
-  if (workers !== 1) io.stderr('pixel train: --workers > 1 is not implemented yet; training on one thread\n');
   const { train, TRAIN_DEFAULTS } = await import('../../nn/train.js');
   const channels = listFlag(values.channels, 'channels', 3) as [number, number, number] | undefined;
   const patch = intFlag(values.patch, 'patch', 16, 1024);
@@ -84,6 +83,7 @@ export async function trainCommand(argv: string[], io: IO, cwd = process.cwd()):
     loss: { tone: numberFlag(values['tone-weight'], 'tone-weight', 0, 1e6) ?? TRAIN_DEFAULTS.loss.tone, ssim: numberFlag(values['ssim-weight'], 'ssim-weight', 0, 1e6) ?? TRAIN_DEFAULTS.loss.ssim },
     every: intFlag(values.every, 'every', 0, 10_000_000) ?? TRAIN_DEFAULTS.every,
     backend: choice<BackendName>(values.backend, 'backend', BACKENDS) ?? TRAIN_DEFAULTS.backend,
+    workers,
     command: `pixel train ${argv.join(' ')}`,
   };
   if (!options.images && !options.pairs) throw new PixelError('E_USAGE', 'Expected --images <dir> or --pairs <dir> for pixel train', { hint: 'See pixel train --help' });
