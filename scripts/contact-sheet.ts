@@ -12,7 +12,7 @@ import { buildPipeline } from '../src/pipeline/pipeline.js';
 import { pluginTable } from '../src/plugins/index.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
-const IMAGES = ['examples/images/cat.png', 'examples/images/rocket.png'];
+const IMAGES = ['examples/images/cat.png', 'examples/images/rocket.png', 'examples/images/sprites/ghost.svg'];
 const PRESETS = ['photo', 'pixel-art', 'sprite', 'playdate', 'newspaper', 'lowtech-web'];
 
 const plugins = pluginTable();
@@ -30,5 +30,5 @@ for (const file of IMAGES) {
   rows.push({ cells });
 }
 const out = join(ROOT, 'docs/presets-sheet.png');
-writeFileSync(out, await contactSheet(rows, { cellWidth: 240, cellHeight: 160 }));
+writeFileSync(out, await contactSheet(rows, { cellWidth: 300, cellHeight: 200 }));
 console.log(`wrote ${out}`);

@@ -43,9 +43,61 @@ function escapeXml(s: string): string {
   return s.replace(/[<>&"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;' })[c]!);
 }
 
+/** The largest k (≤ 16) such that the image is made of uniform k×k blocks. */
+export function blockSize(image: ImageTensor): number {
+  const { width: w, height: h, data } = image;
+  for (let k = 16; k > 1; k--) {
+    if (w % k || h % k) continue;
+    let uniform = true;
+    for (let y = 0; y < h && uniform; y++) {
+      const row = y * w;
+      const top = (y - (y % k)) * w;
+      for (let x = 0; x < w; x++) {
+        if (data[row + x] !== data[top + x - (x % k)]) {
+          uniform = false;
+          break;
+        }
+      }
+    }
+    if (uniform) return k;
+  }
+  return 1;
+}
+
+/** A nearest-upscaled binary image back at its grid size, so a sheet can show it whole. */
+function undoBlocks(image: ImageTensor): ImageTensor {
+  const k = blockSize(image);
+  if (k === 1) return image;
+  const width = image.width / k;
+  const height = image.height / k;
+  const data = new Uint8Array(width * height);
+  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) data[y * width + x] = image.data[y * k * image.width + x * k];
+  return { ...image, width, height, data };
+}
+
 /**
- * Lays cells out on a grid: every cell is fitted (nearest, integer or not) into
- * cellWidth × cellHeight, with its label underneath.
+ * One cell's picture. Binary images are never resampled by a fraction (that
+ * makes moiré and, averaged in coded space, looks darker than the real thing):
+ * they are enlarged by a whole factor, or, when too big, centre-cropped at 1:1
+ * so a viewer sees the actual pixels. Tone images are fitted with lanczos.
+ */
+async function cellPng(image: ImageTensor, cw: number, ch: number): Promise<Buffer> {
+  if (image.range === 'binary' && (image.width > cw || image.height > ch)) image = undoBlocks(image);
+  const raw = sharp(tensorToRgb(image), { raw: { width: image.width, height: image.height, channels: 3 } });
+  if (image.range !== 'binary') {
+    const scale = Math.min(cw / image.width, ch / image.height);
+    return raw.resize(Math.max(1, Math.round(image.width * scale)), Math.max(1, Math.round(image.height * scale)), { kernel: 'lanczos3' }).png().toBuffer();
+  }
+  const factor = Math.floor(Math.min(cw / image.width, ch / image.height));
+  if (factor >= 1) return raw.resize(image.width * factor, image.height * factor, { kernel: 'nearest' }).png().toBuffer();
+  const w = Math.min(cw, image.width);
+  const h = Math.min(ch, image.height);
+  return raw.extract({ left: (image.width - w) >> 1, top: (image.height - h) >> 1, width: w, height: h }).png().toBuffer();
+}
+
+/**
+ * Lays cells out on a grid: every cell is shown within cellWidth × cellHeight
+ * (see cellPng), with its label underneath.
  */
 export async function contactSheet(rows: SheetRow[], opts: { cellWidth?: number; cellHeight?: number; gap?: number; labelHeight?: number } = {}): Promise<Buffer> {
   const cw = opts.cellWidth ?? 256;
@@ -60,13 +112,8 @@ export async function contactSheet(rows: SheetRow[], opts: { cellWidth?: number;
   for (const [r, row] of rows.entries()) {
     for (const [c, cell] of row.cells.entries()) {
       const { image } = cell;
-      const scale = Math.min(cw / image.width, ch / image.height);
-      const w = Math.max(1, Math.round(image.width * scale));
-      const h = Math.max(1, Math.round(image.height * scale));
-      const input = await sharp(tensorToRgb(image), { raw: { width: image.width, height: image.height, channels: 3 } })
-        .resize(w, h, { kernel: image.range === 'binary' ? 'nearest' : 'lanczos3' })
-        .png()
-        .toBuffer();
+      const input = await cellPng(image, cw, ch);
+      const { width: w, height: h } = (await sharp(input).metadata()) as { width: number; height: number };
       const left = gap + c * (cw + gap) + ((cw - w) >> 1);
       const top = gap + r * (ch + lh + gap) + ((ch - h) >> 1);
       composites.push({ input, left, top });
