@@ -1,35 +1,30 @@
 /**
- * npm run docs:options: prints the README's step reference from the plugins'
- * option tables (the same tables that validate config and drive --help), so the
- * docs cannot drift from the code. Paste the output into README.md.
+ * npm run docs:options: rewrites the README's step reference (between the
+ * `options:start` / `options:end` markers) from the plugins' option tables:
+ * the same tables that validate config, so the docs cannot drift from the code.
  */
-import type { Field } from '../src/pipeline/options.js';
-import { adjustSchema } from '../src/plugins/adjust/index.js';
-import { ditherOptionsSchema } from '../src/plugins/dither/index.js';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { builtinPlugins } from '../src/plugins/index.js';
-import { paletteSchema } from '../src/plugins/palette/index.js';
-import { resizeSchema } from '../src/plugins/resize/index.js';
-import { thresholdSchema } from '../src/plugins/threshold/index.js';
-import { upscaleSchema } from '../src/plugins/upscale/index.js';
 
-const schemas: Record<string, Record<string, Field<unknown>>> = {
-  resize: resizeSchema,
-  adjust: adjustSchema,
-  threshold: thresholdSchema,
-  dither: ditherOptionsSchema,
-  upscale: upscaleSchema,
-  palette: paletteSchema,
-} as never;
+const README = join(resolve(import.meta.dirname, '..'), 'README.md');
+const cell = (s: string) => s.replace(/\|/g, '\\|');
+const show = (v: unknown) => (v === undefined ? '—' : `\`${JSON.stringify(v)}\``);
 
-function show(v: unknown): string {
-  return v === undefined ? '—' : `\`${JSON.stringify(v)}\``;
-}
-
+const parts: string[] = [];
 for (const plugin of builtinPlugins) {
-  const schema = schemas[plugin.name];
-  if (!schema) continue;
-  console.log(`#### \`${plugin.name}\`\n\n${plugin.description}\n`);
-  console.log('| option | default | accepts | what it does |\n|---|---|---|---|');
-  for (const [key, field] of Object.entries(schema)) console.log(`| \`${key}\` | ${show(field.default)} | ${field.expected.replace(/\|/g, '\\|')} | ${field.description.replace(/\|/g, '\\|')} |`);
-  console.log('');
+  parts.push(`#### \`${plugin.name}\`\n\n${plugin.description}\n`);
+  const table = plugin.optionTable;
+  if (!table) continue;
+  parts.push('| option | default | accepts | what it does |\n|---|---|---|---|');
+  for (const [key, field] of Object.entries(table)) parts.push(`| \`${key}\` | ${show(field.default)} | ${cell(field.expected)} | ${cell(field.description)} |`);
+  parts.push('');
 }
+const text = readFileSync(README, 'utf8');
+const start = '<!-- options:start (npm run docs:options) -->';
+const end = '<!-- options:end -->';
+const a = text.indexOf(start);
+const b = text.indexOf(end);
+if (a < 0 || b < a) throw new Error(`README.md lacks the ${start} … ${end} markers`);
+writeFileSync(README, text.slice(0, a + start.length) + '\n' + parts.join('\n') + '\n' + text.slice(b));
+console.log(`README.md: step reference for ${builtinPlugins.length} plugins`);

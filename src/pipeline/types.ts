@@ -88,6 +88,13 @@ export interface Step {
   dispose?(): void | Promise<void>;
 }
 
+/** One option, described: what `pixel` prints in help and docs. */
+export interface OptionDoc {
+  expected: string;
+  description: string;
+  default: unknown;
+}
+
 /**
  * A plugin is a factory that returns a named object (as Rollup and unified do).
  * `parseOptions` throws a precise PixelError; `create` builds lookup tables or
@@ -100,6 +107,8 @@ export interface Plugin<O = any> {
   defaults: Readonly<O>;
   /** `path` is the key path for messages, e.g. `steps[2]`. */
   parseOptions(input: unknown, path: string): O;
+  /** The options as data (see options.ts), for --help and the README's step reference. */
+  optionTable?: Readonly<Record<string, OptionDoc>>;
   accepts: Accepts;
   /** The kind this step produces from the kind it receives. */
   produces(input: TensorKind, options: O): TensorKind;

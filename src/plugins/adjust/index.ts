@@ -78,6 +78,7 @@ export const adjust = definePlugin<AdjustOptions>({
   name: 'adjust',
   description: 'Gray conversion (linear-light luminance) and tone corrections in coded space: levels, gamma, brightness, contrast, sharpen, invert.',
   defaults: Object.freeze(defaultsOf(adjustSchema)),
+  optionTable: adjustSchema,
   parseOptions(input, path) {
     const o = parseWithSchema(adjustSchema, input, path, ['use']);
     if (o.levels !== undefined && o.autoLevels !== false) {

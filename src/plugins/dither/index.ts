@@ -239,6 +239,7 @@ export const dither = definePlugin<DitherOptions>({
   name: 'dither',
   description: 'Reduce one gray channel to 1-bit by error diffusion or ordered dithering',
   defaults: Object.freeze(defaultsOf(ditherOptionsSchema)),
+  optionTable: ditherOptionsSchema,
   parseOptions(input, path) {
     return parseWithSchema(ditherOptionsSchema, input, path, ['use']);
   },

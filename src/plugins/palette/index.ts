@@ -29,6 +29,7 @@ export const palette = definePlugin<PaletteOptions>({
   name: 'palette',
   description: 'Set the two output colours (ink and paper), optionally inverting the image',
   defaults: { ink: '#000000', paper: '#ffffff', invert: false },
+  optionTable: paletteSchema,
   parseOptions(input, path) {
     return parseWithSchema(paletteSchema, input, path, ['use']);
   },

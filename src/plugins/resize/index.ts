@@ -165,6 +165,7 @@ export const resize = definePlugin<ResizeOptions>({
   name: 'resize',
   description: 'Scale to the logical pixel grid in linear light (box, lanczos or nearest; fit modes as sharp).',
   defaults: Object.freeze(defaultsOf(resizeSchema)),
+  optionTable: resizeSchema,
   parseOptions(input, path) {
     const o = parseWithSchema(resizeSchema, input, path, ['use']);
     if (o.longSide !== undefined && (o.width !== undefined || o.height !== undefined)) {

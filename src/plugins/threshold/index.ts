@@ -40,6 +40,7 @@ export const threshold = definePlugin<ThresholdOptions>({
   name: 'threshold',
   description: 'Binarise gray to ink and paper: fixed level, Otsu, or adaptive (local mean or Gaussian).',
   defaults: Object.freeze(defaultsOf(thresholdSchema)),
+  optionTable: thresholdSchema,
   parseOptions: (input, path) => parseWithSchema(thresholdSchema, input, path, ['use']),
   accepts: { channels: [1], range: ['unit'] },
   produces: () => ({ channels: 1, range: 'binary', space: 'linear' }),

@@ -35,6 +35,7 @@ export const upscale = definePlugin<UpscaleOptions>({
   name: 'upscale',
   description: 'Enlarge with nearest neighbour by a whole-number scale or to an exact size (keeps binary images binary).',
   defaults: Object.freeze(defaultsOf(upscaleSchema)),
+  optionTable: upscaleSchema,
   parseOptions(input, path) {
     const o = parseWithSchema(upscaleSchema, input, path, ['use']);
     if (o.scale !== undefined && (o.width !== undefined || o.height !== undefined)) {
