@@ -11,6 +11,7 @@ import { evalCommand } from './commands/eval.js';
 import { initCommand } from './commands/init.js';
 import { modelCommand } from './commands/model.js';
 import { presetsCommand } from './commands/presets.js';
+import { spriteCommand } from './commands/sprite.js';
 import { trainCommand } from './commands/train.js';
 import type { IO } from './reporters/types.js';
 
@@ -25,6 +26,7 @@ const COMMANDS: Record<string, { summary: string; run: (argv: string[], io: IO, 
   init: { summary: 'Write a commented pixel.config.ts', run: initCommand },
   train: { summary: 'Train the unet binarizer on a folder of images', run: trainCommand },
   model: { summary: 'Show a model file\'s header (pixel model info model.png)', run: modelCommand },
+  sprite: { summary: 'Generative 1-bit sprites: train, sample, complete, score, prompt', run: spriteCommand },
 };
 
 export function mainHelp(): string {
