@@ -250,3 +250,24 @@ describe('train --workers', () => {
     for (let i = 0; i < one.length; i++) expect(two[i]).toBeCloseTo(one[i], 3);
   });
 });
+
+describe('train --resume', () => {
+  it('continuing from a checkpoint gives the same weights as an unbroken run', async () => {
+    const imgs = join(dir, 'imgs-r');
+    (await import('node:fs')).mkdirSync(imgs);
+    const px = Buffer.alloc(36 * 36);
+    for (let i = 0; i < px.length; i++) px[i] = Math.round(255 * (0.5 + 0.4 * Math.cos(i / 5)));
+    await sharp(px, { raw: { width: 36, height: 36, channels: 1 } }).png().toFile(join(imgs, 'g.png'));
+    const options = { ...TRAIN_DEFAULTS, images: imgs, batch: 2, patch: 32, lr: 0.01, scales: [36], architecture: TINY, backend: 'wasm' as const };
+    const { copyFileSync } = await import('node:fs');
+    // Keep the step-2 checkpoint (weights + Adam moments) of an unbroken 4-step run.
+    await train({ ...options, steps: 4, every: 2, out: join(dir, 'full.png') }, (p) => {
+      if (p.step === 2) copyFileSync(join(dir, 'full.ckpt.png'), join(dir, 'half.ckpt.png'));
+    });
+    await train({ ...options, steps: 4, every: 0, out: join(dir, 'resumed.png'), resume: join(dir, 'half.ckpt.png') });
+    const a = decodeModelPng(readFileSync(join(dir, 'full.png'))).tensors;
+    const b = decodeModelPng(readFileSync(join(dir, 'resumed.png'))).tensors;
+    expect(b.get('enc0a.w')).toEqual(a.get('enc0a.w'));
+    expect(b.get('out.w')).toEqual(a.get('out.w'));
+  });
+});

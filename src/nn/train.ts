@@ -214,6 +214,9 @@ export async function train(options: TrainOptions, onProgress: (p: Progress) => 
     t.dispose();
   }
   weights = vars as unknown as Weights;
+  // Adam's bias correction counts from when its moments were zero: a resume
+  // from a weights-only file starts them afresh at `start`.
+  const adamStart = moments.size === vars.size ? 0 : start;
   for (const [k, v] of vars) if (!moments.has(k)) moments.set(k, { m: tf.zerosLike(v), v: tf.zerosLike(v) });
 
   const workers = Math.max(1, Math.min(options.workers ?? 1, n));
@@ -287,7 +290,7 @@ export async function train(options: TrainOptions, onProgress: (p: Progress) => 
       // Mean over the batch = chunk means weighted by chunk sizes.
       let total = own.value.dataSync()[0] * (b0 - a0);
       for (let i = 0; i < others.length; i++) total += others[i].loss * (chunks[i + 1][1] - chunks[i + 1][0]);
-      const t = step + 1;
+      const t = step + 1 - adamStart;
       const c1 = 1 - b1 ** t;
       const c2 = 1 - b2 ** t;
       let offset = 0;
@@ -318,8 +321,9 @@ export async function train(options: TrainOptions, onProgress: (p: Progress) => 
     const done = step + 1;
     const seconds = (performance.now() - began) / 1000;
     const sps = (done - start) / seconds;
-    const checkpoint = options.every > 0 && done % options.every === 0 && done < steps;
+    const checkpoint = options.every > 0 && (done % options.every === 0 || done === steps);
     if (checkpoint || done === steps) {
+      // (the last checkpoint, with optimizer state, lets a later run resume exactly)
       if (valPlanes.length) last = validate(tf, weights, binarizer, valPlanes);
       if (checkpoint) await save(`${options.out.replace(/\.png$/i, '')}.ckpt.png`, done, true);
     }
