@@ -38,6 +38,7 @@ export interface SerializedError {
 }
 
 export type WorkerReply =
+  | { type: 'ready' }
   | { type: 'done'; id: number; data: Uint8Array; format: string; extras: Array<{ suffix: string; data: Uint8Array }>; warnings: string[] }
   | { type: 'error'; id: number; error: SerializedError };
 

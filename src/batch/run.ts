@@ -11,7 +11,7 @@ import { emptySummary } from '../cli/reporters/types.js';
 import { EXIT, PixelError, withContext } from '../pipeline/errors.js';
 import { buildPipeline, checkContract, type Pipeline } from '../pipeline/pipeline.js';
 import type { ConfigContext, Job } from './plan.js';
-import { WorkerPool, type PoolResult } from './pool.js';
+import { WorkerPool, type PoolResult, type PoolWorker } from './pool.js';
 import type { WorkerInit } from './protocol.js';
 
 export type Converted = PoolResult;
@@ -90,10 +90,31 @@ export async function runBatch(jobs: readonly Job[], opts: BatchOptions): Promis
   if (opts.signal?.aborted) stop.abort();
   opts.signal?.addEventListener('abort', onAbort, { once: true });
 
+  // Executors: this thread, plus jobs-1 worker threads started at the first
+  // contention (a run of unchanged files starts none). A file goes to whichever
+  // executor is free first, so the main thread works while workers start up.
   const width = Math.max(1, Math.min(opts.jobs, jobs.length));
-  const local = width === 1 ? inProcess(opts.ctx, stop.signal) : undefined;
-  const pool = width > 1 ? new WorkerPool(width, opts.workerInit) : undefined;
-  const onStop = () => void pool?.terminate();
+  type Exec = { kind: 'local' } | { kind: 'worker'; w: PoolWorker };
+  const free: Exec[] = [{ kind: 'local' }];
+  const waiters: Array<(e: Exec | undefined) => void> = [];
+  const give = (e: Exec) => {
+    const waiter = waiters.shift();
+    if (waiter) waiter(e);
+    else free.push(e);
+  };
+  const local = inProcess(opts.ctx, stop.signal);
+  const pool = width > 1 ? new WorkerPool(width - 1, opts.workerInit, (w) => give({ kind: 'worker', w })) : undefined;
+  const acquire = (): Promise<Exec | undefined> => {
+    if (stop.signal.aborted) return Promise.resolve(undefined);
+    const e = free.shift();
+    if (e) return Promise.resolve(e);
+    pool?.start();
+    return new Promise((r) => waiters.push(r));
+  };
+  const onStop = () => {
+    void pool?.terminate();
+    for (const w of waiters.splice(0)) w(undefined);
+  };
   stop.signal.addEventListener('abort', onStop, { once: true });
 
   const results: Array<FileResult | undefined> = new Array(jobs.length);
@@ -114,8 +135,16 @@ export async function runBatch(jobs: readonly Job[], opts: BatchOptions): Promis
       const decision = await policy.decide(job);
       if ('done' in decision) return decision.done;
       if (stop.signal.aborted) return undefined;
+      const exec = await acquire();
+      if (!exec) return undefined;
       reporter.running?.(job.index, job.file.display);
-      const converted = local ? await local.run(job, decision.bytes) : await pool!.run(job.key, job.recipe, job.file.display, decision.bytes);
+      let converted: Converted;
+      try {
+        converted = exec.kind === 'local' ? await local.run(job, decision.bytes) : await pool!.run(exec.w, job.key, job.recipe, job.file.display, decision.bytes);
+      } finally {
+        // A worker hands itself back through onIdle when it replies.
+        if (exec.kind === 'local') give(exec);
+      }
       // Cancelled while converting: start no write.
       if (stop.signal.aborted) return undefined;
       return await policy.commit(job, decision.state, converted, performance.now() - t0);
@@ -133,8 +162,8 @@ export async function runBatch(jobs: readonly Job[], opts: BatchOptions): Promis
 
   reporter.start(jobs.length);
   let next = 0;
-  // Two lanes per worker keep each worker fed while the main thread reads and writes.
-  const lanes = local ? 1 : width * 2;
+  // Lanes read, decide and write; more lanes than executors keep executors fed.
+  const lanes = width === 1 ? 1 : width * 2;
   try {
     await Promise.all(
       Array.from({ length: lanes }, async () => {
@@ -149,7 +178,7 @@ export async function runBatch(jobs: readonly Job[], opts: BatchOptions): Promis
     opts.signal?.removeEventListener('abort', onAbort);
     stop.signal.removeEventListener('abort', onStop);
     await pool?.terminate();
-    await local?.dispose();
+    await local.dispose();
     await policy.finish?.();
   }
   if (fatal) throw fatal;

@@ -42,6 +42,8 @@ function pipelineFor(task: TaskMessage) {
 }
 
 const port = parentPort!;
+// Loading sharp and the plugins is most of a worker's start-up: say when it is done.
+port.postMessage({ type: 'ready' } satisfies WorkerReply);
 port.on('message', async (task: TaskMessage) => {
   const warnings: string[] = [];
   try {
