@@ -267,6 +267,9 @@ describe('CLI', () => {
     const c = io();
     expect(await spriteCommand(['score', input, '--model', model, '--json'], c.io, dir)).toBe(0);
     expect(Number.isFinite(JSON.parse(c.o.out).mean)).toBe(true);
+    const d = io();
+    expect(await spriteCommand(['info', model], d.io, dir)).toBe(0);
+    expect(JSON.parse(d.o.out)).toMatchObject({ kind: 'sprite-ar', architecture: TINY });
     await expect(spriteCommand(['sample', '--model', model, '--temperature', '0'], io().io, dir)).rejects.toThrow('Expected temperatures above 0');
     const big = join(dir, 'big.png');
     writeSprite(big, new Uint8Array(100), 10, 10);

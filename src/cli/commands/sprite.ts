@@ -66,6 +66,10 @@ const TABLES: Record<string, { usage: string; options: OptionTable }> = {
       help: HELP,
     },
   },
+  info: {
+    usage: 'Usage: pixel sprite info [model.png]\n\nPrints a sprite model\'s header (architecture, training command and time, metrics) as JSON.\nWithout a file: the shipped models/sprite-ar.png.',
+    options: { help: HELP },
+  },
   score: {
     usage: 'Usage: pixel sprite score <images or folders...> [--json]\n\nBits per pixel under the model (−log2 P / pixels): low means "looks like the\ntraining sprites", high means unusual (noise scores about 1 or more).',
     options: { model: MODEL, json: { type: 'boolean', description: 'Print JSON' }, help: HELP },
@@ -87,12 +91,13 @@ const TABLES: Record<string, { usage: string; options: OptionTable }> = {
   },
 };
 
-const MAIN_USAGE = `Usage: pixel sprite <train|sample|complete|score|prompt> [options]
+const MAIN_USAGE = `Usage: pixel sprite <train|sample|complete|score|prompt|info> [options]
 
   train     Train the autoregressive sprite model on a folder of 1-bit sprites
   sample    Draw new sprites (one row per temperature)
   complete  Keep part of a sprite (--cut, --mask) and generate the rest
   score     Bits per pixel of sprites under the model
+  info      Print a sprite model's header (training command, time, metrics)
   prompt    A sprite from a text prompt (or --train the prompt model)
 
 pixel sprite <subcommand> --help for its options.
@@ -141,7 +146,7 @@ export async function spriteCommand(argv: string[], io: IO, cwd = process.cwd())
     return sub === undefined ? 64 : 0;
   }
   const table = TABLES[sub];
-  if (!table) throw new PixelError('E_USAGE', `Unknown subcommand "${sub}" for pixel sprite`, { hint: 'pixel sprite <train|sample|complete|score|prompt>' });
+  if (!table) throw new PixelError('E_USAGE', `Unknown subcommand "${sub}" for pixel sprite`, { hint: 'pixel sprite <train|sample|complete|score|prompt|info>' });
   const { values, positionals } = parseCommandLine(rest, table.options, `sprite ${sub}`);
   if (values.help) {
     io.stdout(helpText(table.usage, table.options));
@@ -198,6 +203,23 @@ export async function spriteCommand(argv: string[], io: IO, cwd = process.cwd())
       `held-out ${m.valSprites} sprites: model ${m.valBpp} bits/px, per-position Bernoulli ${m.positionBaselineBpp}, PNG file ${m.pngFileBpp} (IDAT alone ${m.pngIdatBpp}); train ${m.trainBpp}\n` +
         `wrote ${out} (${r.backend}, ${fmt(r.seconds)})\n`,
     );
+    return 0;
+  }
+
+  if (sub === 'info') {
+    if (positionals.length > 1) throw new PixelError('E_USAGE', `Unexpected argument ${JSON.stringify(positionals[1])} for pixel sprite info`);
+    const file = positionals[0] ? resolve(cwd, positionals[0]) : defaultArModelPath();
+    const { readFileSync } = await import('node:fs');
+    const { decodeModelPng } = await import('../../nn/weights-png.js');
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(file);
+    } catch {
+      throw new PixelError('E_INPUT', `Expected a readable sprite model but cannot read ${JSON.stringify(file)}`, { file });
+    }
+    const { header } = decodeModelPng(bytes, file);
+    const { tensors, ...rest } = header;
+    io.stdout(`${JSON.stringify({ file, bytes: bytes.length, ...rest, tensors: tensors.filter((t) => !t.name.startsWith('adam.')).map((t) => `${t.name} [${t.shape.join(', ')}]`) }, null, 2)}\n`);
     return 0;
   }
 
