@@ -6,28 +6,31 @@
 import { packageInfo } from '../files/package-root.js';
 import { PixelError, exitCodeFor, EXIT } from '../pipeline/errors.js';
 import { didYouMean } from '../pipeline/options.js';
-import { convertCommand } from './commands/convert.js';
-import { evalCommand } from './commands/eval.js';
-import { initCommand } from './commands/init.js';
-import { modelCommand } from './commands/model.js';
-import { presetsCommand } from './commands/presets.js';
-import { spriteCommand } from './commands/sprite.js';
-import { trainCommand } from './commands/train.js';
 import type { IO } from './reporters/types.js';
 
 export function version(): string {
   return packageInfo().version;
 }
 
+type CommandRun = (argv: string[], io: IO, cwd: string, signal?: AbortSignal) => Promise<number>;
+
+/**
+ * Commands are imported when run, not at start-up: `pixel staged` with nothing
+ * staged (every commit) and `--version` must not pay for sharp, tfjs and Ink.
+ */
+function lazy<K extends string>(load: () => Promise<Record<K, CommandRun>>, name: K): CommandRun {
+  return async (...args) => (await load())[name](...args);
+}
+
 const COMMANDS: Record<string, { summary: string; run: (argv: string[], io: IO, cwd: string, signal?: AbortSignal) => Promise<number> }> = {
-  convert: { summary: 'Convert images, folders or globs to 1-bit images', run: convertCommand },
-  eval: { summary: 'Score methods, presets or configs on images (tone PSNR, SSIM, bias, speed)', run: evalCommand },
-  presets: { summary: 'List presets (--details for their steps)', run: presetsCommand },
-  init: { summary: 'Write a commented pixel.config.ts', run: initCommand },
-  staged: { summary: 'Convert staged images by the config rules and stage the outputs (pre-commit)', run: async (...a) => (await import('./commands/staged.js')).stagedCommand(...a) },
-  train: { summary: 'Train the unet binarizer on a folder of images', run: trainCommand },
-  model: { summary: 'Show a model file\'s header (pixel model info model.png)', run: modelCommand },
-  sprite: { summary: 'Generative 1-bit sprites: train, sample, complete, score, prompt', run: spriteCommand },
+  convert: { summary: 'Convert images, folders or globs to 1-bit images', run: lazy(() => import('./commands/convert.js'), 'convertCommand') },
+  eval: { summary: 'Score methods, presets or configs on images (tone PSNR, SSIM, bias, speed)', run: lazy(() => import('./commands/eval.js'), 'evalCommand') },
+  presets: { summary: 'List presets (--details for their steps)', run: lazy(() => import('./commands/presets.js'), 'presetsCommand') },
+  init: { summary: 'Write a commented pixel.config.ts', run: lazy(() => import('./commands/init.js'), 'initCommand') },
+  staged: { summary: 'Convert staged images by the config rules and stage the outputs (pre-commit)', run: lazy(() => import('./commands/staged.js'), 'stagedCommand') },
+  train: { summary: 'Train the unet binarizer on a folder of images', run: lazy(() => import('./commands/train.js'), 'trainCommand') },
+  model: { summary: 'Show a model file\'s header (pixel model info model.png)', run: lazy(() => import('./commands/model.js'), 'modelCommand') },
+  sprite: { summary: 'Generative 1-bit sprites: train, sample, complete, score, prompt', run: lazy(() => import('./commands/sprite.js'), 'spriteCommand') },
 };
 
 export function mainHelp(): string {
