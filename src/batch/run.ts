@@ -38,6 +38,11 @@ export interface BatchOptions {
   started?: number;
   /** How workers get the config (see WorkerInit). */
   workerInit: WorkerInit;
+  /**
+   * With jobs > 1, whether this thread converts too (default true: it works
+   * while the workers start). False sends every file to a worker (tests).
+   */
+  mainThread?: boolean;
 }
 
 /** Errors that are about the whole run, not one file: stop and report them once. */
@@ -95,7 +100,7 @@ export async function runBatch(jobs: readonly Job[], opts: BatchOptions): Promis
   // executor is free first, so the main thread works while workers start up.
   const width = Math.max(1, Math.min(opts.jobs, jobs.length));
   type Exec = { kind: 'local' } | { kind: 'worker'; w: PoolWorker };
-  const free: Exec[] = [{ kind: 'local' }];
+  const free: Exec[] = width === 1 || opts.mainThread !== false ? [{ kind: 'local' }] : [];
   const waiters: Array<(e: Exec | undefined) => void> = [];
   const give = (e: Exec) => {
     const waiter = waiters.shift();
