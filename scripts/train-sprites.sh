@@ -3,7 +3,7 @@
 # sources (tsx, no build needed), on ../shared/data/pixelart (1,602 icons; the
 # 1,533 that are 24×24 or 24×23 are used, see SOURCES.md there):
 #   models/sprite-ar.png      autoregressive PixelCNN (~32 min on 2 busy cores)
-#   models/sprite-prompt.png  prompt → sprite MLP      (~10-25 min on 2 busy cores)
+#   models/sprite-prompt.png  prompt → sprite MLP      (~13 min on 2 busy cores)
 # Then draws docs/sprite-samples.png and docs/sprite-prompts.png.
 # Usage: scripts/train-sprites.sh [ar|prompt|sheets|all]   (default all)
 set -e
@@ -15,7 +15,7 @@ if [ "$WHAT" = ar ] || [ "$WHAT" = all ]; then
   $PIXEL sprite train --images "$DATA" --epochs 18 --max-minutes 36 --out models/sprite-ar.png
 fi
 if [ "$WHAT" = prompt ] || [ "$WHAT" = all ]; then
-  $PIXEL sprite prompt --train "$DATA" --steps 6000 -o models/sprite-prompt.png
+  $PIXEL sprite prompt --train "$DATA" --steps 8000 --lr 0.01 -o models/sprite-prompt.png
 fi
 if [ "$WHAT" = sheets ] || [ "$WHAT" = all ]; then
   $PIXEL sprite sample --count 16 --temperature 0.8,1.0,1.2 --seed 1 --scale 3 -o docs/sprite-samples.png
