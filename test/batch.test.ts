@@ -1,4 +1,5 @@
 /** The batch: worker threads (same bytes, stable order), the cache manifest, cancelling, reporters. */
+import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -16,7 +17,7 @@ import { emptySummary } from '../src/cli/reporters/types.js';
 import { resolveConfig } from '../src/config/resolve.js';
 import { packageInfo } from '../src/files/package-root.js';
 import { pluginTable } from '../src/plugins/index.js';
-import { listFiles, makePng, run, tempProject } from './batch-helpers.js';
+import { cleanEnv, listFiles, makePng, ROOT, run, tempProject } from './batch-helpers.js';
 
 const NAMES = ['a.png', 'b.png', 'c.png', 'd.png', 'e.png', 'f.png', 'g.png', 'h.png'];
 
@@ -214,6 +215,30 @@ describe('cancelling', () => {
     // The manifest saw exactly what was finished: the next run converts the rest.
     const next = await run(['convert', 'in', '--out', 'out', '--jobs', '1'], dir);
     expect(next.stdout).toContain(`${NAMES.length - written.length} converted, ${written.length} unchanged`);
+  });
+});
+
+describe('cancelling the installed bin with SIGINT', () => {
+  it('exit 130, whole outputs only, no temp files, the manifest saved', async () => {
+    const bin = join(ROOT, 'bin', 'pixel.js');
+    if (!existsSync(join(ROOT, 'dist', 'src', 'cli', 'main.js'))) return; // needs `npm run build` (npm test does it)
+    const dir = await project();
+    const child = spawn(process.execPath, [bin, 'convert', 'in', '--out', 'out', '--jobs', '2'], { cwd: dir, env: cleanEnv() as NodeJS.ProcessEnv });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c) => {
+      stdout += c;
+      if (stdout.startsWith('ok')) child.kill('SIGINT');
+    });
+    child.stderr.on('data', (c) => (stderr += c));
+    const code = await new Promise((r) => child.on('close', r));
+    const written = existsSync(join(dir, 'out')) ? readdirSync(join(dir, 'out')) : [];
+    if (written.length === NAMES.length) return; // the whole batch beat the signal: nothing to check
+    expect(code).toBe(130);
+    expect(stderr).toContain('Cancelled:');
+    expect(listFiles(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    const manifest = JSON.parse(readFileSync(join(dir, '.pixel-cache', 'manifest.json'), 'utf8'));
+    expect(Object.keys(manifest.entries).sort()).toEqual(written.map((f) => `out/${f}`).sort());
   });
 });
 

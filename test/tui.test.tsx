@@ -79,7 +79,7 @@ describe('TUI frames', () => {
 });
 
 describe('reporter choice', () => {
-  const tty = { isTTY: true } as NodeJS.WriteStream;
+  const tty = { isTTY: true, columns: 100 } as NodeJS.WriteStream;
   it.each([
     [{}, false],
     [{ CI: 'true' }, true],

@@ -31,7 +31,8 @@ export function plainEnvironment(env: Record<string, string | undefined>): boole
 
 export function wantsTui(name: ReporterName, io: IO): boolean {
   if (name === 'tui') return io.tty !== undefined;
-  return name === 'auto' && io.tty?.isTTY === true && !plainEnvironment(io.env ?? process.env);
+  // A terminal that reports no width (some pseudo-terminals) would get one character per line.
+  return name === 'auto' && io.tty?.isTTY === true && (io.tty.columns ?? 0) > 0 && !plainEnvironment(io.env ?? process.env);
 }
 
 /** The reporter; Ink and React are loaded only when the TUI is used. */

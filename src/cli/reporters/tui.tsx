@@ -114,7 +114,7 @@ export function BatchView({ state, now }: { state: TuiState; now: number }) {
         <Box flexDirection="column">
           {state.running.map((f) => (
             <Text key={f.index}>
-              <Text color="cyan">…</Text> {f.input} <Text dimColor>({formatMs(now - f.since)})</Text>
+              <Text color="cyan">…</Text> {f.input} <Text dimColor>({formatMs(Math.max(0, now - f.since))})</Text>
             </Text>
           ))}
           <ProgressBar done={state.finished.length} total={state.total} elapsedMs={now - state.started} />
