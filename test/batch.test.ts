@@ -226,9 +226,13 @@ describe('cancelling the installed bin with SIGINT', () => {
     const child = spawn(process.execPath, [bin, 'convert', 'in', '--out', 'out', '--jobs', '2'], { cwd: dir, env: cleanEnv() as NodeJS.ProcessEnv });
     let stdout = '';
     let stderr = '';
+    let sent = false;
     child.stdout.on('data', (c) => {
       stdout += c;
-      if (stdout.startsWith('ok')) child.kill('SIGINT');
+      if (stdout.startsWith('ok') && !sent) {
+        sent = true; // once: a second SIGINT means "exit now"
+        child.kill('SIGINT');
+      }
     });
     child.stderr.on('data', (c) => (stderr += c));
     const code = await new Promise((r) => child.on('close', r));
