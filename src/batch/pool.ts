@@ -29,16 +29,43 @@ export interface PoolWorker {
   busy?: { id: number; file: string; resolve: (r: PoolResult) => void; reject: (e: unknown) => void };
 }
 
-/** Starts one batch worker, from dist (JS) or from source (TS via tsx). */
-export function startWorker(init: WorkerInit): Worker {
+/** Starts one batch worker, from dist (JS) or from source (TS via tsx). It waits for an 'init' message. */
+export function startWorker(): Worker {
   const js = new URL('./worker.js', import.meta.url);
-  if (existsSync(fileURLToPath(js))) return new Worker(js, { workerData: init });
+  if (existsSync(fileURLToPath(js))) return new Worker(js);
   const ts = new URL('./worker.ts', import.meta.url);
   // Running from source: register tsx inside the worker, then import the entry.
   // (require.resolve gives tsx's CommonJS build; its ESM twin sits beside it.)
   const tsxApi = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
   const boot = `import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(ts.href)}); });`;
-  return new Worker(boot, { eval: true, workerData: init });
+  return new Worker(boot, { eval: true });
+}
+
+interface Warm {
+  worker: Worker;
+  ready: boolean;
+  onReady: (m: WorkerReply) => void;
+}
+const warm: Warm[] = [];
+
+/**
+ * Starts `count` workers now, before the config is loaded and the inputs are
+ * found, so their start-up (loading sharp and the plugins) overlaps the main
+ * thread's. A pool adopts them; unadopted ones do not keep the process alive.
+ */
+export function prewarmWorkers(count: number): void {
+  while (warm.length < count) {
+    const entry: Warm = { worker: startWorker(), ready: false, onReady: (m) => void (m.type === 'ready' && (entry.ready = true)) };
+    entry.worker.on('message', entry.onReady);
+    entry.worker.on('error', () => undefined);
+    entry.worker.unref();
+    warm.push(entry);
+  }
+}
+
+/** Stops prewarmed workers no pool adopted (a run with nothing to convert). */
+export async function dropWarmWorkers(): Promise<void> {
+  await Promise.all(warm.splice(0).map((w) => w.worker.terminate()));
 }
 
 export class WorkerPool {
@@ -87,7 +114,15 @@ export class WorkerPool {
   }
 
   private spawn(): void {
-    const w: PoolWorker = { worker: startWorker(this.init), ready: false };
+    const adopted = warm.shift();
+    const w: PoolWorker = { worker: adopted?.worker ?? startWorker(), ready: adopted?.ready === true };
+    if (adopted) {
+      w.worker.off('message', adopted.onReady);
+      w.worker.removeAllListeners('error');
+      w.worker.ref();
+    }
+    w.worker.postMessage({ type: 'init', init: this.init });
+    if (w.ready) queueMicrotask(() => !this.closed && !w.busy && this.onIdle(w));
     this.workers.push(w);
     w.worker.on('message', (reply: WorkerReply) => {
       if (reply.type === 'ready') {
