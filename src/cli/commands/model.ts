@@ -45,7 +45,7 @@ export async function modelCommand(argv: string[], io: IO, cwd = process.cwd()):
   const lines = [
     `model        ${path}`,
     `file         ${(bytes.length / 1024).toFixed(1)} KiB PNG, ${floats} float32 values in ${tensors.size} tensors`,
-    `architecture ${h.architecture?.type} channels ${h.architecture?.channels?.join('/')}, ${h.parameters} parameters, ${h.macsPerPixel} multiply-adds per pixel`,
+    `architecture ${h.architecture?.type} channels ${[h.architecture?.channels].flat().join('/')}, ${h.parameters} parameters, ${h.macsPerPixel} multiply-adds per pixel`,
     `binarizer    ${h.binarizer}`,
     `input        ${h.input ?? ''}`,
     `output       ${h.output ?? ''}`,
