@@ -255,3 +255,22 @@ describe('pixel help and info', () => {
     expect(result.stderr).toContain('Unknown option --nope');
   });
 });
+
+describe('pixel convert shortcut flags for later features', () => {
+  it('--edge-aware reaches whichever step binarizes', async () => {
+    const { flagsToLayer } = await import('../src/cli/commands/convert.js');
+    const { resolveConfig } = await import('../src/config/resolve.js');
+    const { pluginTable } = await import('../src/plugins/index.js');
+    const plugins = pluginTable();
+    for (const [preset, plugin] of [['photo', 'dither'], ['sprite', 'threshold']] as const) {
+      const c = resolveConfig({ config: {}, preset, cli: flagsToLayer({ 'edge-aware': true }), plugins });
+      const step = c.steps.find((s) => s.plugin.name === plugin)!;
+      expect((step.options as { edgeAware: boolean }).edgeAware).toBe(true);
+    }
+    const layer = flagsToLayer({ layout: 'vertical', mask: 'array', background: '#000000' });
+    expect(layer.output).toMatchObject({ layout: 'vertical', mask: 'array' });
+    expect(layer.override?.resize).toEqual({ background: '#000000' });
+    expect(() => flagsToLayer({ model: 'm.png', method: 'atkinson' })).toThrow('--model is for --method unet, not atkinson');
+    expect(flagsToLayer({ model: 'm.png' }).override?.unet).toEqual({ model: 'm.png' });
+  });
+});

@@ -141,6 +141,9 @@ export function isBinarizer(plugin: Plugin): boolean {
   }
 }
 
+/** The override key that targets the pipeline's binarizer, whichever plugin it is. */
+export const BINARIZER = 'binarizer';
+
 /** Where a step for a built-in plugin goes when an override names a plugin the list lacks. */
 const CANONICAL_ORDER = ['resize', 'adjust', '<binarizer>', 'upscale', 'palette'];
 
@@ -152,7 +155,7 @@ function canonicalRank(name: string, plugins: ReadonlyMap<string, Plugin>): numb
 
 /**
  * Applies `override` to a step list: options are merged into the step using
- * that plugin. A binarizer override replaces the list's binarizer (switching
+ * that plugin (or, under `binarizer`, into the binarizing step). A binarizer override replaces the list's binarizer (switching
  * --method from dither to threshold). A built-in plugin missing from the list
  * is inserted at its usual place (resize first, upscale and palette last).
  */
@@ -160,6 +163,16 @@ export function applyOverrides(steps: StepConfig[], override: Record<string, Rec
   const out = steps.map((s) => ({ ...s }));
   const nameOf = (s: StepConfig) => (typeof s.use === 'string' ? s.use : s.use.name);
   for (const [name, opts] of Object.entries(override)) {
+    if (name === BINARIZER) {
+      // `binarizer`: options for whichever step binarizes (e.g. edgeAware for dither or threshold).
+      const b = out.findIndex((s) => {
+        const p = typeof s.use === 'string' ? plugins.get(s.use) : s.use;
+        return p !== undefined && isBinarizer(p);
+      });
+      if (b < 0) throw new PixelError('E_CONFIG', 'override.binarizer: the pipeline has no binarizing step', { hint: "Add a 'dither' or 'threshold' step." });
+      out[b] = { ...out[b], ...opts };
+      continue;
+    }
     const plugin = lookupPlugin(name, plugins, `override.${name}`);
     const at = out.findIndex((s) => nameOf(s) === name);
     if (at >= 0) {

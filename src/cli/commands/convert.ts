@@ -37,6 +37,11 @@ export const CONVERT_OPTIONS: OptionTable = {
   ink: { type: 'string', value: 'hex', description: 'Ink colour for PNG output, e.g. "#312f28"' },
   paper: { type: 'string', value: 'hex', description: 'Paper colour for PNG output (and for transparent areas)' },
   invert: { type: 'boolean', description: 'Swap ink and paper pixels' },
+  'edge-aware': { type: 'boolean', description: 'Keep thin lines and outlines continuous (error diffusion and threshold methods)' },
+  model: { type: 'string', value: 'file.png', description: 'U-Net model file (implies --method unet unless --method is given)' },
+  background: { type: 'string', value: 'hex', description: 'Letterbox colour when --fit contain leaves a border' },
+  layout: { type: 'string', value: 'name', description: 'Byte layout for c/bin output: horizontal-msb | horizontal-lsb | vertical' },
+  mask: { type: 'string', value: 'mode', description: 'Transparency: none | palette | file | array (see README)' },
   overwrite: { type: 'boolean', description: 'Replace existing outputs (default: skip them)' },
   'dry-run': { type: 'boolean', description: 'Show what would be written; write nothing' },
   'max-pixels': { type: 'string', value: 'n', description: 'Refuse images larger than this many pixels (default 268402689)' },
@@ -83,6 +88,12 @@ export function flagsToLayer(values: Record<string, unknown>, outFormat?: string
     }
     override[info.plugin] = { ...info.options };
   }
+  if (values.background !== undefined) override.resize = { ...override.resize, background: values.background };
+  if (values.model !== undefined) {
+    if (values.method !== undefined && values.method !== 'unet') throw new PixelError('E_USAGE', `--model is for --method unet, not ${values.method}`, { hint: 'Drop --method, or use --method unet.' });
+    override.unet = { ...override.unet, model: values.model };
+  }
+  if (values['edge-aware']) override.binarizer = { edgeAware: true };
   const scale = intFlag(values.scale, 'scale', 1, 64);
   if (scale !== undefined) override.upscale = { scale, width: undefined, height: undefined };
   if (values.ink !== undefined || values.paper !== undefined || values.invert !== undefined) {
@@ -95,6 +106,8 @@ export function flagsToLayer(values: Record<string, unknown>, outFormat?: string
   const format = (values.format as string | undefined) ?? outFormat;
   if (format !== undefined) output.format = format;
   if (values.overwrite) output.overwrite = true;
+  if (values.layout !== undefined) output.layout = values.layout as never;
+  if (values.mask !== undefined) output.mask = values.mask as never;
   return { override, output };
 }
 
