@@ -40,6 +40,7 @@ export const complete = definePlugin<CompleteOptions>({
   name: 'complete',
   description: 'Finish a partly drawn sprite with the autoregressive sprite model (keep a prefix or an unmasked part, generate the rest).',
   defaults: Object.freeze(defaultsOf(completeSchema)),
+  optionTable: completeSchema,
   parseOptions(input, path) {
     const o = parseWithSchema(completeSchema, input, path, ['use']);
     if ((o.cut === undefined) === (o.mask === ''))

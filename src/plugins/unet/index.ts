@@ -48,6 +48,7 @@ export const unet = definePlugin<UnetOptions>({
   name: 'unet',
   description: 'Neural binarizer: a U-Net corrects the gray, error diffusion places the dots (trained with pixel train).',
   defaults: Object.freeze(defaultsOf(unetSchema)),
+  optionTable: unetSchema,
   parseOptions: (input, path) => parseWithSchema(unetSchema, input, path, ['use']),
   accepts: { channels: [1], range: ['unit'] },
   produces: () => ({ channels: 1, range: 'binary', space: 'linear' }),
