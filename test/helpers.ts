@@ -7,21 +7,14 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
+import { mulberry32 } from '../src/pipeline/random.js';
 import type { BinaryTensor, ColorSpace, ToneTensor } from '../src/pipeline/types.js';
+
+/** Seeded PRNG so generated test images are the same everywhere. */
+export const rng = mulberry32;
 
 export const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), 'fixtures');
 
-/** Mulberry32: a tiny seeded PRNG so generated test images are the same everywhere. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function gray(width: number, height: number, f: (x: number, y: number) => number, space: ColorSpace = 'linear'): ToneTensor {
   const data = new Float32Array(width * height);

@@ -5,6 +5,7 @@
  * and a grid can be any size. Patches are drawn from a seeded generator with
  * one of the 8 flips/rotations.
  */
+import { mulberry32 } from '../pipeline/random.js';
 import { readdirSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { decodeImage } from '../image/decode.js';
@@ -22,19 +23,11 @@ export interface Plane {
   target: Float32Array;
 }
 
+/** Seeded PRNG for patches and shuffles. */
+export const rng = mulberry32;
+
 const IMAGE_EXT = new Set(['.png', '.jpg', '.jpeg', '.webp', '.avif', '.tif', '.tiff', '.gif']);
 
-/** Mulberry32 (Tommy Ettinger, 2017): small, fast, seedable. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function listImages(dir: string, what: string): string[] {
   let names: string[];

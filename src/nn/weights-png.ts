@@ -10,6 +10,7 @@
  * is ours to keep and the round trip is bit-exact.
  */
 import { crc32, deflateSync, inflateSync } from 'node:zlib';
+import { pngChunk } from '../image/encode/png.js';
 import { PixelError } from '../pipeline/errors.js';
 
 export const MODEL_KEYWORD = 'pixel-model';
@@ -36,14 +37,6 @@ export interface ModelFile {
   tensors: Map<string, Float32Array>;
 }
 
-function chunk(type: string, data: Buffer): Buffer {
-  const out = Buffer.alloc(12 + data.length);
-  out.writeUInt32BE(data.length, 0);
-  out.write(type, 4, 'latin1');
-  data.copy(out, 8);
-  out.writeUInt32BE(crc32(out.subarray(4, 8 + data.length)) >>> 0, 8 + data.length);
-  return out;
-}
 
 const size = (shape: number[]): number => shape.reduce((a, b) => a * b, 1);
 
@@ -72,7 +65,7 @@ export function encodeModelPng(header: Omit<ModelHeader, 'tensors' | 'format' | 
   const full: ModelHeader = { format: 'pixel-model', formatVersion: 1, ...header, tensors: entries };
   // iTXt: keyword, NUL, compression flag 0, method 0, empty language tag, NUL, empty translated keyword, NUL, UTF-8 text.
   const itxt = Buffer.concat([Buffer.from(MODEL_KEYWORD, 'latin1'), Buffer.from([0, 0, 0, 0, 0]), Buffer.from(JSON.stringify(full), 'utf8')]);
-  return Buffer.concat([SIGNATURE, chunk('IHDR', ihdr), chunk('iTXt', itxt), chunk('IDAT', deflateSync(raw, { level: 9 })), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([SIGNATURE, pngChunk('IHDR', ihdr), pngChunk('iTXt', itxt), pngChunk('IDAT', deflateSync(raw, { level: 9 })), pngChunk('IEND', Buffer.alloc(0))]);
 }
 
 function bad(file: string | undefined, what: string): PixelError {

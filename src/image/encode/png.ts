@@ -20,7 +20,8 @@ export const DEFAULT_PALETTE: Palette = Object.freeze({ ink: BLACK, paper: WHITE
 
 const SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
-function chunk(type: string, data: Buffer): Buffer {
+/** One PNG chunk: length, type, data, CRC-32 of type+data (PNG spec §5.3). */
+export function pngChunk(type: string, data: Buffer): Buffer {
   const out = Buffer.alloc(12 + data.length);
   out.writeUInt32BE(data.length, 0);
   out.write(type, 4, 'latin1');
@@ -67,6 +68,6 @@ export function encodePng1(image: BinaryTensor, options: Png1Options = {}): Buff
   const scanlines = packBits(image, { msbFirst: true, inkBit: 0, rowPrefix: 1 });
   const idat = deflateSync(scanlines, { level: options.level ?? 6, memLevel: 9 });
 
-  const trns = options.transparentPaper ? [chunk('tRNS', Buffer.from([255, 0]))] : [];
-  return Buffer.concat([SIGNATURE, chunk('IHDR', ihdr), chunk('PLTE', plte), ...trns, chunk('IDAT', idat), chunk('IEND', Buffer.alloc(0))]);
+  const trns = options.transparentPaper ? [pngChunk('tRNS', Buffer.from([255, 0]))] : [];
+  return Buffer.concat([SIGNATURE, pngChunk('IHDR', ihdr), pngChunk('PLTE', plte), ...trns, pngChunk('IDAT', idat), pngChunk('IEND', Buffer.alloc(0))]);
 }

@@ -4,6 +4,7 @@
  * centred ranks (m + 0.5) / n², so n² + 1 tone levels come out evenly and a
  * flat v lights exactly the cells whose threshold is below it.
  */
+import { mulberry32 } from '../../pipeline/random.js';
 
 /**
  * Bayer's index matrix by the standard recursion
@@ -48,17 +49,6 @@ export function bayerThresholds(n: number): Float32Array {
   return thresholdsFromRanks(bayerMatrix(n));
 }
 
-/** Mulberry32, a tiny seeded PRNG, so the blue-noise matrix is the same everywhere. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export const BLUE_NOISE_SIZE = 64;
 export const BLUE_NOISE_SEED = 0x5eed;
