@@ -140,3 +140,29 @@ describe('writeFileAtomic', () => {
     expect(readdirSync(dir)).toEqual(['out.png']);
   });
 });
+
+describe('exit during a write', () => {
+  it('removes the temp file when the process exits mid-write', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const { mkdtempSync, readdirSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = mkdtempSync(join(tmpdir(), 'pixel-exit-'));
+    const script = `
+      import { readdirSync } from 'node:fs';
+      import { writeFileAtomic } from ${JSON.stringify(new URL('./atomic.ts', import.meta.url).href)};
+      const big = new Uint8Array(256 * 1024 * 1024);
+      writeFileAtomic(${JSON.stringify(join(dir, 'out.png'))}, big, { overwrite: false });
+      // Exit as soon as the temp file exists, while it is still being written.
+      setInterval(() => { if (readdirSync(${JSON.stringify(dir)}).some((f) => f.endsWith('.tmp'))) process.exit(130); }, 1);
+    `;
+    let status = 0;
+    try {
+      execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: 'pipe' });
+    } catch (error) {
+      status = (error as { status: number }).status;
+    }
+    expect(status, 'the child exited mid-write').toBe(130);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+});

@@ -10,6 +10,7 @@
  * a rename.
  */
 import { randomBytes } from 'node:crypto';
+import { unlinkSync } from 'node:fs';
 import { link, mkdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { PixelError } from '../pipeline/errors.js';
@@ -64,6 +65,29 @@ async function isPresent(path: string): Promise<boolean> {
   }
 }
 
+/**
+ * Temp files being written right now. If the process exits mid-write (a second
+ * Ctrl-C calls process.exit), they are removed on the way out; only SIGKILL
+ * can still leave one behind.
+ */
+const pending = new Set<string>();
+let cleanupRegistered = false;
+function track(temp: string): void {
+  if (!cleanupRegistered) {
+    cleanupRegistered = true;
+    process.once('exit', () => {
+      for (const t of pending) {
+        try {
+          unlinkSync(t);
+        } catch {
+          /* already gone */
+        }
+      }
+    });
+  }
+  pending.add(temp);
+}
+
 export async function writeFileAtomic(path: string, data: Uint8Array, options: WriteOptions): Promise<void> {
   // Refuse early, before touching the disk, when the target is already there.
   const existing = await stat(path).catch(() => undefined);
@@ -71,6 +95,7 @@ export async function writeFileAtomic(path: string, data: Uint8Array, options: W
   if (existing && !options.overwrite) throw exists(path);
 
   const temp = tempPathFor(path);
+  track(temp);
   try {
     await mkdir(dirname(path), { recursive: true });
     // 'wx': never reuse someone else's file, even with a random name.
@@ -95,5 +120,7 @@ export async function writeFileAtomic(path: string, data: Uint8Array, options: W
     // Whatever failed, no temp file is left behind (it may not exist: ignore).
     await unlink(temp).catch(() => undefined);
     throw cannotWrite(path, error);
+  } finally {
+    pending.delete(temp);
   }
 }
