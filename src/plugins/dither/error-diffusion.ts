@@ -179,6 +179,32 @@ export function checkKernel(k: DiffusionKernel): void {
  * above 0.5). `gray` is already in the working colour space. Returns `out`
  * (allocated if not given).
  */
+/**
+ * The error ring both generic loops share: `entries` as (dx, dy, weight)
+ * arrays, and a ring of maxDy+1 error rows padded so writes past the edges
+ * land in columns that are never read (the error there is dropped, as usual).
+ * `offs[k]` is filled per row by the caller.
+ */
+function errorRing(entries: readonly KernelEntry[], divisor: number, strength: number, width: number) {
+  const n = entries.length;
+  const dxs = new Int32Array(n);
+  const dys = new Int32Array(n);
+  const ws = new Float64Array(n);
+  let maxDy = 0;
+  let pad = 0;
+  for (let k = 0; k < n; k++) {
+    const e = entries[k];
+    dxs[k] = e.dx;
+    dys[k] = e.dy;
+    ws[k] = (e.weight / divisor) * strength;
+    if (e.dy > maxDy) maxDy = e.dy;
+    if (Math.abs(e.dx) > pad) pad = Math.abs(e.dx);
+  }
+  const rows = maxDy + 1;
+  const stride = width + 2 * pad;
+  return { n, dxs, dys, ws, rows, stride, pad, buf: new Float64Array(rows * stride), offs: new Int32Array(n) };
+}
+
 export function diffuse(
   gray: Float32Array,
   width: number,
@@ -197,13 +223,6 @@ export function diffuse(
   // Same-row weights go to locals; the rest are (dy, dx, weight) triples.
   let r1 = 0;
   let r2 = 0;
-  const below = kernel.entries.filter((e) => e.dy > 0);
-  const n = below.length;
-  const dxs = new Int32Array(n);
-  const dys = new Int32Array(n);
-  const ws = new Float64Array(n);
-  let maxDy = 0;
-  let pad = 0;
   for (const e of kernel.entries) {
     const w = (e.weight / kernel.divisor) * strength;
     if (e.dy === 0) {
@@ -211,20 +230,12 @@ export function diffuse(
       else r2 += w;
     }
   }
-  for (let k = 0; k < n; k++) {
-    const e = below[k];
-    dxs[k] = e.dx;
-    dys[k] = e.dy;
-    ws[k] = (e.weight / kernel.divisor) * strength;
-    if (e.dy > maxDy) maxDy = e.dy;
-    if (Math.abs(e.dx) > pad) pad = Math.abs(e.dx);
-  }
-  // Ring of maxDy+1 error rows, padded so writes past the edges land in
-  // columns that are never read (the error there is dropped, as usual).
-  const rows = maxDy + 1;
-  const stride = width + 2 * pad;
-  const buf = new Float64Array(rows * stride);
-  const offs = new Int32Array(n);
+  const { n, dxs, dys, ws, rows, stride, pad, buf, offs } = errorRing(
+    kernel.entries.filter((e) => e.dy > 0),
+    kernel.divisor,
+    strength,
+    width,
+  );
 
   for (let y = 0; y < height; y++) {
     const reverse = options.serpentine && (y & 1) === 1;
@@ -335,24 +346,7 @@ export function diffuseWithOffset(
   }
   checkKernel(kernel);
   const strength = options.strength;
-  const entries = kernel.entries;
-  const n = entries.length;
-  const dxs = new Int32Array(n);
-  const dys = new Int32Array(n);
-  const ws = new Float64Array(n);
-  let maxDy = 0;
-  let pad = 0;
-  for (let k = 0; k < n; k++) {
-    dxs[k] = entries[k].dx;
-    dys[k] = entries[k].dy;
-    ws[k] = (entries[k].weight / kernel.divisor) * strength;
-    if (dys[k] > maxDy) maxDy = dys[k];
-    if (Math.abs(dxs[k]) > pad) pad = Math.abs(dxs[k]);
-  }
-  const rows = maxDy + 1;
-  const stride = width + 2 * pad;
-  const buf = new Float64Array(rows * stride);
-  const offs = new Int32Array(n);
+  const { n, dxs, dys, ws, rows, stride, pad, buf, offs } = errorRing(kernel.entries, kernel.divisor, strength, width);
   for (let y = 0; y < height; y++) {
     const reverse = options.serpentine && (y & 1) === 1;
     const dir = reverse ? -1 : 1;
