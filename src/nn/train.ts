@@ -6,6 +6,7 @@
  * initialiser, step s draws its patches from rng(seed + s), and error
  * diffusion is exact.
  */
+import { adamUpdate, learningRate } from './optim.js';
 import { readFileSync } from 'node:fs';
 import { writeFileAtomic } from '../files/atomic.js';
 import { packageInfo } from '../files/package-root.js';
@@ -117,12 +118,6 @@ export function splitBatch(n: number, k: number): [number, number][] {
   return out;
 }
 
-export function learningRate(step: number, steps: number, lr: number): number {
-  const warm = Math.min(100, Math.floor(steps / 10));
-  if (step < warm) return (lr * (step + 1)) / warm;
-  const t = (step - warm) / Math.max(1, steps - warm);
-  return lr * (0.05 + 0.95 * 0.5 * (1 + Math.cos(Math.PI * t)));
-}
 
 function mean(list: Scores[]): Scores {
   const n = list.length;
@@ -224,9 +219,6 @@ export async function train(options: TrainOptions, onProgress: (p: Progress) => 
   for (let i = 1; i < workers; i++) pool.push(await GradWorker.start({ backend: options.backend, architecture: arch, binarizer, loss: options.loss }));
   const input = new Float32Array(n * size * size);
   const target = new Float32Array(n * size * size);
-  const b1 = 0.9;
-  const b2 = 0.999;
-  const eps = 1e-8;
   const began = performance.now();
   let last: ValScores | undefined;
   let lastLoss = NaN;
@@ -291,8 +283,6 @@ export async function train(options: TrainOptions, onProgress: (p: Progress) => 
       let total = own.value.dataSync()[0] * (b0 - a0);
       for (let i = 0; i < others.length; i++) total += others[i].loss * (chunks[i + 1][1] - chunks[i + 1][0]);
       const t = step + 1 - adamStart;
-      const c1 = 1 - b1 ** t;
-      const c2 = 1 - b2 ** t;
       let offset = 0;
       for (const [k, v] of vars) {
         let g: Tensor = own.grads[v.name];
@@ -304,14 +294,7 @@ export async function train(options: TrainOptions, onProgress: (p: Progress) => 
           }
         }
         offset += v.size;
-        const s = moments.get(k)!;
-        const m = tf.keep(tf.add(tf.mul(b1, s.m), tf.mul(1 - b1, g)));
-        const vv = tf.keep(tf.add(tf.mul(b2, s.v), tf.mul(1 - b2, tf.square(g))));
-        s.m.dispose();
-        s.v.dispose();
-        s.m = m;
-        s.v = vv;
-        v.assign(tf.sub(v, tf.mul(lr / c1, tf.div(m, tf.add(tf.sqrt(tf.div(vv, c2)), eps)))));
+        adamUpdate(tf, v, g, moments.get(k)!, { lr, t });
       }
       return total / n;
     });

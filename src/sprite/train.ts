@@ -6,6 +6,7 @@
  * Checkpoints (weights, Adam moments, epoch) go to <out>.ckpt.png after every
  * epoch; the final file holds held-out metrics next to both baselines.
  */
+import { adamUpdate, learningRate } from '../nn/optim.js';
 import { readFileSync } from 'node:fs';
 import type { Tensor, Variable } from '@tensorflow/tfjs';
 import { writeFileAtomic } from '../files/atomic.js';
@@ -63,13 +64,6 @@ export interface ArMetrics {
 
 const LN2 = Math.LN2;
 
-/** Linear warm-up, then cosine decay to 5 % (the schedule `pixel train` uses). */
-export function learningRate(step: number, steps: number, lr: number): number {
-  const warm = Math.min(100, Math.floor(steps / 10));
-  if (step < warm) return (lr * (step + 1)) / warm;
-  const t = (step - warm) / Math.max(1, steps - warm);
-  return lr * (0.05 + 0.95 * 0.5 * (1 + Math.cos(Math.PI * t)));
-}
 
 function packBatch(sprites: readonly Sprite[], idx: readonly number[], grid: number, flip: (() => number) | undefined, out: Float32Array): void {
   const n = grid * grid;
@@ -108,9 +102,6 @@ export async function trainAr(options: ArTrainOptions, onProgress: (p: ArProgres
   const stepsPerEpoch = Math.floor(train.length / batch);
   const steps = stepsPerEpoch * options.epochs;
   const input = new Float32Array(batch * n);
-  const b1 = 0.9;
-  const b2 = 0.999;
-  const eps = 1e-7;
   const began = performance.now();
   let step = startEpoch * stepsPerEpoch;
   let lastEpoch = startEpoch;
@@ -169,20 +160,7 @@ export async function trainAr(options: ArTrainOptions, onProgress: (p: ArProgres
         const loss = tf.tidy(() => {
           const x = tf.tensor4d(input, [batch, g, g, 1]);
           const { value, grads } = tf.variableGrads(() => bceWithLogits(tf, arLogits(tf, model, x), x) as import('@tensorflow/tfjs').Scalar, vars.map(([, v]) => v as Variable));
-          const t = step + 1;
-          const c1 = 1 - b1 ** t;
-          const c2 = 1 - b2 ** t;
-          for (const [k, v] of vars) {
-            const gr = grads[v.name];
-            const st = state.get(k)!;
-            const m = tf.keep(tf.add(tf.mul(b1, st.m), tf.mul(1 - b1, gr)));
-            const vv = tf.keep(tf.add(tf.mul(b2, st.v), tf.mul(1 - b2, tf.square(gr))));
-            st.m.dispose();
-            st.v.dispose();
-            st.m = m;
-            st.v = vv;
-            v.assign(tf.sub(v, tf.mul(lr / c1, tf.div(m, tf.add(tf.sqrt(tf.div(vv, c2)), eps)))));
-          }
+          for (const [k, v] of vars) adamUpdate(tf, v as Variable, grads[v.name], state.get(k)!, { lr, t: step + 1, eps: 1e-7 });
           return value.dataSync()[0];
         });
         if (!Number.isFinite(loss)) throw new PixelError('E_INTERNAL', `Training diverged at step ${step + 1} (loss ${loss})`, { hint: 'Lower --lr' });
