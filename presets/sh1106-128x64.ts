@@ -10,11 +10,6 @@ import { definePreset } from '../src/config/types.js';
 export default definePreset({
   description: 'SH1106 OLED 128×64: C header, vertical 8-px pages, bit 1 = lit',
   target: 'SH1106 1.3" 128×64 OLED (write each page at column 2). Light pixels are lit.',
-  steps: [
-    { use: 'resize', width: 128, height: 64, fit: 'cover', kernel: 'box' },
-    { use: 'adjust', sharpen: 0.5 },
-    { use: 'dither', method: 'atkinson' },
-    { use: 'palette', invert: true, ink: '#ffffff', paper: '#000000' },
-  ],
-  output: { format: 'c', layout: 'vertical' },
+  // Same pixels and bytes as the SSD1306: only the driver's column offset differs.
+  extends: 'ssd1306-128x64',
 });
