@@ -203,4 +203,4 @@ async function readInput(path: string): Promise<Buffer> {
   }
 }
 
-export { readInput, FORMATS };
+export { readInput };

@@ -162,13 +162,15 @@ function canonicalRank(name: string, plugins: ReadonlyMap<string, Plugin>): numb
 export function applyOverrides(steps: StepConfig[], override: Record<string, Record<string, unknown>>, plugins: ReadonlyMap<string, Plugin>): StepConfig[] {
   const out = steps.map((s) => ({ ...s }));
   const nameOf = (s: StepConfig) => (typeof s.use === 'string' ? s.use : s.use.name);
+  const binarizerAt = () =>
+    out.findIndex((s) => {
+      const p = typeof s.use === 'string' ? plugins.get(s.use) : s.use;
+      return p !== undefined && isBinarizer(p);
+    });
   for (const [name, opts] of Object.entries(override)) {
     if (name === BINARIZER) {
       // `binarizer`: options for whichever step binarizes (e.g. edgeAware for dither or threshold).
-      const b = out.findIndex((s) => {
-        const p = typeof s.use === 'string' ? plugins.get(s.use) : s.use;
-        return p !== undefined && isBinarizer(p);
-      });
+      const b = binarizerAt();
       if (b < 0) throw new PixelError('E_CONFIG', 'override.binarizer: the pipeline has no binarizing step', { hint: "Add a 'dither' or 'threshold' step." });
       out[b] = { ...out[b], ...opts };
       continue;
@@ -180,10 +182,7 @@ export function applyOverrides(steps: StepConfig[], override: Record<string, Rec
       continue;
     }
     if (isBinarizer(plugin)) {
-      const b = out.findIndex((s) => {
-        const p = typeof s.use === 'string' ? plugins.get(s.use) : s.use;
-        return p !== undefined && isBinarizer(p);
-      });
+      const b = binarizerAt();
       if (b >= 0) {
         out[b] = { use: name, ...opts };
         continue;
