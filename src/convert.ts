@@ -62,7 +62,7 @@ export async function runOne(
   pipeline: Pipeline,
   ctx: { file?: string; signal?: AbortSignal; warn?: (m: string) => void; name?: string } = {},
 ): Promise<ConvertResult> {
-  const decodeOptions = { background: paperOf(config), limitInputPixels: config.maxPixels, file: ctx.file };
+  const decodeOptions = { background: paperOf(config), limitInputPixels: config.maxPixels, file: ctx.file, gray: pipeline.grayInput };
   const stepCtx = { file: ctx.file, signal: ctx.signal, warn: ctx.warn ?? (() => {}) };
   // Animated input to GIF output: every frame through the pipeline.
   if (!isTensor(input) && config.output.format === 'gif') {

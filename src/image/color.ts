@@ -51,6 +51,16 @@ export function linearToSrgb(v: number): number {
   return linearToSrgbTable()[clampIndex(v)];
 }
 
+/** Rec. 709 luminance of linear RGB (ITU-R BT.709-6, item 3.2; same as sRGB's Y). 3 channels → 1. */
+export function luminance(rgb: Float32Array, out: Float32Array = new Float32Array(rgb.length / 3)): Float32Array {
+  const { r, g, b } = LUMA;
+  for (let i = 0, j = 0; i < out.length; i++, j += 3) {
+    const y = r * rgb[j] + g * rgb[j + 1] + b * rgb[j + 2];
+    out[i] = y > 1 ? 1 : y < 0 ? 0 : y;
+  }
+  return out;
+}
+
 /** Converts unit values between colour spaces into `out` (may be the same array). */
 export function convertSpace(data: Float32Array, from: ColorSpace, to: ColorSpace, out: Float32Array = new Float32Array(data.length)): Float32Array {
   if (from === to) {

@@ -6,6 +6,7 @@ import sharp, { type CreateRaw, type Sharp } from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PixelError } from '../pipeline/errors.js';
 import { DEFAULT_PIXEL_LIMIT, decodeImage } from './decode.js';
+import { convertSpace, luminance } from './color.js';
 
 let dir: string;
 beforeAll(() => {
@@ -240,5 +241,42 @@ describe('decodeImage: errors', () => {
     const p = file('zero.png', withSize(await knownRgb().png().toBuffer(), 5, 0));
     const e = await rejection(decodeImage(p));
     expect(e.message).toBe('The image has no pixels (its width or height is 0)');
+  });
+});
+
+describe('gray: linear-light luminance straight from the decoder', () => {
+  /** The long way: sRGB floats, then linear, then luminance. */
+  async function longWay(input: string | Buffer): Promise<Float32Array> {
+    const colour = await decodeImage(input);
+    const lin = convertSpace(colour.data, 'srgb', 'linear');
+    return colour.channels === 3 ? luminance(lin) : lin;
+  }
+
+  it('equals decode → convertSpace → luminance value for value (8-bit RGB, every byte value)', async () => {
+    // 256×3 pixels: each byte value in each channel alone, plus random triples.
+    const w = 256;
+    const bytes = Buffer.alloc(w * 4 * 3);
+    for (let x = 0; x < w; x++) for (let c = 0; c < 3; c++) bytes[(c * w + x) * 3 + c] = x;
+    for (let i = 3 * w * 3; i < bytes.length; i++) bytes[i] = (i * 2654435761) >>> 24;
+    const png = await sharp(bytes, { raw: { width: w, height: 4, channels: 3 } }).png().toBuffer();
+    const gray = await decodeImage(png, { gray: true });
+    expect(gray).toMatchObject({ width: w, height: 4, channels: 1, space: 'linear', range: 'unit' });
+    expect(gray.data).toEqual(await longWay(png));
+  });
+
+  it('equals the long way for gray, 16-bit and alpha sources too', async () => {
+    const gray8 = await knownRgb().toColourspace('b-w').png().toBuffer();
+    const rgb16 = await knownRgb().toColourspace('rgb16').png().toBuffer();
+    const alpha = await sharp(Buffer.from([255, 0, 0, 128, 0, 0, 255, 0, 10, 200, 30, 255, 90, 90, 90, 40]), { raw: { width: 2, height: 2, channels: 4 } })
+      .png()
+      .toBuffer();
+    for (const png of [gray8, rgb16, alpha]) {
+      const gray = await decodeImage(png, { gray: true });
+      expect(gray.channels).toBe(1);
+      expect(gray.space).toBe('linear');
+      expect(gray.data).toEqual(await longWay(png));
+    }
+    // The transparency mask survives.
+    expect((await decodeImage(alpha, { gray: true })).mask).toEqual(new Uint8Array([1, 0, 1, 0]));
   });
 });

@@ -15,7 +15,7 @@ import { open, stat } from 'node:fs/promises';
 import sharp, { type Metadata } from 'sharp';
 import { PixelError } from '../pipeline/errors.js';
 import type { RGB, ToneTensor } from '../pipeline/types.js';
-import { WHITE } from './color.js';
+import { convertSpace, LUMA, luminance, srgbToLinearTable, WHITE } from './color.js';
 
 export interface DecodeOptions {
   /** Paper colour that transparent pixels are flattened onto (default white). */
@@ -26,6 +26,12 @@ export interface DecodeOptions {
   allPages?: boolean;
   /** Name of the file for messages (defaults to the path when `input` is one). */
   file?: string;
+  /**
+   * Hand linear-light gray (Rec. 709 luminance, space 'linear', 1 channel)
+   * instead of sRGB-coded colour: for pipelines where no step needs colour
+   * (Pipeline.grayInput), a third of the float work at full resolution.
+   */
+  gray?: boolean;
 }
 
 /** sharp's own default: 0x3FFF × 0x3FFF. */
@@ -52,6 +58,40 @@ function unitTable16(): Float32Array {
     for (let i = 0; i < 65536; i++) table16[i] = i / 65535;
   }
   return table16;
+}
+
+let linear8: Float32Array | undefined;
+
+/**
+ * Bytes straight to linear-light gray: each byte's linear value is the one
+ * color.ts's 16-bit table gives for v/255 (index v·257), and the luminance is
+ * summed as luminance() does, so this equals decoding to sRGB floats, then
+ * convertSpace, then luminance, value for value.
+ */
+function linearGray8(src: Uint8Array, channels: 1 | 3, pixels: number): Float32Array {
+  if (!linear8) {
+    const table = srgbToLinearTable();
+    linear8 = new Float32Array(256);
+    for (let v = 0; v < 256; v++) linear8[v] = table[v * 257];
+  }
+  const lin = linear8;
+  const out = new Float32Array(pixels);
+  if (channels === 1) {
+    for (let i = 0; i < pixels; i++) out[i] = lin[src[i]];
+    return out;
+  }
+  const { r, g, b } = LUMA;
+  for (let i = 0, j = 0; i < pixels; i++, j += 3) {
+    const y = r * lin[src[j]] + g * lin[src[j + 1]] + b * lin[src[j + 2]];
+    out[i] = y > 1 ? 1 : y < 0 ? 0 : y;
+  }
+  return out;
+}
+
+/** The general path's gray: coded floats (16-bit, alpha-blended) to linear luminance. */
+function toLinearGray(image: ToneTensor): ToneTensor {
+  const lin = convertSpace(image.data, 'srgb', 'linear', image.data);
+  return { ...image, channels: 1, space: 'linear', data: image.channels === 3 ? luminance(lin) : lin };
 }
 
 export async function decodeImage(input: string | Buffer, options: DecodeOptions = {}): Promise<ToneTensor> {
@@ -112,6 +152,9 @@ export async function decodeImage(input: string | Buffer, options: DecodeOptions
       throw new PixelError('E_INTERNAL', `Decoder returned ${info.channels} channels, expected ${stride}`, { file });
     }
     const pixels = info.width * info.height;
+    if (options.gray && !blendHere && !deep) {
+      return { width: info.width, height: info.height, channels: 1, range: 'unit', space: 'linear', data: linearGray8(data, channels, pixels) };
+    }
     const n = pixels * channels;
     const out = new Float32Array(n);
     let src: Uint8Array | Uint16Array = data;
@@ -143,7 +186,7 @@ export async function decodeImage(input: string | Buffer, options: DecodeOptions
     }
     const result: ToneTensor = { width: info.width, height: info.height, channels, range: 'unit', space: 'srgb', data: out };
     if (mask) result.mask = mask;
-    return result;
+    return options.gray ? toLinearGray(result) : result;
   } catch (error) {
     if (error instanceof PixelError) throw error;
     throw await decodeError(error, input, file, limit);

@@ -3,6 +3,7 @@ import { PixelError } from './errors.js';
 import { buildPipeline, checkContract, resolveSteps } from './pipeline.js';
 import { definePlugin, type ImageTensor, type Plugin } from './types.js';
 import { parseWithSchema, numberField } from './options.js';
+import { builtinPlugins } from '../plugins/index.js';
 
 // Small stand-in plugins so these tests exercise the builder alone.
 const toGray = definePlugin<{}>({
@@ -115,5 +116,24 @@ describe('pipeline builder', () => {
     const c = new AbortController();
     c.abort();
     await expect(p.run(rgbImage, { signal: c.signal })).rejects.toMatchObject({ code: 'E_CANCELLED' });
+  });
+});
+
+describe('grayInput: whether the decoder may hand gray', () => {
+  const table = new Map(builtinPlugins.map((p) => [p.name, p] as const));
+  const gray = async (steps: Array<Record<string, unknown>>) => (await buildPipeline(steps as never, table)).grayInput;
+
+  it('is true when every step before the gray conversion passes gray through', async () => {
+    expect(await gray([{ use: 'resize', longSide: 128 }, { use: 'adjust' }, { use: 'dither' }, { use: 'upscale', scale: 8 }])).toBe(true);
+    expect(await gray([{ use: 'adjust', contrast: 0.2 }, { use: 'dither' }])).toBe(true);
+    expect(await gray([{ use: 'resize', width: 64, kernel: 'nearest' }, { use: 'upscale', scale: 2 }, { use: 'adjust' }, { use: 'threshold' }])).toBe(true);
+  });
+
+  it('is false when a step before it may need colour', async () => {
+    // lanczos clamps each channel's overshoot; adjust without grayscale keeps colour; an unknown plugin may use it.
+    expect(await gray([{ use: 'resize', width: 64, kernel: 'lanczos' }, { use: 'adjust' }, { use: 'dither' }])).toBe(false);
+    expect(await gray([{ use: 'adjust', grayscale: false, contrast: 0.1 }, { use: 'adjust' }, { use: 'dither' }])).toBe(false);
+    const own = { ...toGray, name: 'own' };
+    expect((await buildPipeline([{ use: own }, { use: 'dither' }], table)).grayInput).toBe(false);
   });
 });

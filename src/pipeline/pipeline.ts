@@ -26,6 +26,8 @@ export interface Pipeline {
   readonly steps: readonly ResolvedStep[];
   /** The kind the pipeline produces from the decoded kind it was checked with. */
   readonly output: TensorKind;
+  /** No step needs colour: the decoder may hand linear-light gray straight away (see Plugin.gray). */
+  readonly grayInput: boolean;
   run(image: ImageTensor, ctx?: Partial<StepContext>): Promise<ImageTensor>;
   dispose(): Promise<void>;
 }
@@ -124,6 +126,21 @@ export function checkContract(steps: readonly ResolvedStep[], input: TensorKind 
 }
 
 /**
+ * Whether the steps give the same result on a gray image: every step up to
+ * the first one that takes the luminance (or accepts only gray) passes gray
+ * through unchanged.
+ */
+export function acceptsGrayInput(steps: readonly ResolvedStep[]): boolean {
+  for (const { plugin, options } of steps) {
+    if (plugin.accepts.channels && !plugin.accepts.channels.includes(3)) return true;
+    const gray = plugin.gray?.(options);
+    if (gray === 'converts') return true;
+    if (gray !== 'passes') return false;
+  }
+  return false;
+}
+
+/**
  * Builds a pipeline: resolves plugins and options, checks the contract, then
  * calls each plugin's `create()` once (models and tables are built here).
  */
@@ -151,6 +168,7 @@ export async function buildPipeline(
   return {
     steps: resolved,
     output,
+    grayInput: acceptsGrayInput(resolved),
     async run(image, partial = {}) {
       const ctx: StepContext = { warn: () => {}, ...partial };
       let current = image;

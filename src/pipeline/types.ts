@@ -112,6 +112,15 @@ export interface Plugin<O = any> {
   accepts: Accepts;
   /** The kind this step produces from the kind it receives. */
   produces(input: TensorKind, options: O): TensorKind;
+  /**
+   * Whether the step gives the same result on an image that is already gray
+   * (linear-light Rec. 709 luminance), which the decoder can hand over for a
+   * third of the work: 'passes' when it treats every channel alike and
+   * linearly in linear light (box resize, upscale), 'converts' when it starts
+   * by taking that luminance itself. Absent: the step may need colour. A step
+   * that accepts only 1 channel needs gray anyway.
+   */
+  gray?(options: O): 'passes' | 'converts' | undefined;
   create(options: O): Step | Promise<Step>;
 }
 

@@ -91,6 +91,7 @@ export const adjust = definePlugin<AdjustOptions>({
   },
   accepts: { channels: [1, 3], range: ['unit'] },
   produces: (input, o) => ({ channels: o.grayscale ? 1 : input.channels, range: 'unit', space: 'linear' }),
+  gray: (o) => (o.grayscale ? 'converts' : undefined),
   create(o) {
     const toneActive =
       o.levels !== undefined || o.autoLevels !== false || o.gamma !== 1 || o.brightness !== 0 || o.contrast !== 0 || o.sharpen > 0 || o.invert;

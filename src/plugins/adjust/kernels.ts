@@ -3,17 +3,9 @@
  * lookup table on the sRGB-coded value (the resolution of color.ts's LUTs),
  * so the per-pixel cost is one table read whatever the options.
  */
-import { LUMA, srgbToLinearExact } from '../../image/color.js';
+import { srgbToLinearExact } from '../../image/color.js';
 
-/** Rec. 709 luminance of linear RGB (ITU-R BT.709-6, item 3.2; same as sRGB's Y). 3 channels → 1. */
-export function luminance(rgb: Float32Array, out: Float32Array = new Float32Array(rgb.length / 3)): Float32Array {
-  const { r, g, b } = LUMA;
-  for (let i = 0, j = 0; i < out.length; i++, j += 3) {
-    const y = r * rgb[j] + g * rgb[j + 1] + b * rgb[j + 2];
-    out[i] = y > 1 ? 1 : y < 0 ? 0 : y;
-  }
-  return out;
-}
+export { luminance } from '../../image/color.js';
 
 export interface ToneCurve {
   black: number;

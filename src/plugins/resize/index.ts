@@ -179,6 +179,8 @@ export const resize = definePlugin<ResizeOptions>({
   },
   accepts: { channels: [1, 3], range: ['unit'] },
   produces: (input) => ({ ...input, space: 'linear' }),
+  // Box and nearest are weighted sums in linear light, as luminance is; lanczos clamps each channel's overshoot.
+  gray: (o) => (o.kernel === 'lanczos' ? undefined : 'passes'),
   create(options) {
     const kernel = KERNEL_FN[options.kernel];
     const bg = parseHexColor(options.background)!;

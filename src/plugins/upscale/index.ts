@@ -49,6 +49,7 @@ export const upscale = definePlugin<UpscaleOptions>({
   },
   accepts: {},
   produces: (input) => ({ ...input }),
+  gray: () => 'passes',
   create(options) {
     return {
       run(image) {
