@@ -5,23 +5,30 @@
  * 1, the backward pass treats the binarizer as the identity, so the loss on
  * the binary image trains the network that produced its gray input.
  *
- * - 'error-diffusion': Floyd–Steinberg of p (src/plugins/dither), per image
- *   of the batch, in JS on the tensor's data.
+ * - 'ostromoukhov': error diffusion with Ostromoukhov's tone-dependent
+ *   coefficients, serpentine (the dither plugin's `ostromoukhov`): already
+ *   +0.85 dB over Floyd–Steinberg on its own, so the network starts higher.
+ * - 'error-diffusion': Floyd–Steinberg of p, raster order.
  * - 'threshold': p > 0.5.
+ * Each runs per image of the batch, in JS on the tensor's data.
  */
 import { KERNELS, diffuse } from '../plugins/dither/error-diffusion.js';
+import { ostromoukhovWeights } from '../plugins/dither/variable-coefficients.js';
+import { diffuseVariable } from '../plugins/dither/variable-diffusion.js';
 import type { TF } from './tf.js';
 
 type Tensor4D = import('@tensorflow/tfjs').Tensor4D;
 
-export type BinarizerName = 'error-diffusion' | 'threshold';
-export const BINARIZERS: readonly BinarizerName[] = ['error-diffusion', 'threshold'];
+export type BinarizerName = 'ostromoukhov' | 'error-diffusion' | 'threshold';
+export const BINARIZERS: readonly BinarizerName[] = ['ostromoukhov', 'error-diffusion', 'threshold'];
 
 const DIFFUSE = { serpentine: false, strength: 1 } as const;
+let weights: ReturnType<typeof ostromoukhovWeights> | undefined;
 
 /** Binarizes a [h·w] plane of p into 0/1 bytes (the inference path). */
 export function binarizePlane(binarizer: BinarizerName, p: Float32Array, width: number, height: number, out = new Uint8Array(width * height)): Uint8Array {
   if (binarizer === 'error-diffusion') return diffuse(p, width, height, KERNELS['floyd-steinberg'], DIFFUSE, out);
+  if (binarizer === 'ostromoukhov') return diffuseVariable(p, width, height, { weights: (weights ??= ostromoukhovWeights()), strength: 1, serpentine: true }, out);
   for (let i = 0; i < width * height; i++) out[i] = p[i] > 0.5 ? 1 : 0;
   return out;
 }

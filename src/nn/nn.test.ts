@@ -121,7 +121,7 @@ describe('wasm gradient kernels agree with the cpu backend', () => {
 });
 
 describe('straight-through binarizers', () => {
-  it.each(['error-diffusion', 'threshold'] as const)('%s: forward exactly 0/1, gradient passed through unchanged', (name) => {
+  it.each(['ostromoukhov', 'error-diffusion', 'threshold'] as const)('%s: forward exactly 0/1, gradient passed through unchanged', (name) => {
     const before = tf.memory().numTensors;
     const next = rng(7);
     const pv = Float32Array.from({ length: 2 * 8 * 8 }, () => next());

@@ -36,7 +36,8 @@ export interface TrainOptions {
   batch: number;
   patch: number;
   seed: number;
-  binarizer: BinarizerName;
+  /** Unset: ostromoukhov for a new model, the checkpoint's own on --resume (set, it fine-tunes for another). */
+  binarizer?: BinarizerName;
   architecture: Architecture;
   /** Long sides the training images are reduced to. */
   scales: number[];
@@ -52,13 +53,14 @@ export interface TrainOptions {
   workers?: number;
 }
 
+export const DEFAULT_BINARIZER: BinarizerName = 'ostromoukhov';
+
 export const TRAIN_DEFAULTS: Omit<TrainOptions, 'out'> = {
   steps: 2000,
   lr: 0.002,
   batch: 16,
   patch: 64,
   seed: 1,
-  binarizer: 'error-diffusion',
   architecture: { type: 'unet-residual', channels: [8, 16, 32] },
   scales: [128, 192, 256, 384],
   loss: DEFAULT_LOSS,
@@ -185,13 +187,13 @@ export async function train(options: TrainOptions, onProgress: (p: Progress) => 
   const { batch: n, patch: size, steps } = options;
   let start = 0;
   let arch = options.architecture;
-  let binarizer = options.binarizer;
+  let binarizer: BinarizerName = options.binarizer ?? DEFAULT_BINARIZER;
   let weights: Weights;
   const moments = new Map<string, { m: Tensor; v: Tensor }>();
   if (options.resume) {
     const loaded = readModel(tf, options.resume);
     arch = loaded.architecture;
-    binarizer = loaded.binarizer;
+    binarizer = options.binarizer ?? loaded.binarizer;
     weights = loaded.weights;
     const tr = loaded.header.training as { step?: number } | undefined;
     start = tr?.step ?? 0;

@@ -10,7 +10,7 @@ import { inSpace } from '../../image/color.js';
 import { customField, defaultsOf, enumField, numberField, parseWithSchema, type Schema } from '../../pipeline/options.js';
 import { binaryTensor, definePlugin, type ToneTensor } from '../../pipeline/types.js';
 
-export type UnetBinarizer = 'auto' | 'error-diffusion' | 'threshold';
+export type UnetBinarizer = 'auto' | 'ostromoukhov' | 'error-diffusion' | 'threshold';
 export type UnetBackend = 'auto' | 'wasm' | 'cpu' | 'tensorflow';
 
 export interface UnetOptions {
@@ -33,7 +33,11 @@ export const unetSchema: Schema<UnetOptions> = {
     'a model file path (a non-empty string)',
     (v) => (typeof v === 'string' && v.trim() !== '' ? v : undefined),
   ),
-  binarizer: enumField('How p is binarized: auto (what the model was trained with), error-diffusion (Floyd–Steinberg of p) or threshold (p > 0.5).', 'auto', ['auto', 'error-diffusion', 'threshold']),
+  binarizer: enumField(
+    'How p is binarized: auto (what the model was trained with), ostromoukhov (tone-dependent error diffusion, serpentine), error-diffusion (Floyd–Steinberg, raster) or threshold (p > 0.5).',
+    'auto',
+    ['auto', 'ostromoukhov', 'error-diffusion', 'threshold'],
+  ),
   backend: enumField('tfjs backend: auto (tensorflow if installed, else wasm, else cpu), wasm, cpu or tensorflow.', 'auto', ['auto', 'wasm', 'cpu', 'tensorflow']),
   tile: numberField('Tile size in pixels for large images (a multiple of 4 is used).', 256, { min: 16, max: 4096, integer: true }),
   overlap: numberField('Context in pixels around each tile, so tiles join without seams.', 24, { min: 0, max: 256, integer: true }),

@@ -38,7 +38,7 @@ describe('unet options', () => {
   it.each([
     [{ model: '' }, 'Expected a model file path (a non-empty string) for steps[1].model but received ""'],
     [{ model: 3 }, 'Expected a model file path (a non-empty string) for steps[1].model but received 3'],
-    [{ binarizer: 'fs' }, 'Expected one of "auto", "error-diffusion", "threshold" for steps[1].binarizer but received "fs"'],
+    [{ binarizer: 'fs' }, 'Expected one of "auto", "ostromoukhov", "error-diffusion", "threshold" for steps[1].binarizer but received "fs"'],
     [{ backend: 'gpu' }, 'Expected one of "auto", "wasm", "cpu", "tensorflow" for steps[1].backend but received "gpu"'],
     [{ tile: 8 }, 'Expected an integer between 16 and 4096 for steps[1].tile but received 8'],
     [{ overlap: 1.5 }, 'Expected an integer between 0 and 256 for steps[1].overlap but received 1.5'],
