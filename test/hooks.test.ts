@@ -1,0 +1,280 @@
+/**
+ * `pixel staged` under the hook runners people use, each making a real `git commit` in a
+ * temporary repository (never the working tree): lint-staged (a devDependency, so this always
+ * runs) and the pre-commit framework (Python; skipped, saying so, where `pre-commit` is not
+ * installed). husky is covered in staged.test.ts. Needs the built CLI (`npm run build`; npm ci
+ * and npm test build it).
+ */
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, dirname, join } from 'node:path';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { convert } from '../src/convert.js';
+import { cleanEnv, makePng, ROOT, tempProject } from './batch-helpers.js';
+
+const NODE = process.execPath;
+const PIXEL = join(ROOT, 'bin', 'pixel.js');
+const LINT_STAGED = join(ROOT, 'node_modules', '.bin', 'lint-staged');
+
+// A repeatable git: no user or system config (a global core.hooksPath or commit.gpgsign would
+// change what a commit does), a fixed identity, this node first on PATH, no colours.
+const emptyConfig = join(mkdtempSync(join(tmpdir(), 'pixel-hooks-gitconfig-')), 'gitconfig');
+writeFileSync(emptyConfig, '');
+const env = cleanEnv({
+  GIT_AUTHOR_NAME: 't',
+  GIT_AUTHOR_EMAIL: 't@example.com',
+  GIT_COMMITTER_NAME: 't',
+  GIT_COMMITTER_EMAIL: 't@example.com',
+  GIT_CONFIG_GLOBAL: emptyConfig,
+  GIT_CONFIG_NOSYSTEM: '1',
+  PATH: `${dirname(NODE)}${delimiter}${process.env.PATH ?? ''}`,
+  NO_COLOR: '1',
+}) as NodeJS.ProcessEnv;
+delete env.FORCE_COLOR;
+delete env.NODE_ENV; // vitest's NODE_ENV=test would switch lint-staged to its test renderer
+delete env.HUSKY;
+delete env.SKIP;
+delete env.PRE_COMMIT_HOME;
+
+const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, env }).toString();
+const names = (out: string) => out.split('\n').filter(Boolean).sort();
+const committed = (cwd: string) => names(git(cwd, 'show', '--name-only', '--format=', 'HEAD'));
+const stagedNames = (cwd: string) => names(git(cwd, 'diff', '--staged', '--name-only'));
+const show = (cwd: string, spec: string) => execFileSync('git', ['show', spec], { cwd, env });
+
+/** A real `git commit` (hooks and all): exit code and everything it printed. */
+async function commit(cwd: string, args: string[], extra: Record<string, string> = {}) {
+  try {
+    const r = await promisify(execFile)('git', ['commit', ...args], { cwd, env: { ...env, ...extra } });
+    return { code: 0, output: r.stdout + r.stderr };
+  } catch (error) {
+    const e = error as { code?: unknown; stdout?: string; stderr?: string };
+    return { code: typeof e.code === 'number' ? e.code : -1, output: `${e.stdout ?? ''}${e.stderr ?? ''}` };
+  }
+}
+
+/** A user project: package.json (with `extra` merged in), a pixel config with a rule, one commit. */
+function repo(prefix: string, extra: Record<string, unknown> = {}): string {
+  const dir = tempProject(prefix);
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'user-project', type: 'module', ...extra }, null, 2));
+  // What `npm install pixel` links; tempProject already links node_modules/pixel to this repo.
+  mkdirSync(join(dir, 'node_modules', '.bin'));
+  symlinkSync('../pixel/bin/pixel.js', join(dir, 'node_modules', '.bin', 'pixel'));
+  git(dir, 'init', '-q', '-b', 'main');
+  writeFileSync(join(dir, '.gitignore'), 'node_modules\n.pixel-cache\n');
+  writeFileSync(join(dir, 'pixel.config.mjs'), "export default {\n  output: { dir: 'dist' },\n  rules: [{ files: 'art/**/*.png', preset: 'sprite' }],\n};\n");
+  git(dir, 'add', '.gitignore', 'pixel.config.mjs', 'package.json');
+  git(dir, 'commit', '-qm', 'init');
+  return dir;
+}
+
+/** A git hook that is a shell script (as husky writes them), straight in .git/hooks. */
+function hook(dir: string, script: string) {
+  writeFileSync(join(dir, '.git', 'hooks', 'pre-commit'), `#!/bin/sh\n${script}\n`, { mode: 0o755 });
+}
+
+const spritePng = async (png: Buffer) => (await convert(png, { preset: 'sprite' })).data;
+
+beforeAll(() => {
+  if (!existsSync(join(ROOT, 'dist', 'src', 'cli', 'main.js'))) throw new Error('The hook tests run the built CLI: run `npm run build` first (npm ci and npm test do it).');
+});
+
+describe('lint-staged runs pixel staged in a real pre-commit hook', () => {
+  const GLOB = '*.{png,jpg,jpeg,webp}';
+  let dir: string;
+  beforeAll(() => {
+    // lint-staged appends the matched (absolute) file names; pixel staged narrows to them.
+    dir = repo('pixel-lint-staged-', { 'lint-staged': { [GLOB]: `"${NODE}" "${PIXEL}" staged` } });
+    hook(dir, `exec "${NODE}" "${LINT_STAGED}"`);
+  });
+
+  it('the outputs land in the same commit and the working tree ends clean', async () => {
+    const a = await makePng(join(dir, 'art', 'a.png'), 1);
+    await makePng(join(dir, 'art', 'sub', 'b.png'), 2);
+    writeFileSync(join(dir, 'notes.txt'), 'not an image\n');
+    git(dir, 'add', 'art', 'notes.txt');
+    const r = await commit(dir, ['-m', 'art']);
+    expect(r.output).not.toContain('✖');
+    expect(r.code).toBe(0);
+    expect(committed(dir)).toEqual(['art/a.png', 'art/sub/b.png', 'dist/a.png', 'dist/sub/b.png', 'notes.txt']);
+    expect(names(git(dir, 'ls-tree', '-r', '--name-only', 'HEAD', 'dist'))).toEqual(['dist/a.png', 'dist/sub/b.png']);
+    expect(show(dir, 'HEAD:dist/a.png').equals(await spritePng(a))).toBe(true);
+    expect(git(dir, 'status', '--porcelain')).toBe('');
+  });
+
+  it('a partially staged image: the staged version is converted and committed, the unstaged edit survives', async () => {
+    const staged = await makePng(join(dir, 'art', 'c.png'), 3);
+    git(dir, 'add', 'art/c.png');
+    const unstaged = await makePng(join(dir, 'art', 'c.png'), 4); // lint-staged hides this edit, then restores it
+    const r = await commit(dir, ['-m', 'partial']);
+    expect(r.code).toBe(0);
+    expect(committed(dir)).toEqual(['art/c.png', 'dist/c.png']);
+    expect(show(dir, 'HEAD:art/c.png').equals(staged)).toBe(true);
+    expect(show(dir, 'HEAD:dist/c.png').equals(await spritePng(staged))).toBe(true);
+    expect(readFileSync(join(dir, 'art', 'c.png')).equals(unstaged)).toBe(true);
+    expect(git(dir, 'status', '--porcelain')).toBe(' M art/c.png\n');
+    writeFileSync(join(dir, 'art', 'c.png'), staged);
+    expect(git(dir, 'status', '--porcelain')).toBe('');
+  });
+
+  it('a corrupt staged image refuses the commit, names the file, and leaves HEAD and the index as they were', async () => {
+    await makePng(join(dir, 'art', 'good.png'), 5);
+    writeFileSync(join(dir, 'art', 'broken.png'), 'not a png at all');
+    git(dir, 'add', 'art');
+    const head = git(dir, 'rev-parse', 'HEAD');
+    const before = stagedNames(dir);
+    expect(before).toEqual(['art/broken.png', 'art/good.png']);
+    const r = await commit(dir, ['-m', 'broken']);
+    expect(r.code).not.toBe(0);
+    // pixel staged exits 1 (the other file is still converted); lint-staged shows its output,
+    // reverts to the state before the commit, and git refuses the commit.
+    expect(r.output).toMatch(/FAIL {2}.*art\/broken\.png: /);
+    expect(r.output).toContain('Failed:\n  art/broken.png: ');
+    expect(r.output).toContain('1 converted, 0 skipped, 1 failed');
+    expect(git(dir, 'rev-parse', 'HEAD')).toBe(head);
+    expect(stagedNames(dir)).toEqual(before);
+    git(dir, 'rm', '-q', '--cached', 'art/broken.png', 'art/good.png');
+  });
+
+  it('the README config as written ("pixel staged", found in node_modules/.bin)', async () => {
+    const d = repo('pixel-lint-staged-readme-', { 'lint-staged': { [GLOB]: 'pixel staged' } });
+    hook(d, `exec "${NODE}" "${LINT_STAGED}"`);
+    await makePng(join(d, 'art', 'x.png'), 6);
+    git(d, 'add', 'art');
+    const r = await commit(d, ['-m', 'art']);
+    expect(r.output).not.toContain('✖');
+    expect(r.code).toBe(0);
+    expect(committed(d)).toEqual(['art/x.png', 'dist/x.png']);
+    expect(git(d, 'status', '--porcelain')).toBe('');
+  });
+});
+
+// --- The pre-commit framework --------------------------------------------------------------
+
+/** The hooks in the shipped .pre-commit-hooks.yaml, read as the flat list of maps it is. */
+function shippedHooks(): Record<string, string>[] {
+  const hooks: Record<string, string>[] = [];
+  for (const line of readFileSync(join(ROOT, '.pre-commit-hooks.yaml'), 'utf8').split('\n')) {
+    if (line.trim() === '' || line.trimStart().startsWith('#')) continue;
+    const m = /^(- | {2})([a-z_]+): (.+)$/.exec(line);
+    if (!m) throw new Error(`.pre-commit-hooks.yaml: unexpected line ${JSON.stringify(line)}`);
+    if (m[1] === '- ') hooks.push({});
+    hooks.at(-1)![m[2]] = m[3];
+  }
+  return hooks;
+}
+
+/**
+ * The README's `repo: local` variant, built from the shipped hooks: same ids, names, entries
+ * (pixel from the project's node_modules/.bin), `language: system` (nothing to install, works
+ * offline). The README must show exactly this (tested below).
+ */
+function localConfig(): string {
+  const hooks = shippedHooks().map((h) =>
+    [
+      `      - id: ${h.id}`,
+      `        name: ${h.name}`,
+      `        entry: ${h.entry.replace(/^pixel /, 'node_modules/.bin/pixel ')}`,
+      '        language: system',
+      ...['pass_filenames', 'require_serial', 'files'].map((k) => `        ${k}: ${h[k]}`),
+    ].join('\n'),
+  );
+  return `repos:\n  - repo: local\n    hooks:\n${hooks.join('\n')}\n`;
+}
+
+/** The README's ```yaml block holding `text`, without the list indentation and trailing comments. */
+function readmeYaml(text: string): string | undefined {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  for (const m of readme.matchAll(/^( *)```yaml\n([\s\S]*?)^\1```$/gm))
+    if (m[2].includes(text))
+      return m[2]
+        .split('\n')
+        .map((l) => l.slice(m[1].length).replace(/ +#.*$/, ''))
+        .join('\n');
+  return undefined;
+}
+
+function preCommitVersion(): string | undefined {
+  const r = spawnSync('pre-commit', ['--version'], { encoding: 'utf8', env });
+  return r.status === 0 ? r.stdout.trim() : undefined;
+}
+
+describe('the shipped .pre-commit-hooks.yaml and the README configs', () => {
+  it('ships the hooks pixel and pixel-check, running pixel staged, that the tests below mirror', () => {
+    const hooks = shippedHooks();
+    expect(hooks.map((h) => [h.id, h.entry])).toEqual([
+      ['pixel', 'pixel staged'],
+      ['pixel-check', 'pixel staged --check'],
+    ]);
+    for (const h of hooks) {
+      expect(h).toMatchObject({ pass_filenames: 'false', require_serial: 'true' });
+      expect(h.name).toBeTruthy();
+      expect(['node', 'system']).toContain(h.language);
+      const files = new RegExp(h.files);
+      for (const f of ['a.png', 'art/b.png', 'c.jpg', 'd.jpeg', 'e.webp', 'f.avif', 'g.tif', 'h.tiff', 'i.gif', 'j.svg']) expect(f).toMatch(files);
+      for (const f of ['a.txt', 'png', 'a.png.bak', 'pixel.config.mjs']) expect(f).not.toMatch(files);
+    }
+    // The `pixel` the entries name is this package's bin (npm links it into node_modules/.bin).
+    expect(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).bin).toEqual({ pixel: 'bin/pixel.js' });
+  });
+
+  it('the README shows exactly the configs tested here', () => {
+    expect(readmeYaml('repo: local')).toBe(localConfig());
+    expect(readFileSync(join(ROOT, 'README.md'), 'utf8')).toContain('{ "lint-staged": { "*.{png,jpg,jpeg,webp}": "pixel staged" } }');
+  });
+});
+
+const PRE_COMMIT = preCommitVersion();
+const NO_PRE_COMMIT = 'the pre-commit framework: SKIPPED, `pre-commit --version` failed (install it: pip install pre-commit, or apt-get install pre-commit)';
+if (!PRE_COMMIT) console.warn(`test/hooks.test.ts: ${NO_PRE_COMMIT}`);
+describe.skipIf(!PRE_COMMIT)(
+  PRE_COMMIT
+    ? `the pre-commit framework (${PRE_COMMIT}), repo: local hooks mirroring .pre-commit-hooks.yaml`
+    : NO_PRE_COMMIT,
+  () => {
+    let dir: string;
+    let preCommitEnv: Record<string, string>;
+    beforeAll(() => {
+      preCommitEnv = { PRE_COMMIT_HOME: mkdtempSync(join(tmpdir(), 'pixel-pre-commit-home-')) };
+      dir = repo('pixel-pre-commit-');
+      writeFileSync(join(dir, '.pre-commit-config.yaml'), localConfig());
+      execFileSync('pre-commit', ['install'], { cwd: dir, env: { ...env, ...preCommitEnv } });
+      git(dir, 'add', '.pre-commit-config.yaml');
+      git(dir, 'commit', '-qm', 'pre-commit', '--no-verify');
+    });
+
+    it('pre-commit install, git commit: the pixel hook commits the outputs, pixel-check then passes', async () => {
+      const a = await makePng(join(dir, 'art', 'a.png'), 1);
+      await makePng(join(dir, 'art', 'sub', 'b.png'), 2);
+      git(dir, 'add', 'art');
+      const r = await commit(dir, ['-m', 'art'], preCommitEnv);
+      expect(r.output).toMatch(/pixel \(1-bit assets from staged images\)\.+Passed/);
+      expect(r.output).toMatch(/pixel --check \(outputs up to date\)\.+Passed/);
+      expect(r.code).toBe(0);
+      expect(committed(dir)).toEqual(['art/a.png', 'art/sub/b.png', 'dist/a.png', 'dist/sub/b.png']);
+      expect(show(dir, 'HEAD:dist/a.png').equals(await spritePng(a))).toBe(true);
+      expect(git(dir, 'status', '--porcelain')).toBe('');
+    });
+
+    it('pixel-check alone (SKIP=pixel) refuses a stale output, naming it, and passes once the output is staged', async () => {
+      await makePng(join(dir, 'art', 'a.png'), 7);
+      git(dir, 'add', 'art/a.png');
+      const head = git(dir, 'rev-parse', 'HEAD');
+      const stale = await commit(dir, ['-m', 'stale'], { ...preCommitEnv, SKIP: 'pixel' });
+      expect(stale.code).not.toBe(0);
+      expect(stale.output).toMatch(/pixel --check \(outputs up to date\)\.+Failed/);
+      expect(stale.output).toContain('STALE art/a.png -> dist/a.png: differs from the staged output');
+      expect(git(dir, 'rev-parse', 'HEAD')).toBe(head);
+      expect(stagedNames(dir)).toEqual(['art/a.png']);
+      // Bring the output up to date by hand, then the check alone lets the commit through.
+      execFileSync(NODE, [PIXEL, 'staged'], { cwd: dir, env });
+      const ok = await commit(dir, ['-m', 'fresh'], { ...preCommitEnv, SKIP: 'pixel' });
+      expect(ok.output).toMatch(/pixel --check \(outputs up to date\)\.+Passed/);
+      expect(ok.code).toBe(0);
+      expect(committed(dir)).toEqual(['art/a.png', 'dist/a.png']);
+      expect(git(dir, 'status', '--porcelain')).toBe('');
+    });
+  },
+);
