@@ -1,8 +1,8 @@
 /**
  * Worker threads for the batch. A worker announces itself when its modules
- * are loaded (sharp, the plugins: a few hundred ms), and only then is it
- * handed files, so the main thread keeps converting meanwhile instead of
- * queueing work behind a starting worker. Each worker keeps its built
+ * are loaded (sharp, the plugins: 150–250 ms), and only then is it handed
+ * files, so the main thread keeps converting meanwhile instead of queueing
+ * work behind a starting worker. Each worker keeps its built
  * pipelines for the whole run. Installed, the worker is dist's compiled
  * `worker.js`; from source (tests, tsx) it is `worker.ts` loaded through tsx's
  * register API. Cancelling terminates the workers: CPU-bound steps stop at
@@ -39,33 +39,6 @@ export function startWorker(): Worker {
   const tsxApi = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
   const boot = `import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(ts.href)}); });`;
   return new Worker(boot, { eval: true });
-}
-
-interface Warm {
-  worker: Worker;
-  ready: boolean;
-  onReady: (m: WorkerReply) => void;
-}
-const warm: Warm[] = [];
-
-/**
- * Starts `count` workers now, before the config is loaded and the inputs are
- * found, so their start-up (loading sharp and the plugins) overlaps the main
- * thread's. A pool adopts them; unadopted ones do not keep the process alive.
- */
-export function prewarmWorkers(count: number): void {
-  while (warm.length < count) {
-    const entry: Warm = { worker: startWorker(), ready: false, onReady: (m) => void (m.type === 'ready' && (entry.ready = true)) };
-    entry.worker.on('message', entry.onReady);
-    entry.worker.on('error', () => undefined);
-    entry.worker.unref();
-    warm.push(entry);
-  }
-}
-
-/** Stops prewarmed workers no pool adopted (a run with nothing to convert). */
-export async function dropWarmWorkers(): Promise<void> {
-  await Promise.all(warm.splice(0).map((w) => w.worker.terminate()));
 }
 
 export class WorkerPool {
@@ -114,15 +87,8 @@ export class WorkerPool {
   }
 
   private spawn(): void {
-    const adopted = warm.shift();
-    const w: PoolWorker = { worker: adopted?.worker ?? startWorker(), ready: adopted?.ready === true };
-    if (adopted) {
-      w.worker.off('message', adopted.onReady);
-      w.worker.removeAllListeners('error');
-      w.worker.ref();
-    }
+    const w: PoolWorker = { worker: startWorker(), ready: false };
     w.worker.postMessage({ type: 'init', init: this.init });
-    if (w.ready) queueMicrotask(() => !this.closed && !w.busy && this.onIdle(w));
     this.workers.push(w);
     w.worker.on('message', (reply: WorkerReply) => {
       if (reply.type === 'ready') {

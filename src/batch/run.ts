@@ -45,6 +45,19 @@ export interface BatchOptions {
   mainThread?: boolean;
 }
 
+/**
+ * Files this thread keeps in flight with --jobs > 1: while one waits for
+ * sharp's decoder (libvips, off the JS thread), the other runs its steps.
+ */
+const LOCAL_SLOTS = 2;
+
+/**
+ * About what a worker thread costs to start (loading sharp and the plugins:
+ * 150–180 ms measured on an idle 2-core machine, more when busy). Workers are
+ * started only when the files left would keep this thread busy longer.
+ */
+const WORKER_START_MS = 250;
+
 /** Errors that are about the whole run, not one file: stop and report them once. */
 const FATAL = new Set(['E_PIPELINE', 'E_CONFIG', 'E_USAGE', 'E_OPTION']);
 
@@ -95,12 +108,15 @@ export async function runBatch(jobs: readonly Job[], opts: BatchOptions): Promis
   if (opts.signal?.aborted) stop.abort();
   opts.signal?.addEventListener('abort', onAbort, { once: true });
 
-  // Executors: this thread, plus jobs-1 worker threads started at the first
-  // contention (a run of unchanged files starts none). A file goes to whichever
-  // executor is free first, so the main thread works while workers start up.
+  // Executors: this thread (two files in flight with --jobs > 1), plus jobs-1
+  // worker threads, started once converting here has shown they would pay
+  // for their start-up (a run of unchanged files, or a short one, starts
+  // none). A file goes to whichever executor is free first, so this thread
+  // keeps working while workers start.
   const width = Math.max(1, Math.min(opts.jobs, jobs.length));
   type Exec = { kind: 'local' } | { kind: 'worker'; w: PoolWorker };
-  const free: Exec[] = width === 1 || opts.mainThread !== false ? [{ kind: 'local' }] : [];
+  const localOnly = opts.mainThread === false ? 0 : width === 1 ? 1 : LOCAL_SLOTS;
+  const free: Exec[] = Array.from({ length: localOnly }, (): Exec => ({ kind: 'local' }));
   const waiters: Array<(e: Exec | undefined) => void> = [];
   const give = (e: Exec) => {
     const waiter = waiters.shift();
@@ -109,11 +125,19 @@ export async function runBatch(jobs: readonly Job[], opts: BatchOptions): Promis
   };
   const local = inProcess(opts.ctx, stop.signal);
   const pool = width > 1 ? new WorkerPool(width - 1, opts.workerInit, (w) => give({ kind: 'worker', w })) : undefined;
+  let next = 0;
+  let localFiles = 0;
+  let localMs = 0;
+  /** Starts the workers when the files not yet started would take this thread longer than a worker takes to start. */
+  const grow = () => {
+    if (!pool || pool.started > 0) return;
+    if (localOnly === 0 || (localFiles > 0 && ((jobs.length - next) * localMs) / localFiles / localOnly > WORKER_START_MS)) pool.start();
+  };
   const acquire = (): Promise<Exec | undefined> => {
     if (stop.signal.aborted) return Promise.resolve(undefined);
     const e = free.shift();
     if (e) return Promise.resolve(e);
-    pool?.start();
+    grow();
     return new Promise((r) => waiters.push(r));
   };
   const onStop = () => {
@@ -144,11 +168,17 @@ export async function runBatch(jobs: readonly Job[], opts: BatchOptions): Promis
       if (!exec) return undefined;
       reporter.running?.(job.index, job.file.display);
       let converted: Converted;
+      const began = performance.now();
       try {
         converted = exec.kind === 'local' ? await local.run(job, decision.bytes) : await pool!.run(exec.w, job.key, job.recipe, job.file.display, decision.bytes);
       } finally {
         // A worker hands itself back through onIdle when it replies.
-        if (exec.kind === 'local') give(exec);
+        if (exec.kind === 'local') {
+          localFiles++;
+          localMs += performance.now() - began;
+          grow();
+          give(exec);
+        }
       }
       // Cancelled while converting: start no write.
       if (stop.signal.aborted) return undefined;
@@ -166,9 +196,8 @@ export async function runBatch(jobs: readonly Job[], opts: BatchOptions): Promis
   };
 
   reporter.start(jobs.length);
-  let next = 0;
   // Lanes read, decide and write; more lanes than executors keep executors fed.
-  const lanes = width === 1 ? 1 : width * 2;
+  const lanes = width === 1 ? 1 : (width + LOCAL_SLOTS) * 2;
   try {
     await Promise.all(
       Array.from({ length: lanes }, async () => {

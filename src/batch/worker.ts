@@ -13,7 +13,7 @@ import { pluginTable } from '../plugins/index.js';
 import { resolveRecipe, type ConfigContext } from './plan.js';
 import { ownBytes, serializeError, type TaskMessage, type WorkerInit, type WorkerReply } from './protocol.js';
 
-// The pool sends { type: 'init' } first (a prewarmed worker starts before the config is known).
+// The pool sends { type: 'init' } right after starting the worker.
 let init = workerData as WorkerInit | undefined;
 let context: Promise<Pick<ConfigContext, 'config' | 'source' | 'plugins'>> | undefined;
 const built = new Map<string, Promise<{ config: ResolvedConfig; pipeline: Pipeline }>>();

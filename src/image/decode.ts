@@ -15,7 +15,7 @@ import { open, stat } from 'node:fs/promises';
 import sharp, { type Metadata } from 'sharp';
 import { PixelError } from '../pipeline/errors.js';
 import type { RGB, ToneTensor } from '../pipeline/types.js';
-import { convertSpace, LUMA, luminance, srgbToLinearTable, WHITE } from './color.js';
+import { convertSpace, LUMA, luminance, srgbToLinearExact, WHITE } from './color.js';
 
 export interface DecodeOptions {
   /** Paper colour that transparent pixels are flattened onto (default white). */
@@ -70,9 +70,9 @@ let linear8: Float32Array | undefined;
  */
 function linearGray8(src: Uint8Array, channels: 1 | 3, pixels: number): Float32Array {
   if (!linear8) {
-    const table = srgbToLinearTable();
+    // = srgbToLinearTable()[v·257] (v·257/65535 and v/255 are the same double), without building all 65536 entries.
     linear8 = new Float32Array(256);
-    for (let v = 0; v < 256; v++) linear8[v] = table[v * 257];
+    for (let v = 0; v < 256; v++) linear8[v] = srgbToLinearExact(v / 255);
   }
   const lin = linear8;
   const out = new Float32Array(pixels);

@@ -139,10 +139,6 @@ export async function convertCommand(argv: string[], io: IO, cwd = process.cwd()
   const debounce = intFlag(values.debounce, 'debounce', 0, 60_000) ?? 200;
   if (values.debounce !== undefined && !values.watch) throw new PixelError('E_USAGE', '--debounce only applies with --watch', { hint: 'pixel convert assets --out dist --watch --debounce 100' });
 
-  // Workers start loading now, while this thread loads the config and finds the inputs.
-  const pool = jobs > 1 && values['dry-run'] !== true ? await import('../../batch/pool.js') : undefined;
-  if (!values.watch) pool?.prewarmWorkers(jobs - 1);
-
   // Output: a file when one input and --out has an extension and is not a folder.
   const out = values.out !== undefined ? resolve(cwd, String(values.out)) : undefined;
   const outExt = out ? extname(out).slice(1).toLowerCase() : '';
@@ -183,13 +179,7 @@ export async function convertCommand(argv: string[], io: IO, cwd = process.cwd()
     return { code, configFile: loaded.filepath, ignore: [...ignore, resolve(configDir, '.pixel-cache')] };
   };
 
-  if (!values.watch) {
-    try {
-      return (await once(signal)).code;
-    } finally {
-      await pool?.dropWarmWorkers(); // none adopted: nothing needed converting
-    }
-  }
+  if (!values.watch) return (await once(signal)).code;
   const { watchInputs } = await import('../../batch/watch.js');
   return watchInputs({ inputs: positionals, cwd, debounceMs: debounce, signal, io, run: once });
 }
