@@ -168,15 +168,15 @@ function shippedHooks(): Record<string, string>[] {
 
 /**
  * The README's `repo: local` variant, built from the shipped hooks: same ids, names, entries
- * (pixel from the project's node_modules/.bin), `language: system` (nothing to install, works
- * offline). The README must show exactly this (tested below).
+ * (`npx --no-install pixel`: the project's own pixel), `language: system` (nothing to install,
+ * works offline), as the remote form runs them. The README must show exactly this (tested below).
  */
 function localConfig(): string {
   const hooks = shippedHooks().map((h) =>
     [
       `      - id: ${h.id}`,
       `        name: ${h.name}`,
-      `        entry: ${h.entry.replace(/^pixel /, 'node_modules/.bin/pixel ')}`,
+      `        entry: ${h.entry}`,
       '        language: system',
       ...['pass_filenames', 'require_serial', 'files'].map((k) => `        ${k}: ${h[k]}`),
     ].join('\n'),
@@ -205,13 +205,13 @@ describe('the shipped .pre-commit-hooks.yaml and the README configs', () => {
   it('ships the hooks pixel and pixel-check, running pixel staged, that the tests below mirror', () => {
     const hooks = shippedHooks();
     expect(hooks.map((h) => [h.id, h.entry])).toEqual([
-      ['pixel', 'pixel staged'],
-      ['pixel-check', 'pixel staged --check'],
+      ['pixel', 'npx --no-install pixel staged'],
+      ['pixel-check', 'npx --no-install pixel staged --check'],
     ]);
     for (const h of hooks) {
       expect(h).toMatchObject({ pass_filenames: 'false', require_serial: 'true' });
       expect(h.name).toBeTruthy();
-      expect(['node', 'system']).toContain(h.language);
+      expect(h.language).toBe('system');
       const files = new RegExp(h.files);
       for (const f of ['a.png', 'art/b.png', 'c.jpg', 'd.jpeg', 'e.webp', 'f.avif', 'g.tif', 'h.tiff', 'i.gif', 'j.svg']) expect(f).toMatch(files);
       for (const f of ['a.txt', 'png', 'a.png.bak', 'pixel.config.mjs']) expect(f).not.toMatch(files);
