@@ -3,6 +3,7 @@
  * Jobs on the 20 images of ../shared/data/devbench, one process, one thread:
  *   - full-resolution Floyd–Steinberg to a 1-bit PNG (decode → gray → FS → PNG)
  *   - the pixel-art job (long side 128, FS, ×8 nearest, PNG)
+ *   - where the pixel-art job's time goes: decode, each step, encode (mean ms)
  *   - the error-diffusion and ordered kernels alone, ns per pixel on 1024×768
  * Prints medians; `--json file` also writes them.
  */
@@ -15,6 +16,9 @@ import type { StepConfig } from '../src/pipeline/pipeline.js';
 import { pluginTable } from '../src/plugins/index.js';
 import { diffuse, KERNELS } from '../src/plugins/dither/error-diffusion.js';
 import { bayerThresholds, ordered } from '../src/plugins/dither/ordered.js';
+import { decodeImage } from '../src/image/decode.js';
+import { encodePng1 } from '../src/image/encode/png.js';
+import type { BinaryTensor, ImageTensor } from '../src/pipeline/types.js';
 
 const DEVBENCH = resolve(import.meta.dirname, '../../shared/data/devbench');
 
@@ -39,6 +43,32 @@ async function job(name: string, steps: StepConfig[], files: Buffer[], rounds: n
   return { job: name, medianMs: median(times), images: files.length, rounds };
 }
 
+/** Mean time of each stage of a pipeline over the files (decode as the pipeline asks, then each step, then the PNG). */
+async function stages(steps: StepConfig[], files: Buffer[], rounds: number): Promise<Record<string, number>> {
+  const plugins = pluginTable();
+  const config = resolveConfig({ config: { steps }, plugins });
+  const pipeline = await buildPipeline(config.steps, plugins);
+  const created = await Promise.all(config.steps.map((s) => s.plugin.create(s.options)));
+  const total: Record<string, number> = {};
+  const add = (k: string, t0: number) => (total[k] = (total[k] ?? 0) + performance.now() - t0);
+  for (let r = 0; r <= rounds; r++)
+    for (const f of files) {
+      let t0 = performance.now();
+      let image: ImageTensor = await decodeImage(f, { gray: pipeline.grayInput });
+      if (r > 0) add(pipeline.grayInput ? 'decode (to linear gray)' : 'decode', t0);
+      for (let i = 0; i < created.length; i++) {
+        t0 = performance.now();
+        image = await created[i].run(image, { warn() {} });
+        if (r > 0) add(config.steps[i].plugin.name, t0);
+      }
+      t0 = performance.now();
+      encodePng1(image as BinaryTensor);
+      if (r > 0) add('1-bit PNG encode', t0);
+    }
+  await pipeline.dispose();
+  return Object.fromEntries(Object.entries(total).map(([k, v]) => [k, v / (files.length * rounds)]));
+}
+
 function kernel(name: string, fn: () => void, pixels: number, reps = 15) {
   fn();
   const times: number[] = [];
@@ -49,6 +79,8 @@ function kernel(name: string, fn: () => void, pixels: number, reps = 15) {
   }
   return { kernel: name, nsPerPixel: (median(times) * 1e6) / pixels };
 }
+
+const ART_STEPS: StepConfig[] = [{ use: 'resize', longSide: 128 }, { use: 'adjust' }, { use: 'dither', method: 'floyd-steinberg' }, { use: 'upscale', scale: 8 }];
 
 async function main() {
   const results: Record<string, unknown> = { node: process.version, date: new Date().toISOString() };
@@ -61,12 +93,15 @@ async function main() {
     const full = await job('full-resolution Floyd–Steinberg → 1-bit PNG', [{ use: 'adjust' }, { use: 'dither', method: 'floyd-steinberg' }], files, 3);
     const art = await job(
       'pixel-art job: long side 128, FS, ×8 nearest, PNG',
-      [{ use: 'resize', longSide: 128 }, { use: 'adjust' }, { use: 'dither', method: 'floyd-steinberg' }, { use: 'upscale', scale: 8 }],
+      ART_STEPS,
       files,
       5,
     );
     for (const r of [full, art]) console.log(`${r.job.padEnd(52)} ${r.medianMs.toFixed(2)} ms/image (median of ${r.images}×${r.rounds})`);
     results.jobs = [full, art];
+    const parts = await stages(ART_STEPS, files, 3);
+    console.log(`pixel-art job by stage (mean ms/image): ${Object.entries(parts).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')}`);
+    results.artStages = parts;
   }
   const w = 1024;
   const h = 768;
