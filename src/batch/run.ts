@@ -126,12 +126,14 @@ export async function runBatch(jobs: readonly Job[], opts: BatchOptions): Promis
   const local = inProcess(opts.ctx, stop.signal);
   const pool = width > 1 ? new WorkerPool(width - 1, opts.workerInit, (w) => give({ kind: 'worker', w })) : undefined;
   let next = 0;
+  let settled = 0; // files decided or converted, on any executor
+  // Time per file on this thread, leaving out the first (it also loads sharp and warms the JIT).
   let localFiles = 0;
   let localMs = 0;
-  /** Starts the workers when the files not yet started would take this thread longer than a worker takes to start. */
+  /** Starts the workers when the files not yet done would keep this thread busy longer than a worker takes to start. */
   const grow = () => {
     if (!pool || pool.started > 0) return;
-    if (localOnly === 0 || (localFiles > 0 && ((jobs.length - next) * localMs) / localFiles / localOnly > WORKER_START_MS)) pool.start();
+    if (localOnly === 0 || (localFiles > 1 && ((jobs.length - settled) * localMs) / (localFiles - 1) / localOnly > WORKER_START_MS)) pool.start();
   };
   const acquire = (): Promise<Exec | undefined> => {
     if (stop.signal.aborted) return Promise.resolve(undefined);
@@ -174,8 +176,7 @@ export async function runBatch(jobs: readonly Job[], opts: BatchOptions): Promis
       } finally {
         // A worker hands itself back through onIdle when it replies.
         if (exec.kind === 'local') {
-          localFiles++;
-          localMs += performance.now() - began;
+          if (localFiles++ > 0) localMs += performance.now() - began;
           grow();
           give(exec);
         }
@@ -204,6 +205,7 @@ export async function runBatch(jobs: readonly Job[], opts: BatchOptions): Promis
         while (!stop.signal.aborted && next < jobs.length) {
           const job = jobs[next++];
           results[job.index] = await process1(job);
+          settled++;
           flush();
         }
       }),
