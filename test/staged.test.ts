@@ -157,12 +157,4 @@ describe('pixel staged', () => {
     await promisify(execFile)('git', ['commit', '-qm', 'skip'], { cwd: dir, env: { ...env, PIXEL: '0' } as NodeJS.ProcessEnv });
     expect(git(dir, 'show', '--name-only', '--format=', 'HEAD').trim()).toBe('art/y.png');
   });
-
-  it('ships a pre-commit framework hook', () => {
-    const yaml = readFileSync(join(ROOT, '.pre-commit-hooks.yaml'), 'utf8');
-    expect(yaml).toContain('- id: pixel');
-    expect(yaml).toContain('entry: pixel staged');
-    expect(yaml).toMatch(/language: (node|system)/);
-    expect(tmpdir()).toBeTruthy();
-  });
 });
