@@ -54,7 +54,7 @@ const LOCAL_SLOTS = 2;
 /**
  * About what a worker thread costs to start (loading sharp and the plugins:
  * 150–180 ms measured on an idle 2-core machine, more when busy). Workers are
- * started only when the files left would keep this thread busy longer.
+ * started only when the files left would keep this thread busy much longer.
  */
 const WORKER_START_MS = 250;
 
@@ -133,7 +133,9 @@ export async function runBatch(jobs: readonly Job[], opts: BatchOptions): Promis
   /** Starts the workers when the files not yet done would keep this thread busy longer than a worker takes to start. */
   const grow = () => {
     if (!pool || pool.started > 0) return;
-    if (localOnly === 0 || (localFiles > 1 && ((jobs.length - settled) * localMs) / (localFiles - 1) / localOnly > WORKER_START_MS)) pool.start();
+    // A worker helps after ~WORKER_START_MS, and its start-up competes for the cores meanwhile:
+    // worth it when this thread alone has more than twice that left.
+    if (localOnly === 0 || (localFiles > 1 && ((jobs.length - settled) * localMs) / (localFiles - 1) / localOnly > 2 * WORKER_START_MS)) pool.start();
   };
   const acquire = (): Promise<Exec | undefined> => {
     if (stop.signal.aborted) return Promise.resolve(undefined);
