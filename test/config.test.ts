@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -125,6 +125,23 @@ describe('config loading', () => {
     const loaded = await loadConfig({ cwd: join(dir, 'assets') });
     expect(loaded.filepath).toBe(join(dir, 'pixel.config.ts'));
     expect(loaded.config).toEqual({ extends: 'sprite', override: { resize: { longSide: 48 } } });
+  });
+
+  it('caches the compiled pixel.config.ts in node_modules/.cache/pixel and recompiles when it changes', async () => {
+    const dir = project({ 'pixel.config.ts': "const size: number = 32;\nexport default { extends: 'sprite', override: { resize: { longSide: size } } };\n" });
+    const cacheDir = join(dir, 'node_modules', '.cache', 'pixel');
+    expect((await loadConfig({ cwd: dir })).config).toEqual({ extends: 'sprite', override: { resize: { longSide: 32 } } });
+    const [cached] = readdirSync(cacheDir);
+    expect(cached).toMatch(/^config-[0-9a-f]{32}\.mjs$/);
+    expect(readFileSync(join(cacheDir, cached), 'utf8')).not.toContain(': number');
+    // The cached JavaScript is what the next run loads (typescript is not consulted: proven by editing the cache).
+    writeFileSync(join(cacheDir, cached), "export default { extends: 'photo' };\n");
+    expect((await loadConfig({ cwd: dir })).config).toEqual({ extends: 'photo' });
+    // A changed source is a new key: compiled again; no temporary file is left beside the config.
+    writeFileSync(join(dir, 'pixel.config.ts'), "const size: number = 40;\nexport default { extends: 'sprite', override: { resize: { longSide: size } } };\n");
+    expect((await loadConfig({ cwd: dir })).config).toEqual({ extends: 'sprite', override: { resize: { longSide: 40 } } });
+    expect(readdirSync(cacheDir)).toHaveLength(2);
+    expect(readdirSync(dir).filter((f) => f.startsWith('pixel.config.ts.'))).toEqual([]);
   });
 
   it.each([
