@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
+import { PixelError } from '../src/pipeline/errors.js';
 import { mulberry32 } from '../src/pipeline/random.js';
 import type { BinaryTensor, ColorSpace, ToneTensor } from '../src/pipeline/types.js';
 
@@ -74,4 +75,15 @@ export function expectGolden(name: string, image: BinaryTensor): void {
   }
   if (!existsSync(file)) throw new Error(`Missing golden file ${file}: run the test once with UPDATE_GOLDEN=1 and review it`);
   expect(actual, `golden ${name}`).toBe(readFileSync(file, 'utf8'));
+}
+
+/** The PixelError a promise rejects with (fails the test when it resolves or throws anything else). */
+export async function rejection(promise: Promise<unknown>): Promise<PixelError> {
+  try {
+    await promise;
+  } catch (error) {
+    expect(error).toBeInstanceOf(PixelError);
+    return error as PixelError;
+  }
+  throw new Error('expected a rejection');
 }

@@ -29,16 +29,16 @@ export interface PoolWorker {
   busy?: { id: number; file: string; resolve: (r: PoolResult) => void; reject: (e: unknown) => void };
 }
 
-/** Starts one batch worker, from dist (JS) or from source (TS via tsx). It waits for an 'init' message. */
-export function startWorker(): Worker {
+/** Starts one batch worker, from dist (JS) or from source (TS via tsx), with how to get the config. */
+export function startWorker(init: WorkerInit): Worker {
   const js = new URL('./worker.js', import.meta.url);
-  if (existsSync(fileURLToPath(js))) return new Worker(js);
+  if (existsSync(fileURLToPath(js))) return new Worker(js, { workerData: init });
   const ts = new URL('./worker.ts', import.meta.url);
   // Running from source: register tsx inside the worker, then import the entry.
   // (require.resolve gives tsx's CommonJS build; its ESM twin sits beside it.)
   const tsxApi = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
   const boot = `import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(ts.href)}); });`;
-  return new Worker(boot, { eval: true });
+  return new Worker(boot, { eval: true, workerData: init });
 }
 
 export class WorkerPool {
@@ -87,8 +87,7 @@ export class WorkerPool {
   }
 
   private spawn(): void {
-    const w: PoolWorker = { worker: startWorker(), ready: false };
-    w.worker.postMessage({ type: 'init', init: this.init });
+    const w: PoolWorker = { worker: startWorker(this.init), ready: false };
     this.workers.push(w);
     w.worker.on('message', (reply: WorkerReply) => {
       if (reply.type === 'ready') {

@@ -13,13 +13,11 @@ import { pluginTable } from '../plugins/index.js';
 import { resolveRecipe, type ConfigContext } from './plan.js';
 import { ownBytes, serializeError, type TaskMessage, type WorkerInit, type WorkerReply } from './protocol.js';
 
-// The pool sends { type: 'init' } right after starting the worker.
-let init = workerData as WorkerInit | undefined;
+const init = workerData as WorkerInit;
 let context: Promise<Pick<ConfigContext, 'config' | 'source' | 'plugins'>> | undefined;
 const built = new Map<string, Promise<{ config: ResolvedConfig; pipeline: Pipeline }>>();
 
 async function loadContext(): Promise<Pick<ConfigContext, 'config' | 'source' | 'plugins'>> {
-  if (!init) throw new Error('the batch worker got a file before its init message');
   if (init.config) {
     const plugins = await loadPlugins(init.config.plugins ?? [], init.configDir, init.source);
     return { config: init.config, source: init.source, plugins: pluginTable(plugins) };
@@ -46,12 +44,7 @@ function pipelineFor(task: TaskMessage) {
 const port = parentPort!;
 // Loading sharp and the plugins is most of a worker's start-up: say when it is done.
 port.postMessage({ type: 'ready' } satisfies WorkerReply);
-port.on('message', async (message: TaskMessage | { type: 'init'; init: WorkerInit }) => {
-  if (message.type === 'init') {
-    init = message.init;
-    return;
-  }
-  const task = message;
+port.on('message', async (task: TaskMessage) => {
   const warnings: string[] = [];
   try {
     const { config, pipeline } = await pipelineFor(task);

@@ -73,20 +73,11 @@ export async function loadConfig(options: { cwd?: string; configPath?: string } 
   return { config, filepath: result.filepath, plugins };
 }
 
-/** The nearest folder holding node_modules, from `dir` up (where the compile cache goes), if any. */
-function nodeModulesAbove(dir: string): string | undefined {
+/** The nearest `name` in `dir` or a folder above it, if any. */
+function findUp(dir: string, name: string): string | undefined {
   for (let d = dir; ; d = dirname(d)) {
-    if (existsSync(join(d, 'node_modules'))) return join(d, 'node_modules');
+    if (existsSync(join(d, name))) return join(d, name);
     if (dirname(d) === d) return undefined;
-  }
-}
-
-/** The nearest tsconfig.json's text (it sets compiler options, so it is part of the cache key). */
-function nearestTsconfig(dir: string): string {
-  for (let d = dir; ; d = dirname(d)) {
-    const f = join(d, 'tsconfig.json');
-    if (existsSync(f)) return readFileSync(f, 'utf8');
-    if (dirname(d) === d) return '';
   }
 }
 
@@ -111,14 +102,17 @@ async function compileTs(filepath: string, content: string): Promise<string> {
  * to the config, as cosmiconfig does, so its relative imports resolve.
  */
 async function loadTsCached(filepath: string, content: string): Promise<unknown> {
-  const modules = nodeModulesAbove(dirname(filepath));
+  const dir = dirname(filepath);
+  const modules = findUp(dir, 'node_modules');
+  // The nearest tsconfig.json sets compiler options, so it is part of the key.
+  const tsconfig = findUp(dir, 'tsconfig.json');
   let tsVersion = '';
   try {
     tsVersion = JSON.parse(readFileSync(createRequire(import.meta.url).resolve('typescript/package.json'), 'utf8')).version;
   } catch {
     /* compileTs reports a missing typescript */
   }
-  const key = createHash('sha256').update([packageInfo().version, tsVersion, filepath, content, nearestTsconfig(dirname(filepath))].join('\0')).digest('hex').slice(0, 32);
+  const key = createHash('sha256').update([packageInfo().version, tsVersion, filepath, content, tsconfig ? readFileSync(tsconfig, 'utf8') : ''].join('\0')).digest('hex').slice(0, 32);
   const cached = modules ? join(modules, '.cache', 'pixel', `config-${key}.mjs`) : undefined;
   let js = cached ? await readFile(cached, 'utf8').catch(() => undefined) : undefined;
   if (js === undefined) {

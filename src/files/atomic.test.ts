@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { PixelError } from '../pipeline/errors.js';
+import { rejection } from '../../test/helpers.js';
 import { tempPathFor, writeFileAtomic } from './atomic.js';
 
 // Lets a test make one fs call fail after the temp file exists, to prove cleanup.
@@ -30,15 +31,6 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 const tempFiles = (folder = dir) => readdirSync(folder).filter((n) => n.endsWith('.tmp'));
 
-async function rejection(promise: Promise<unknown>): Promise<PixelError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(PixelError);
-    return error as PixelError;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('writeFileAtomic', () => {
   it('writes a new file, creating parent folders, and leaves no temp file', async () => {

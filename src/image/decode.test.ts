@@ -5,6 +5,7 @@ import { crc32 } from 'node:zlib';
 import sharp, { type CreateRaw, type Sharp } from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PixelError } from '../pipeline/errors.js';
+import { rejection } from '../../test/helpers.js';
 import { DEFAULT_PIXEL_LIMIT, decodeImage } from './decode.js';
 import { convertSpace, luminance } from './color.js';
 
@@ -26,15 +27,6 @@ function knownRgb() {
   return sharp(Buffer.from(PIXELS), { raw: { width: 4, height: 2, channels: 3 } });
 }
 
-async function rejection(promise: Promise<unknown>): Promise<PixelError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(PixelError);
-    return error as PixelError;
-  }
-  throw new Error('expected a rejection');
-}
 
 /** Rewrites a PNG's IHDR size and fixes its CRC, so libpng reads the header as valid. */
 function withSize(png: Buffer, width: number, height: number): Buffer {
