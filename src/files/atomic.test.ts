@@ -2,7 +2,6 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { PixelError } from '../pipeline/errors.js';
 import { rejection } from '../../test/helpers.js';
 import { tempPathFor, writeFileAtomic } from './atomic.js';
 

@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import sharp, { type CreateRaw, type Sharp } from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PixelError } from '../pipeline/errors.js';
 import { rejection } from '../../test/helpers.js';
 import { DEFAULT_PIXEL_LIMIT, decodeImage } from './decode.js';
 import { convertSpace, luminance } from './color.js';
