@@ -14,6 +14,16 @@ export function learningRate(step: number, steps: number, lr: number): number {
   return lr * (0.05 + 0.95 * 0.5 * (1 + Math.cos(Math.PI * t)));
 }
 
+/** What both trainers report after each step. */
+export interface StepProgress {
+  step: number;
+  steps: number;
+  loss: number;
+  lr: number;
+  stepsPerSecond: number;
+  etaSeconds: number;
+}
+
 export interface AdamMoments {
   m: Tensor;
   v: Tensor;

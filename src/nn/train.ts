@@ -6,7 +6,7 @@
  * initialiser, step s draws its patches from rng(seed + s), and error
  * diffusion is exact.
  */
-import { adamUpdate, learningRate } from './optim.js';
+import { adamUpdate, learningRate, type StepProgress } from './optim.js';
 import { readFileSync } from 'node:fs';
 import { writeFileAtomic } from '../files/atomic.js';
 import { packageInfo } from '../files/package-root.js';
@@ -69,13 +69,7 @@ export const TRAIN_DEFAULTS: Omit<TrainOptions, 'out'> = {
   valSize: 128,
 };
 
-export interface Progress {
-  step: number;
-  steps: number;
-  loss: number;
-  lr: number;
-  stepsPerSecond: number;
-  etaSeconds: number;
+export interface Progress extends StepProgress {
   val?: ValScores;
 }
 

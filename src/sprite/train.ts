@@ -6,7 +6,7 @@
  * Checkpoints (weights, Adam moments, epoch) go to <out>.ckpt.png after every
  * epoch; the final file holds held-out metrics next to both baselines.
  */
-import { adamUpdate, learningRate } from '../nn/optim.js';
+import { adamUpdate, learningRate, type StepProgress } from '../nn/optim.js';
 import { readFileSync } from 'node:fs';
 import type { Tensor, Variable } from '@tensorflow/tfjs';
 import { writeFileAtomic } from '../files/atomic.js';
@@ -39,15 +39,9 @@ export interface ArTrainOptions {
 
 export const AR_TRAIN_DEFAULTS = { grid: 24, channels: 32, blocks: 5, epochs: 40, lr: 0.003, batch: 32, seed: 1, valSplit: 0.1, maxMinutes: 0, backend: 'auto' as BackendName };
 
-export interface ArProgress {
+export interface ArProgress extends StepProgress {
   epoch: number;
   epochs: number;
-  step: number;
-  steps: number;
-  loss: number;
-  lr: number;
-  stepsPerSecond: number;
-  etaSeconds: number;
   /** Held-out bits per pixel, at epoch ends. */
   valBpp?: number;
 }
