@@ -199,8 +199,8 @@ export async function runBatch(jobs: readonly Job[], opts: BatchOptions): Promis
   };
 
   reporter.start(jobs.length);
-  // Lanes read, decide and write; more lanes than executors keep executors fed.
-  const lanes = width === 1 ? 1 : (width + LOCAL_SLOTS) * 2;
+  // Lanes read, decide and write: two per executor keep them fed (and a cancel leaves the rest unstarted).
+  const lanes = width === 1 ? 1 : (localOnly + width - 1) * 2;
   try {
     await Promise.all(
       Array.from({ length: lanes }, async () => {
