@@ -117,10 +117,12 @@ export async function runBatch(jobs: readonly Job[], opts: BatchOptions): Promis
   type Exec = { kind: 'local' } | { kind: 'worker'; w: PoolWorker };
   const localOnly = opts.mainThread === false ? 0 : width === 1 ? 1 : LOCAL_SLOTS;
   const free: Exec[] = Array.from({ length: localOnly }, (): Exec => ({ kind: 'local' }));
-  const waiters: Array<(e: Exec | undefined) => void> = [];
+  // Files waiting for an executor, earliest in input order first: results are
+  // reported in that order, and a cancel then leaves the later ones unstarted.
+  const waiters: Array<{ index: number; take: (e: Exec | undefined) => void }> = [];
   const give = (e: Exec) => {
     const waiter = waiters.shift();
-    if (waiter) waiter(e);
+    if (waiter) waiter.take(e);
     else free.push(e);
   };
   const local = inProcess(opts.ctx, stop.signal);
@@ -137,16 +139,19 @@ export async function runBatch(jobs: readonly Job[], opts: BatchOptions): Promis
     // worth it when this thread alone has more than twice that left.
     if (localOnly === 0 || (localFiles > 1 && ((jobs.length - settled) * localMs) / (localFiles - 1) / localOnly > 2 * WORKER_START_MS)) pool.start();
   };
-  const acquire = (): Promise<Exec | undefined> => {
+  const acquire = (index: number): Promise<Exec | undefined> => {
     if (stop.signal.aborted) return Promise.resolve(undefined);
     const e = free.shift();
     if (e) return Promise.resolve(e);
     grow();
-    return new Promise((r) => waiters.push(r));
+    return new Promise((take) => {
+      const at = waiters.findIndex((w) => w.index > index);
+      waiters.splice(at < 0 ? waiters.length : at, 0, { index, take });
+    });
   };
   const onStop = () => {
     void pool?.terminate();
-    for (const w of waiters.splice(0)) w(undefined);
+    for (const w of waiters.splice(0)) w.take(undefined);
   };
   stop.signal.addEventListener('abort', onStop, { once: true });
 
@@ -168,7 +173,7 @@ export async function runBatch(jobs: readonly Job[], opts: BatchOptions): Promis
       const decision = await policy.decide(job);
       if ('done' in decision) return decision.done;
       if (stop.signal.aborted) return undefined;
-      const exec = await acquire();
+      const exec = await acquire(job.index);
       if (!exec) return undefined;
       reporter.running?.(job.index, job.file.display);
       let converted: Converted;
