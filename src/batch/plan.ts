@@ -5,10 +5,11 @@
  * worker thread can resolve the same config again on its side of the wall:
  * resolved configs hold plugin objects, which cannot cross threads.
  */
-import { relative, resolve, sep } from 'node:path';
+import { relative, resolve } from 'node:path';
 import fg from 'fast-glob';
 import { resolveConfig, type Layer, type ResolvedConfig } from '../config/resolve.js';
 import type { PixelConfig } from '../config/types.js';
+import { globBase, toPosix } from '../files/glob.js';
 import type { InputFile } from '../files/inputs.js';
 import type { Plugin } from '../pipeline/types.js';
 
@@ -59,21 +60,7 @@ export function resolveRecipe(ctx: Pick<ConfigContext, 'config' | 'source' | 'pl
   });
 }
 
-function toPosix(p: string): string {
-  return sep === '/' ? p : p.split(sep).join('/');
-}
-
-/** The folder part of a glob before its first dynamic segment ('' for the config folder). */
-export function globBase(pattern: string): string {
-  const parts = toPosix(pattern).split('/');
-  const fixed: string[] = [];
-  for (const part of parts) {
-    if (fg.isDynamicPattern(part)) break;
-    fixed.push(part);
-  }
-  if (fixed.length === parts.length) fixed.pop();
-  return fixed.join('/');
-}
+export { globBase };
 
 export interface RuleMatch {
   /** Matching rule indexes, in order. */

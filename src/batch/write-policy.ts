@@ -9,7 +9,7 @@ import { readInput } from '../convert.js';
 import { FORMATS } from '../image/encode/index.js';
 import { writeFileAtomic } from '../files/atomic.js';
 import { displayPath } from '../files/inputs.js';
-import { outputPathFor, type OutputPlan } from '../files/outputs.js';
+import { outputPathFor, realPath, type OutputPlan } from '../files/outputs.js';
 import { PixelError, withContext } from '../pipeline/errors.js';
 import type { FileResult } from '../cli/reporters/types.js';
 import { configHash, sha256, type CacheManifest } from './cache.js';
@@ -41,18 +41,23 @@ export function extraPath(output: string, suffix: string): string {
 
 /** Output paths for every job, checked for collisions with sources and each other (in input order). */
 export function planOutputs(jobs: readonly Job[], plan: OutputPlan, cwd: string): Array<{ output: string } | { error: PixelError }> {
-  const inputs = new Set(jobs.map((j) => j.file.path));
+  // Real paths, not strings: an output folder may be a symbolic link to an input folder.
+  const inputs = new Set(jobs.map((j) => realPath(j.file.path)));
   const claimed = new Map<string, string>();
   return jobs.map(({ file, config }) => {
     try {
       const output = outputPathFor(file, plan, config.output, FORMATS[config.output.format].extension, config.presets.at(-1) ?? 'custom');
       const shown = displayPath(output, cwd);
-      if (inputs.has(output))
-        throw new PixelError('E_OUTPUT', `Output ${shown} would overwrite a source image`, { file: file.display, hint: 'Choose another --out folder or output.name pattern.' });
-      const other = claimed.get(output);
+      const real = realPath(output);
+      if (inputs.has(real))
+        throw new PixelError('E_OUTPUT', `Output ${shown} would overwrite a source image${real === output ? '' : ` (it is ${real} through a symbolic link)`}`, {
+          file: file.display,
+          hint: 'Choose another --out folder or output.name pattern.',
+        });
+      const other = claimed.get(real);
       if (other)
         throw new PixelError('E_OUTPUT', `Output ${shown} is also the output of ${other}`, { file: file.display, hint: "Two inputs share a name; use output.name '[dir]/[name]-[srcext].[ext]'." });
-      claimed.set(output, file.display);
+      claimed.set(real, file.display);
       return { output };
     } catch (error) {
       const e = withContext(error, { file: file.display });

@@ -3,9 +3,10 @@
  * image files, each with the base folder its output path is mirrored from.
  */
 import { statSync } from 'node:fs';
-import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import fg from 'fast-glob';
 import { PixelError } from '../pipeline/errors.js';
+import { globBase, toPosix } from './glob.js';
 
 export const IMAGE_EXTENSIONS = ['png', 'jpg', 'jpeg', 'webp', 'avif', 'tif', 'tiff', 'gif', 'svg', 'heic', 'heif', 'jxl'];
 
@@ -26,22 +27,6 @@ export interface InputKind {
 export function displayPath(abs: string, cwd: string): string {
   const rel = relative(cwd, abs);
   return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : abs;
-}
-
-function toPosix(p: string): string {
-  return sep === '/' ? p : p.split(sep).join('/');
-}
-
-/** The folder part of a glob before its first dynamic segment. */
-function globBase(pattern: string): string {
-  const parts = toPosix(pattern).split('/');
-  const staticParts: string[] = [];
-  for (const part of parts) {
-    if (fg.isDynamicPattern(part)) break;
-    staticParts.push(part);
-  }
-  if (staticParts.length === parts.length) staticParts.pop();
-  return staticParts.join('/') || '.';
 }
 
 /**

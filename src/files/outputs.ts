@@ -1,4 +1,5 @@
 /** Where each input's output goes. Sources are never overwritten. */
+import { realpathSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import type { ResolvedOutput } from '../config/resolve.js';
 import { PixelError } from '../pipeline/errors.js';
@@ -36,4 +37,26 @@ export function outputPathFor(file: InputFile, plan: OutputPlan, output: Resolve
     throw new PixelError('E_USAGE', 'Several inputs need an output folder', { hint: 'Pass --out <dir> (the input tree is mirrored below it) or set output.dir in pixel.config.ts.' });
   // One file and nowhere named: write beside it, never over it.
   return join(dirname(file.path), `${basename(file.path, extname(file.path))}.1bit.${ext}`);
+}
+
+/**
+ * The path a file at `path` really has: symbolic links anywhere in it
+ * resolved, through the deepest part that exists (the rest is appended as
+ * is). Two paths that name the same file through a link compare equal, so an
+ * output folder that is a link to the input folder is seen for what it is.
+ */
+export function realPath(path: string): string {
+  const abs = resolve(path);
+  const rest: string[] = [];
+  let at = abs;
+  for (;;) {
+    try {
+      return join(realpathSync(at), ...rest.reverse());
+    } catch {
+      const parent = dirname(at);
+      if (parent === at) return abs;
+      rest.push(basename(at));
+      at = parent;
+    }
+  }
 }
