@@ -152,11 +152,13 @@ describe('cache manifest', () => {
 
     rmSync(join(dir, 'out', 'c.png'));
     writeFileSync(join(dir, 'out', 'a.png'), 'edited by hand');
+    // A deleted output is rebuilt; one edited by hand is kept (test/data-loss.test.ts).
     const repaired = await conv('--method', 'atkinson');
-    expect(repaired.stdout).toContain('2 converted, 1 unchanged');
-    expect(readFileSync(join(dir, 'out', 'a.png')).subarray(1, 4).toString()).toBe('PNG');
+    expect(repaired.stdout).toContain('1 converted, 1 unchanged, 1 skipped');
+    expect(readFileSync(join(dir, 'out', 'a.png'), 'utf8')).toBe('edited by hand');
 
-    expect((await conv('--method', 'atkinson', '--force')).stdout).toContain('3 converted, 0 skipped');
+    expect((await conv('--method', 'atkinson', '--force')).stdout).toContain('2 converted, 1 skipped');
+    expect((await conv('--method', 'atkinson', '--force', '--overwrite')).stdout).toContain('3 converted, 0 skipped');
   });
 
   it('a corrupt manifest or one from another version is ignored with a warning, never trusted', async () => {
@@ -166,7 +168,7 @@ describe('cache manifest', () => {
     const path = join(dir, '.pixel-cache', 'manifest.json');
     writeFileSync(path, '{"schema":1,"pixel":');
     const corrupt = await conv();
-    expect(corrupt.stderr).toContain(`pixel: warning: ignoring the cache manifest ${path}: it is not valid JSON; every file is rebuilt`);
+    expect(corrupt.stderr).toContain(`pixel: warning: ignoring the cache manifest ${path}: it is not valid JSON; existing outputs are kept as not known to be pixel's (pass --overwrite to rebuild them)`);
     // Not trusted: the outputs are no longer known to be pixel's, so they are kept, not replaced.
     expect(corrupt.stdout).toContain('0 converted, 2 skipped');
     expect((await conv('--overwrite')).stdout).toContain('2 converted');
@@ -175,7 +177,7 @@ describe('cache manifest', () => {
     const m = JSON.parse(readFileSync(path, 'utf8'));
     writeFileSync(path, JSON.stringify({ ...m, pixel: '0.0.1' }));
     const old = await conv('--overwrite');
-    expect(old.stderr).toContain(`it was written by pixel 0.0.1, this is ${packageInfo().version}; every file is rebuilt`);
+    expect(old.stderr).toContain(`it was written by pixel 0.0.1, this is ${packageInfo().version}; existing outputs are kept`);
     expect(old.stdout).toContain('2 converted');
   });
 

@@ -73,3 +73,30 @@ describe('absolute globs', () => {
     expect(readdirSync(join(dir, 'out')).sort()).toEqual(['a.png', 'b.png']);
   });
 });
+
+describe('hand-edited outputs', () => {
+  it('keeps an output edited since pixel wrote it, says so, and replaces it only with --overwrite', async () => {
+    const dir = project();
+    await makePng(join(dir, 'in', 'a.png'), 1);
+    await makePng(join(dir, 'in', 'b.png'), 2);
+    const conv = (...extra: string[]) => run(['convert', 'in', '--out', 'out', '--jobs', '1', '-r', 'plain', ...extra], dir);
+    expect((await conv()).code).toBe(0);
+    // A touch-up by hand: the output now holds other bytes.
+    const edited = await makePng(join(dir, 'out', 'a.png'), 9);
+    const source = sum(join(dir, 'in', 'a.png'));
+    // A config change would rebuild both; the edited one is kept.
+    const again = await conv('--method', 'atkinson');
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('skip  in/a.png: out/a.png was edited since pixel wrote it (pass --overwrite to replace it)');
+    expect(again.stdout).toContain('1 converted, 1 skipped');
+    expect(readFileSync(join(dir, 'out', 'a.png'))).toEqual(edited);
+    expect(sum(join(dir, 'in', 'a.png'))).toBe(source);
+    // --force rebuilds what is pixel's own, still not the edit.
+    expect((await conv('--method', 'atkinson', '--force')).stdout).toContain('was edited since pixel wrote it');
+    expect(readFileSync(join(dir, 'out', 'a.png'))).toEqual(edited);
+    const replaced = await conv('--overwrite');
+    expect(replaced.stdout).toContain('2 converted');
+    expect(readFileSync(join(dir, 'out', 'a.png'))).not.toEqual(edited);
+    expect(temps(dir)).toEqual([]);
+  });
+});

@@ -95,7 +95,7 @@ export class CacheManifest {
       return new CacheManifest(path, version, new Map());
     }
     const empty = (why: string) => {
-      warn(`ignoring the cache manifest ${path}: ${why}; every file is rebuilt`);
+      warn(`ignoring the cache manifest ${path}: ${why}; existing outputs are kept as not known to be pixel's (pass --overwrite to rebuild them)`);
       const m = new CacheManifest(path, version, new Map());
       m.dirty = true;
       return m;
@@ -128,6 +128,19 @@ export class CacheManifest {
   /** True when pixel wrote this output before (it may replace it without --overwrite). */
   owns(output: string): boolean {
     return this.entries.has(this.key(output));
+  }
+
+  /**
+   * True when pixel wrote this output but the file on disk no longer has the
+   * bytes it wrote: someone edited it (a touch-up by hand), so it must not be
+   * replaced without --overwrite. A deleted output is not edited.
+   */
+  async edited(output: string): Promise<boolean> {
+    const key = this.key(output);
+    const written = this.entries.get(key)?.files[key];
+    if (written === undefined) return false;
+    const data = await readFile(output).catch(() => undefined);
+    return data !== undefined && sha256(data) !== written;
   }
 
   /** True when the output was made from this input and config, and is still on disk as written. */

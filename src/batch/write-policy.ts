@@ -80,6 +80,8 @@ export function writePolicy(jobs: readonly Job[], opts: WritePolicyOptions): Bat
       const owned = opts.cache?.owns(output) === true;
       if (!config.output.overwrite && !owned && existsSync(output))
         return { done: { input: file.display, output: shown, status: 'skipped', reason: `${shown} exists (pass --overwrite to replace it)` } };
+      if (owned && !config.output.overwrite && (await opts.cache!.edited(output)))
+        return { done: { input: file.display, output: shown, status: 'skipped', reason: `${shown} was edited since pixel wrote it (pass --overwrite to replace it)` } };
       const bytes = await readInput(file.path);
       const inputHash = opts.cache ? sha256(bytes) : '';
       const cfgHash = opts.cache ? configHash(config) : '';
