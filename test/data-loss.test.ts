@@ -3,11 +3,14 @@
  * refused (real paths are compared, not strings), and absolute globs work.
  * Sources are checksummed before and after; no temp file may remain.
  */
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { makePng, run, tempProject } from './batch-helpers.js';
+import { cleanEnv, makePng, ROOT, run, tempProject } from './batch-helpers.js';
+
+const BIN = join(ROOT, 'bin', 'pixel.js');
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -98,5 +101,68 @@ describe('hand-edited outputs', () => {
     expect(replaced.stdout).toContain('2 converted');
     expect(readFileSync(join(dir, 'out', 'a.png'))).not.toEqual(edited);
     expect(temps(dir)).toEqual([]);
+  });
+});
+
+describe('temp files', () => {
+  it('a run removes stale temp files of its own pattern whose process is gone, and leaves others', async () => {
+    const dir = project();
+    await makePng(join(dir, 'in', 'a.png'), 1);
+    mkdirSync(join(dir, 'out'));
+    // A pid that surely is not running: a child that has exited.
+    const gone = spawnSync(process.execPath, ['-e', '0']).pid!;
+    const stale = join(dir, 'out', `.a.png.${gone}.0123456789ab.tmp`);
+    const living = join(dir, 'out', `.b.png.${process.pid}.0123456789ab.tmp`);
+    const foreign = join(dir, 'out', 'notes.tmp');
+    for (const f of [stale, living, foreign]) writeFileSync(f, 'x');
+    expect((await run(['convert', 'in', '--out', 'out', '-r', 'plain'], dir)).code).toBe(0);
+    expect(existsSync(stale)).toBe(false);
+    expect(existsSync(living)).toBe(true);
+    expect(existsSync(foreign)).toBe(true);
+  });
+
+  it.each(['SIGTERM', 'SIGHUP'] as const)('%s cancels like Ctrl-C: non-zero exit, whole outputs only, no temp file', async (signal) => {
+    const dir = project();
+    for (let i = 0; i < 12; i++) await makePng(join(dir, 'in', `f${i}.png`), i + 1, 640, 480);
+    const child = spawn(process.execPath, [BIN, 'convert', 'in', '--out', 'out', '--jobs', '1', '-r', 'plain', '--method', 'dbs'], { cwd: dir, env: cleanEnv() });
+    let out = '';
+    let sent = false;
+    child.stdout.on('data', (d) => {
+      out += d;
+      if (!sent && out.includes('ok ')) sent = child.kill(signal);
+    });
+    const code = await new Promise<number | null>((done) => child.on('exit', (c) => done(c)));
+    expect(code).toBe(130);
+    expect(temps(dir)).toEqual([]);
+    for (const f of readdirSync(join(dir, 'out'))) expect(readFileSync(join(dir, 'out', f)).subarray(1, 4).toString()).toBe('PNG');
+  });
+});
+
+describe('output piped into a reader that stops early', () => {
+  it('exits quietly on EPIPE and still saves the cache manifest', async () => {
+    const dir = project();
+    for (let i = 0; i < 6; i++) await makePng(join(dir, 'in', `f${i}.png`), i + 1);
+    const child = spawn(process.execPath, [BIN, 'convert', 'in', '--out', 'out', '--jobs', '1', '-r', 'json'], { cwd: dir, env: cleanEnv() });
+    let err = '';
+    child.stderr.on('data', (d) => (err += d));
+    // Like `| head -1`: read the first line, then close the pipe.
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise<number | null>((done) => child.on('exit', (c) => done(c)));
+    expect(err).not.toContain('internal error');
+    expect(code).toBe(0);
+    const manifest = JSON.parse(readFileSync(join(dir, '.pixel-cache', 'manifest.json'), 'utf8'));
+    expect(Object.keys(manifest.entries)).toHaveLength(6);
+    // The next run knows the outputs as pixel's own: unchanged, not "exists".
+    expect((await run(['convert', 'in', '--out', 'out', '-r', 'plain'], dir)).stdout).toContain('0 converted, 6 unchanged');
+  });
+
+  it('pixel presets --details | head: no stack trace', async () => {
+    const child = spawn(process.execPath, [BIN, 'presets', '--details'], { env: cleanEnv() });
+    let err = '';
+    child.stderr.on('data', (d) => (err += d));
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise<number | null>((done) => child.on('exit', (c) => done(c)));
+    expect(err).toBe('');
+    expect(code).toBe(0);
   });
 });

@@ -11,6 +11,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { unlinkSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import { link, mkdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { PixelError } from '../pipeline/errors.js';
@@ -88,6 +89,34 @@ function track(temp: string): void {
   pending.add(temp);
 }
 
+/** pixel's own temp names: `.<base>.<pid>.<12 hex>.tmp`. */
+const TEMP_NAME = /^\..+\.(\d+)\.[0-9a-f]{12}\.tmp$/;
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes temp files of pixel's own pattern whose process is gone (killed
+ * with SIGKILL, or a crash), once per folder per run, before the first write
+ * there. Another running pixel's temp files are left alone.
+ */
+const swept = new Set<string>();
+async function sweepStaleTemps(dir: string): Promise<void> {
+  if (swept.has(dir)) return;
+  swept.add(dir);
+  const names = await readdir(dir).catch(() => [] as string[]);
+  for (const name of names) {
+    const pid = TEMP_NAME.exec(name)?.[1];
+    if (pid !== undefined && Number(pid) !== process.pid && !alive(Number(pid))) await unlink(join(dir, name)).catch(() => undefined);
+  }
+}
+
 export async function writeFileAtomic(path: string, data: Uint8Array, options: WriteOptions): Promise<void> {
   // Refuse early, before touching the disk, when the target is already there.
   const existing = await stat(path).catch(() => undefined);
@@ -98,6 +127,7 @@ export async function writeFileAtomic(path: string, data: Uint8Array, options: W
   track(temp);
   try {
     await mkdir(dirname(path), { recursive: true });
+    await sweepStaleTemps(dirname(path));
     // 'wx': never reuse someone else's file, even with a random name.
     await writeFile(temp, data, { flag: 'wx' });
     if (options.overwrite) {
