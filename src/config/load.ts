@@ -7,6 +7,7 @@
  * JavaScript is cached in the project's node_modules/.cache/pixel: loading
  * `typescript` costs ~0.45 s, which every pre-commit run would pay again.
  */
+import { assertShape } from './validate.js';
 import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { readFile, rm, writeFile } from 'node:fs/promises';
@@ -69,6 +70,7 @@ export async function loadConfig(options: { cwd?: string; configPath?: string } 
   const display = relative(cwd, result.filepath) || result.filepath;
   if (typeof config !== 'object' || config === null)
     throw new PixelError('E_CONFIG', `Expected the config to export an object but received ${describeValue(config)}`, { file: display, hint: 'export default defineConfig({ ... })' });
+  assertShape(config, display);
   const plugins = await loadPlugins(config.plugins ?? [], dirname(result.filepath), display);
   return { config, filepath: result.filepath, plugins };
 }

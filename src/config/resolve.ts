@@ -10,7 +10,7 @@ import { describeValue, didYouMean, isPlainObject } from '../pipeline/options.js
 import { lookupPlugin, type ResolvedStep, type StepConfig } from '../pipeline/pipeline.js';
 import type { Plugin } from '../pipeline/types.js';
 import type { OutputConfig, PixelConfig, Preset } from './types.js';
-import { validateShape } from './validate.js';
+import { assertShape, validateShape } from './validate.js';
 
 export interface ResolvedOutput {
   dir?: string;
@@ -276,8 +276,21 @@ export interface ResolveInput {
 
 /** Resolves and validates one file's configuration; throws one E_CONFIG error listing every problem. */
 export function resolveConfig(input: ResolveInput): ResolvedConfig {
-  const { config, plugins } = input;
+  const { config } = input;
   const problems: string[] = validateShape(config);
+  // Shape problems are collected with the rest; if one of them makes merging
+  // itself fail (a key of the wrong type), they are what gets reported.
+  try {
+    return resolveChecked(input, problems);
+  } catch (error) {
+    if (error instanceof PixelError || problems.length === 0) throw error;
+    assertShape(config, input.source);
+    throw error;
+  }
+}
+
+function resolveChecked(input: ResolveInput, problems: string[]): ResolvedConfig {
+  const { config, plugins } = input;
   const table = new PresetTable(isPlainObject(config.presets) ? config.presets : {});
   const attempt = (f: () => void) => {
     try {

@@ -2,12 +2,16 @@
  * Shape checks for a config object, collecting every problem with its key path
  * (plugin options are checked by each plugin's own parser in resolve).
  */
+import { PixelError } from '../pipeline/errors.js';
 import { describeValue, didYouMean, isPlainObject } from '../pipeline/options.js';
 
 const TOP_KEYS = ['extends', 'steps', 'override', 'output', 'presets', 'rules', 'plugins', 'maxPixels', 'description', 'target'];
 const PRESET_KEYS = ['description', 'target', 'extends', 'steps', 'override', 'output'];
 const RULE_KEYS = ['files', 'preset', 'extends', 'steps', 'override', 'output'];
 const OUTPUT_KEYS = ['dir', 'format', 'name', 'overwrite', 'layout', 'mask'];
+
+/** The type of each output key's value (the values themselves are checked in resolve). */
+const OUTPUT_TYPES: Record<string, 'string' | 'boolean'> = { dir: 'string', format: 'string', name: 'string', overwrite: 'boolean', layout: 'string', mask: 'string' };
 
 function unknownKeys(obj: Record<string, unknown>, known: string[], path: string, problems: string[]): void {
   for (const key of Object.keys(obj)) {
@@ -30,7 +34,13 @@ function checkLayer(layer: Record<string, unknown>, path: string, problems: stri
   }
   if (layer.output !== undefined) {
     if (!isPlainObject(layer.output)) problems.push(`Expected an object for ${path}output but received ${describeValue(layer.output)}`);
-    else unknownKeys(layer.output, OUTPUT_KEYS, `${path}output.`, problems);
+    else {
+      unknownKeys(layer.output, OUTPUT_KEYS, `${path}output.`, problems);
+      for (const [key, type] of Object.entries(OUTPUT_TYPES)) {
+        const v = layer.output[key];
+        if (v !== undefined && typeof v !== type) problems.push(`Expected a ${type === 'string' ? 'string' : 'boolean'} for ${path}output.${key} but received ${describeValue(v)}`);
+      }
+    }
   }
 }
 
@@ -66,6 +76,22 @@ export function validateShape(config: unknown): string[] {
         checkLayer(rule, path, problems);
       });
   }
+  if (config.maxPixels !== undefined && !(typeof config.maxPixels === 'number' && config.maxPixels > 0))
+    problems.push(`Expected a positive number for maxPixels but received ${describeValue(config.maxPixels)}`);
   if (config.plugins !== undefined && !Array.isArray(config.plugins)) problems.push(`Expected an array of plugins or package names for plugins but received ${describeValue(config.plugins)}`);
   return problems;
+}
+
+/**
+ * Throws one E_CONFIG error listing every shape problem. Called when the
+ * config is loaded, before anything reads its keys (output folders, rule
+ * globs), so a wrong type is a config error naming the key, never a crash.
+ */
+export function assertShape(config: unknown, source?: string): void {
+  const problems = validateShape(config);
+  if (problems.length > 0)
+    throw new PixelError('E_CONFIG', `Invalid configuration${source ? ` in ${source}` : ''} (${problems.length} problem${problems.length > 1 ? 's' : ''}):`, {
+      problems,
+      hint: 'Fix the keys above; `pixel presets` lists presets, `pixel convert --help` lists methods and options.',
+    });
 }
