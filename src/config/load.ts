@@ -70,7 +70,7 @@ export async function loadConfig(options: { cwd?: string; configPath?: string } 
   const display = relative(cwd, result.filepath) || result.filepath;
   if (typeof config !== 'object' || config === null)
     throw new PixelError('E_CONFIG', `Expected the config to export an object but received ${describeValue(config)}`, { file: display, hint: 'export default defineConfig({ ... })' });
-  assertShape(config, display);
+  assertShape(config, display, { typesOnly: true });
   const plugins = await loadPlugins(config.plugins ?? [], dirname(result.filepath), display);
   return { config, filepath: result.filepath, plugins };
 }

@@ -87,8 +87,9 @@ export function validateShape(config: unknown): string[] {
  * config is loaded, before anything reads its keys (output folders, rule
  * globs), so a wrong type is a config error naming the key, never a crash.
  */
-export function assertShape(config: unknown, source?: string): void {
-  const problems = validateShape(config);
+export function assertShape(config: unknown, source?: string, options: { typesOnly?: boolean } = {}): void {
+  // typesOnly (at load time): unknown keys wait for resolve, which reports them with every other problem.
+  const problems = validateShape(config).filter((p) => !options.typesOnly || !p.startsWith('Unknown key'));
   if (problems.length > 0)
     throw new PixelError('E_CONFIG', `Invalid configuration${source ? ` in ${source}` : ''} (${problems.length} problem${problems.length > 1 ? 's' : ''}):`, {
       problems,
