@@ -280,7 +280,7 @@ describe('reporters', () => {
     expect(lines[0]).toEqual({ type: 'file', input: 'a.png', output: 'out/a.png', status: 'converted', bytes: 2048, ms: 12.3, warnings: ['tiny image'] });
     expect(lines[2]).toEqual({ type: 'file', input: 'c.png', status: 'failed', reason: '[decode] c.png: Not an image\n  hint: check it', ms: 1 });
     expect(lines[3]).toEqual({
-      type: 'summary', total: 3, converted: 1, unchanged: 1, skipped: 0, failed: 1, planned: 0, stale: 0, cancelled: 0, ms: 1500, interrupted: false,
+      type: 'summary', total: 3, converted: 1, unchanged: 1, skipped: 0, failed: 1, planned: 0, stale: 0, removed: 0, cancelled: 0, ms: 1500, interrupted: false,
       failures: [{ input: 'c.png', reason: '[decode] c.png: Not an image\n  hint: check it' }],
     });
   });

@@ -36,6 +36,8 @@ describe('TUI frames', () => {
         '✔ in/a.png → out/a.png (2.0 kB, 35 ms)',
         '= in/b.png → out/b.png (unchanged)',
         '✖ in/c.png ([decode] Not an image, or an unsupported image format)',
+        // The fix stays on screen with the failure.
+        '  hint: check the file',
         '… in/d.png (100 ms)',
         '██████████████████░░░░░░ 3/4 · 3.0 files/s · ETA 333 ms',
       ].join('\n'),

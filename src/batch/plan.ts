@@ -6,7 +6,7 @@
  * resolved configs hold plugin objects, which cannot cross threads.
  */
 import { relative, resolve } from 'node:path';
-import fg from 'fast-glob';
+import micromatch from 'micromatch';
 import { resolveConfig, type Layer, type ResolvedConfig } from '../config/resolve.js';
 import type { PixelConfig } from '../config/types.js';
 import { globBase, toPosix } from '../files/glob.js';
@@ -70,26 +70,26 @@ export interface RuleMatch {
 }
 
 /**
- * Rules match input paths relative to the config file's folder. Each pattern
- * is expanded once with fast-glob (the same matcher as the inputs), not per file.
+ * Rules match input paths relative to the config file's folder, with
+ * micromatch (fast-glob's own matcher, so a rule means what the same glob
+ * means on the command line). Matching is on the path alone, never the disk:
+ * `pixel staged` matches files that are only in the index, or deleted from it.
  */
-export async function ruleMatcher(config: PixelConfig, configDir: string): Promise<(abs: string) => RuleMatch> {
+export function ruleMatcher(config: PixelConfig, configDir: string): (abs: string) => RuleMatch {
   const rules = Array.isArray(config.rules) ? config.rules : [];
-  const sets = await Promise.all(
-    rules.map(async (rule) => {
-      const patterns = Array.isArray(rule.files) ? rule.files : rule.files === undefined ? [] : [rule.files];
-      return Promise.all(
-        patterns.map(async (pattern) => ({
-          base: resolve(configDir, globBase(pattern)),
-          files: new Set((await fg(pattern, { cwd: configDir, absolute: true, onlyFiles: true, dot: true })).map((p) => resolve(p))),
-        })),
-      );
-    }),
-  );
+  const sets = rules.map((rule) => {
+    const patterns = Array.isArray(rule.files) ? rule.files : rule.files === undefined ? [] : [rule.files];
+    return patterns.map((pattern) => {
+      const posix = toPosix(pattern).replace(/^(\.\/)+/, '');
+      const absolute = posix.startsWith('/');
+      return { base: resolve(configDir, globBase(pattern)), absolute, test: micromatch.matcher(posix, { dot: true }) };
+    });
+  });
   return (abs) => {
+    const rel = toPosix(relative(configDir, abs));
     const match: RuleMatch = { rules: [] };
     sets.forEach((patterns, index) => {
-      const hit = patterns.find((p) => p.files.has(abs));
+      const hit = patterns.find((p) => p.test(p.absolute ? toPosix(abs) : rel));
       if (!hit) return;
       match.rules.push(index);
       match.base ??= hit.base;
@@ -100,7 +100,7 @@ export async function ruleMatcher(config: PixelConfig, configDir: string): Promi
 
 /** Resolves every file's config (one resolution per distinct recipe). */
 export async function planJobs(files: readonly InputFile[], ctx: ConfigContext, options: { preset?: string; cli?: Layer }): Promise<Job[]> {
-  const match = options.preset === undefined ? await ruleMatcher(ctx.config, ctx.configDir) : () => ({ rules: [] as number[] });
+  const match = options.preset === undefined ? ruleMatcher(ctx.config, ctx.configDir) : () => ({ rules: [] as number[] });
   const resolved = new Map<string, ResolvedConfig>();
   return files.map((file, index) => {
     const recipe: Recipe = { preset: options.preset, rules: match(file.path).rules, cli: options.cli };

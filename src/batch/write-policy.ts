@@ -5,10 +5,9 @@
  * companion files.
  */
 import { existsSync } from 'node:fs';
-import { readInput } from '../convert.js';
 import { FORMATS } from '../image/encode/index.js';
 import { writeFileAtomic } from '../files/atomic.js';
-import { displayPath } from '../files/inputs.js';
+import { displayPath, readSource } from '../files/inputs.js';
 import { outputPathFor, realPath, type OutputPlan } from '../files/outputs.js';
 import { PixelError, withContext } from '../pipeline/errors.js';
 import type { FileResult } from '../cli/reporters/types.js';
@@ -39,12 +38,30 @@ export function extraPath(output: string, suffix: string): string {
   return output.replace(/\.[^./\\]+$/, '') + suffix;
 }
 
-/** Output paths for every job, checked for collisions with sources and each other (in input order). */
-export function planOutputs(jobs: readonly Job[], plan: OutputPlan, cwd: string): Array<{ output: string } | { error: PixelError }> {
+export interface CollisionAdvice {
+  /** Error code when several inputs share an output: E_USAGE for command-line inputs, E_CONFIG for rules. */
+  code?: 'E_USAGE' | 'E_CONFIG';
+  /** The config file, when the names come from its rules. */
+  file?: string;
+  hint?: string;
+  /** Report only collisions that involve one of these inputs (default: all). */
+  involving?: ReadonlySet<string>;
+}
+
+const COLLISION_HINT = 'Give each input its own output: convert their common parent folder (the folder names are kept below --out), or convert them in separate runs with different --out folders.';
+
+/**
+ * Output paths for every job, checked for sources (in input order: that file
+ * fails, the batch goes on). Two inputs that would write one output are a
+ * planning error: whichever came last would silently replace the other, so
+ * nothing is converted and every such output is listed with its inputs.
+ */
+export function planOutputs(jobs: readonly Job[], plan: OutputPlan, cwd: string, advice: CollisionAdvice = {}): Array<{ output: string } | { error: PixelError }> {
   // Real paths, not strings: an output folder may be a symbolic link to an input folder.
-  const inputs = new Set(jobs.map((j) => realPath(j.file.path)));
-  const claimed = new Map<string, string>();
-  return jobs.map(({ file, config }) => {
+  const inputs = new Set(jobs.filter((j) => !j.file.error).map((j) => realPath(j.file.path)));
+  const claimed = new Map<string, { shown: string; inputs: string[] }>();
+  const planned = jobs.map(({ file, config }): { output: string } | { error: PixelError } => {
+    if (file.error) return { error: file.error };
     try {
       const output = outputPathFor(file, plan, config.output, FORMATS[config.output.format].extension, config.presets.at(-1) ?? 'custom');
       const shown = displayPath(output, cwd);
@@ -54,10 +71,9 @@ export function planOutputs(jobs: readonly Job[], plan: OutputPlan, cwd: string)
           file: file.display,
           hint: 'Choose another --out folder or output.name pattern.',
         });
-      const other = claimed.get(real);
-      if (other)
-        throw new PixelError('E_OUTPUT', `Output ${shown} is also the output of ${other}`, { file: file.display, hint: "Two inputs share a name; use output.name '[dir]/[name]-[srcext].[ext]'." });
-      claimed.set(real, file.display);
+      const claim = claimed.get(real) ?? { shown, inputs: [] };
+      claim.inputs.push(file.display);
+      claimed.set(real, claim);
       return { output };
     } catch (error) {
       const e = withContext(error, { file: file.display });
@@ -65,6 +81,14 @@ export function planOutputs(jobs: readonly Job[], plan: OutputPlan, cwd: string)
       return { error: e };
     }
   });
+  const shared = [...claimed.values()].filter((c) => c.inputs.length > 1 && (!advice.involving || c.inputs.some((i) => advice.involving!.has(i))));
+  if (shared.length > 0)
+    throw new PixelError(
+      advice.code ?? 'E_USAGE',
+      `${shared.length === 1 ? 'One output' : `${shared.length} outputs`} would be written by several inputs, each replacing the last; nothing was converted`,
+      { file: advice.file, problems: shared.map((c) => `${c.shown} <- ${c.inputs.join(', ')}`), hint: advice.hint ?? COLLISION_HINT },
+    );
+  return planned;
 }
 
 export function writePolicy(jobs: readonly Job[], opts: WritePolicyOptions): BatchPolicy {
@@ -82,7 +106,7 @@ export function writePolicy(jobs: readonly Job[], opts: WritePolicyOptions): Bat
         return { done: { input: file.display, output: shown, status: 'skipped', reason: `${shown} exists (pass --overwrite to replace it)` } };
       if (owned && !config.output.overwrite && (await opts.cache!.edited(output)))
         return { done: { input: file.display, output: shown, status: 'skipped', reason: `${shown} was edited since pixel wrote it (pass --overwrite to replace it)` } };
-      const bytes = await readInput(file.path);
+      const bytes = await readSource(file);
       const inputHash = opts.cache ? sha256(bytes) : '';
       const cfgHash = opts.cache ? configHash(config) : '';
       if (opts.cache && !opts.force && (await opts.cache.isCurrent(output, inputHash, cfgHash)))

@@ -50,7 +50,21 @@ export async function gitRoot(cwd: string): Promise<string> {
 
 /** Paths staged for the next commit, except deletions. */
 export async function stagedPaths(root: string): Promise<string[]> {
-  return splitZ(await git(['diff', '--staged', '--diff-filter=ACMR', '--name-only', '-z', '--no-renames', '--'], root));
+  return (await stagedChanges(root)).paths;
+}
+
+/**
+ * What the next commit changes, from one `git diff --staged --name-status`:
+ * paths added, copied, modified or renamed (`paths`), and paths deleted
+ * (`deleted`; a rename is a deletion and an addition, with --no-renames).
+ */
+export async function stagedChanges(root: string): Promise<{ paths: string[]; deleted: string[] }> {
+  const fields = splitZ(await git(['diff', '--staged', '--diff-filter=ACMRD', '--name-status', '-z', '--no-renames', '--'], root));
+  const paths: string[] = [];
+  const deleted: string[] = [];
+  // -z --name-status: "<status>\0<path>\0" per change.
+  for (let i = 0; i + 1 < fields.length; i += 2) (fields[i] === 'D' ? deleted : paths).push(fields[i + 1]);
+  return { paths, deleted };
 }
 
 /** Index entries (mode, blob id) for the given paths, or for every tracked path. */
@@ -103,6 +117,12 @@ export function readBlobs(root: string, oids: readonly string[]): Promise<Map<st
 /** The id git gives a blob with these bytes (sha1, or sha256 in a sha256 repository). */
 export function blobOid(data: Uint8Array, algorithm: 'sha1' | 'sha256' = 'sha1'): string {
   return createHash(algorithm).update(`blob ${data.length}\0`).update(data).digest('hex');
+}
+
+/** Stages the removal of files from the index (repository-relative paths); the working tree is left as it is. */
+export async function gitRemoveCached(root: string, paths: readonly string[]): Promise<void> {
+  if (paths.length === 0) return;
+  await git(['--literal-pathspecs', 'rm', '-q', '--cached', '--ignore-unmatch', '--', ...paths], root);
 }
 
 /** Stages files (repository-relative paths). */

@@ -9,8 +9,8 @@
  * answers with one info line from git's output alone, before loading the
  * config, sharp or the plugins (those are imported lazily below).
  */
-import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { FILE_MODES, gitRoot, indexEntries, stagedPaths, type IndexEntry } from '../../files/git.js';
+import { dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { FILE_MODES, gitRoot, indexEntries, stagedChanges, type IndexEntry } from '../../files/git.js';
 import { PixelError } from '../../pipeline/errors.js';
 import { helpText, parseCommandLine, type OptionTable } from '../args.js';
 import { chooseReporter, parseReporter, REPORTERS } from '../reporters/choose.js';
@@ -60,20 +60,22 @@ export async function stagedCommand(argv: string[], io: IO, cwd = process.cwd(),
   const reporterName = parseReporter(values.reporter);
   const check = values.check === true;
   const root = await gitRoot(cwd);
-  const paths = values.all ? undefined : await stagedPaths(root);
+  const changes = values.all ? undefined : await stagedChanges(root);
   const what = values.all ? 'tracked' : 'staged';
-  if (paths && paths.length === 0) {
+  if (changes && changes.paths.length === 0 && changes.deleted.length === 0) {
     io.stdout('pixel: nothing staged\n');
     return 0;
   }
-  let entries = [...(await indexEntries(root, paths?.filter((p) => IMAGE_EXT.test(p)))).values()].filter((e) => IMAGE_EXT.test(e.path));
+  const index = await indexEntries(root, changes?.paths.filter((p) => IMAGE_EXT.test(p)));
   // No symlinks, no submodules: only regular files are content we can convert.
-  entries = entries.filter((e) => FILE_MODES.has(e.mode));
+  let entries = [...index.values()].filter((e) => IMAGE_EXT.test(e.path) && FILE_MODES.has(e.mode));
+  let deleted = (changes?.deleted ?? []).filter((p) => IMAGE_EXT.test(p));
   if (positionals.length > 0) {
     const wanted = new Set(positionals.map((p) => toPosix(relative(root, resolve(cwd, p)))));
     entries = entries.filter((e) => wanted.has(e.path));
+    deleted = deleted.filter((p) => wanted.has(p));
   }
-  if (entries.length === 0) {
+  if (entries.length === 0 && deleted.length === 0) {
     io.stdout(`pixel: no ${what} images\n`);
     return 0;
   }
@@ -98,18 +100,24 @@ export async function stagedCommand(argv: string[], io: IO, cwd = process.cwd(),
   // Outputs are never inputs: skip anything inside an output folder.
   const outDirs = [config.output?.dir, ...rules.map((r) => r.output?.dir)].filter((d): d is string => typeof d === 'string').map((d) => resolve(configDir, d));
   const inside = (p: string, d: string) => p === d || p.startsWith(d + sep);
-  const match = await plan.ruleMatcher(config, configDir);
+  const match = plan.ruleMatcher(config, configDir);
+  /** The input a repository path is, when the rules select it. */
+  const source = (path: string) => {
+    const abs = join(root, path);
+    if (outDirs.some((d) => inside(abs, d))) return undefined;
+    const m = match(abs);
+    return m.rules.length === 0 ? undefined : { path: abs, relative: relative(m.base ?? configDir, abs), display: displayPath(abs, cwd) };
+  };
   const blobs = new Map<string, IndexEntry>();
   const files = [];
   for (const e of entries) {
-    const abs = join(root, e.path);
-    if (outDirs.some((d) => inside(abs, d))) continue;
-    const m = match(abs);
-    if (m.rules.length === 0) continue;
-    files.push({ path: abs, relative: relative(m.base ?? configDir, abs), display: displayPath(abs, cwd) });
-    blobs.set(abs, e);
+    const file = source(e.path);
+    if (!file) continue;
+    files.push(file);
+    blobs.set(file.path, e);
   }
-  if (files.length === 0) {
+  const gone = deleted.flatMap((p) => source(p) ?? []);
+  if (files.length === 0 && gone.length === 0) {
     io.stdout(`pixel: no ${what} image matches the config's rules\n`);
     return 0;
   }
@@ -122,30 +130,78 @@ export async function stagedCommand(argv: string[], io: IO, cwd = process.cwd(),
         hint: "Set output: { dir: 'dist/1bit' } at the top level or in the matching rule.",
       });
 
-  const [{ runBatch }, { planOutputs, extraPath }, { readBlobs, blobOid, gitAdd }, { writeFileAtomic }, { jobsFlag, workerInitFor }] = await Promise.all([
+  const [{ runBatch }, { planOutputs, extraPath }, { readBlobs, blobOid, gitAdd, gitRemoveCached }, { writeFileAtomic }, { jobsFlag, workerInitFor }, { readFile, unlink }] = await Promise.all([
     import('../../batch/run.js'),
     import('../../batch/write-policy.js'),
     import('../../files/git.js'),
     import('../../files/atomic.js'),
     import('./convert.js'),
+    import('node:fs/promises'),
   ]);
-  const outputs = planOutputs(jobs, { configDir, single: false, outIsFile: false }, cwd);
-  const contents = await readBlobs(root, [...blobs.values()].map((e) => e.oid));
   const repoPath = (abs: string) => toPosix(relative(root, abs));
   const outsideRepo = (abs: string) => {
     const r = relative(root, abs);
     return r.startsWith('..') || isAbsolute(r);
   };
+  const outputPlan = { configDir, single: false, outIsFile: false };
+
+  // Every tracked source's output, so that a staged source whose output is
+  // another (committed) source's is refused before anything is written, and
+  // an output no source produces any more is known as an orphan.
+  const all = values.all ? index : await indexEntries(root);
+  const tracked = [...all.values()].filter((e) => IMAGE_EXT.test(e.path) && FILE_MODES.has(e.mode)).flatMap((e) => source(e.path) ?? []);
+  const trackedJobs = (await plan.planJobs(tracked, ctx, {})).filter((j) => j.config.output.dir !== undefined);
+  const collisionAdvice = {
+    code: 'E_CONFIG' as const,
+    file: ctx.source,
+    involving: values.all ? undefined : new Set(files.map((f) => f.display)),
+    hint: "Give the rules different output folders (rules[i].output.dir) or names (rules[i].output.name, e.g. '[dir]/[name]-[srcext].[ext]'), or rename one of the sources.",
+  };
+  const produced = new Set(planOutputs(trackedJobs, outputPlan, cwd, collisionAdvice).flatMap((o) => ('output' in o ? [repoPath(o.output)] : [])));
+  const outputs = planOutputs(jobs, outputPlan, cwd, collisionAdvice);
+  /** An output's companion (a mask file, X.mask.png beside X.png) belongs to the output. */
+  const ownedBySource = (path: string) => produced.has(path) || produced.has(path.replace(/\.mask(\.[^./]+)$/, '$1'));
+
+  // Orphans: tracked outputs whose source this commit deletes (with --all:
+  // every tracked file in an output folder that no source produces).
+  const orphans = new Map<string, string>(); // repository path → why
+  if (values.all) {
+    const extensions = new Set(Object.values((await import('../../image/encode/index.js')).FORMATS).map((f) => `.${f.extension}`));
+    for (const e of all.values()) {
+      const abs = join(root, e.path);
+      if (outDirs.some((d) => inside(abs, d)) && extensions.has(extname(e.path).toLowerCase()) && !ownedBySource(e.path)) orphans.set(e.path, 'no tracked source produces this output any more');
+    }
+  } else if (gone.length > 0) {
+    const goneJobs = await plan.planJobs(gone, ctx, {});
+    const goneOutputs = planOutputs(goneJobs, outputPlan, cwd, { code: 'E_CONFIG' });
+    goneJobs.forEach((job, i) => {
+      const o = goneOutputs[i];
+      if (job.config.output.dir === undefined || !('output' in o)) return;
+      const out = repoPath(o.output);
+      const companion = extname(out) ? out.replace(/(\.[^./]+)$/, '.mask$1') : undefined;
+      for (const p of [out, companion]) if (p && all.has(p) && !ownedBySource(p)) orphans.set(p, `its source ${job.file.display} is deleted in this commit`);
+    });
+  }
+  const orphanJobs = await plan.planJobs(
+    [...orphans.keys()].map((p) => ({ path: join(root, p), relative: p, display: displayPath(join(root, p), cwd) })),
+    { ...ctx, config: { ...config, rules: [] } },
+    {},
+  );
+  const orphanAt = new Map(orphanJobs.map((j, i) => [jobs.length + i, [...orphans.values()][i]]));
+  const batch = [...jobs, ...orphanJobs.map((j, i) => ({ ...j, index: jobs.length + i }))];
+
+  const contents = await readBlobs(root, [...blobs.values()].map((e) => e.oid));
   // What the index holds for every output (and companion) path.
   const staged = await indexEntries(
     root,
     outputs.flatMap((o) => ('output' in o && !outsideRepo(o.output) ? [repoPath(o.output)] : [])),
   );
-  const sha = [...blobs.values()][0].oid.length === 64 ? 'sha256' : 'sha1';
+  const sha = [...all.values()][0]?.oid.length === 64 ? 'sha256' : 'sha1';
   const toAdd: string[] = [];
+  const toRemove: string[] = [];
 
   const reporter = await chooseReporter(reporterName, io);
-  const { code } = await runBatch(jobs, {
+  const { code } = await runBatch(batch, {
     ctx,
     reporter,
     jobs: jobsFlag(values.jobs),
@@ -153,6 +209,23 @@ export async function stagedCommand(argv: string[], io: IO, cwd = process.cwd(),
     workerInit: workerInitFor(ctx, cwd),
     policy: {
       async decide(job) {
+        const why = orphanAt.get(job.index);
+        if (why !== undefined) {
+          const path = repoPath(job.file.path);
+          if (check) return { done: { input: job.file.display, status: 'stale', reason: `orphan: ${why} (pixel staged removes it; or git rm it)` } };
+          // Removed only when it holds what the index holds: a hand edit is never deleted.
+          let bytes: Buffer | undefined;
+          try {
+            bytes = await readFile(job.file.path);
+          } catch {
+            bytes = undefined; // already gone from the working tree
+          }
+          if (bytes && blobOid(bytes, sha) !== all.get(path)!.oid)
+            return { done: { input: job.file.display, status: 'skipped', reason: `orphan (${why}) with changes that are not staged: kept; git rm it yourself` } };
+          if (bytes) await unlink(job.file.path);
+          toRemove.push(path);
+          return { done: { input: job.file.display, status: 'removed', reason: `${why}, so its output is removed and the removal staged` } };
+        }
         const o = outputs[job.index];
         if ('error' in o) return { done: { input: job.file.display, status: 'failed', reason: o.error.format() } };
         if (outsideRepo(o.output))
@@ -178,6 +251,7 @@ export async function stagedCommand(argv: string[], io: IO, cwd = process.cwd(),
       async finish() {
         // Even after a cancel: what was written is whole, and is staged with its input.
         await gitAdd(root, toAdd);
+        await gitRemoveCached(root, toRemove);
       },
     },
   });

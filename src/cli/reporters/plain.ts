@@ -11,6 +11,7 @@ export function summaryLine(s: Summary): string {
   if (s.unchanged) parts.push(`${s.unchanged} unchanged`);
   parts.push(`${s.skipped} skipped`, `${s.failed} failed`);
   if (s.stale) parts.push(`${s.stale} stale`);
+  if (s.removed) parts.push(`${s.removed} removed`);
   if (s.cancelled) parts.push(`${s.cancelled} not run`);
   return `${parts.join(', ')} in ${(s.ms / 1000).toFixed(2)} s`;
 }
@@ -24,7 +25,8 @@ export function plainReporter(io: IO): Reporter {
       else if (r.status === 'unchanged') io.stdout(`same  ${r.input} -> ${r.output} (unchanged)\n`);
       else if (r.status === 'planned') io.stdout(`plan  ${r.input} -> ${r.output}\n`);
       else if (r.status === 'skipped') io.stdout(`skip  ${r.input}: ${r.reason}\n`);
-      else if (r.status === 'stale') io.stderr(`STALE ${r.input} -> ${r.output}: ${r.reason}\n`);
+      else if (r.status === 'removed') io.stdout(`rm    ${r.input}: ${r.reason}\n`);
+      else if (r.status === 'stale') io.stderr(`STALE ${r.input}${r.output ? ` -> ${r.output}` : ''}: ${r.reason}\n`);
       else io.stderr(`FAIL  ${r.reason?.split('\n').join('\n      ')}\n`);
     },
     done(s: Summary) {
@@ -38,10 +40,20 @@ export function plainReporter(io: IO): Reporter {
   };
 }
 
-/** The first line of a failure's reason, without the "file:" prefix the list already shows. */
-export function failureReason(f: FileResult): string {
-  const first = (f.reason ?? '').split('\n')[0];
+/**
+ * A failure's reason without the "[plugin] file: " location the list already
+ * shows: only a prefix at the very start is removed (a file name that appears
+ * later in the message, inside a longer path, stays as it is).
+ */
+export function failureLines(f: FileResult): string[] {
+  const lines = (f.reason ?? '').split('\n');
+  const plugin = /^\[[^\]]+\] /.exec(lines[0])?.[0] ?? '';
   const prefix = `${f.input}: `;
-  const at = first.indexOf(prefix);
-  return at >= 0 && at < 40 ? first.slice(0, at) + first.slice(at + prefix.length) : first;
+  if (lines[0].startsWith(plugin + prefix)) lines[0] = plugin + lines[0].slice(plugin.length + prefix.length);
+  return lines;
+}
+
+/** The first line of a failure's reason (the summary list), without the location prefix. */
+export function failureReason(f: FileResult): string {
+  return failureLines(f)[0];
 }

@@ -8,7 +8,7 @@
  */
 import { Box, render, Static, Text } from 'ink';
 import { useEffect, useState, useSyncExternalStore } from 'react';
-import { failureReason, formatBytes, summaryLine } from './plain.js';
+import { failureLines, failureReason, formatBytes, summaryLine } from './plain.js';
 import type { FileResult, FileStatus, Reporter, Summary } from './types.js';
 
 export interface RunningFile {
@@ -34,6 +34,7 @@ const MARK: Record<FileStatus, { mark: string; color: string }> = {
   failed: { mark: '✖', color: 'red' },
   planned: { mark: '○', color: 'cyan' },
   stale: { mark: '!', color: 'yellow' },
+  removed: { mark: '-', color: 'magenta' },
 };
 
 export function formatMs(ms: number): string {
@@ -42,12 +43,14 @@ export function formatMs(ms: number): string {
 
 export function FileRow({ r }: { r: FileResult }) {
   const { mark, color } = MARK[r.status];
+  // A failure's first line goes on the row; its problems and hint (the fix) on the lines below.
+  const [first, ...more] = r.status === 'failed' ? failureLines(r) : [];
   const detail =
     r.status === 'converted'
       ? `${formatBytes(r.bytes ?? 0)}, ${formatMs(r.ms ?? 0)}`
       : r.status === 'failed'
-        ? failureReason(r)
-        : r.status === 'skipped' || r.status === 'stale'
+        ? first
+        : r.status === 'skipped' || r.status === 'stale' || r.status === 'removed'
           ? (r.reason ?? r.status)
           : r.status;
   return (
@@ -60,6 +63,12 @@ export function FileRow({ r }: { r: FileResult }) {
           ({detail})
         </Text>
       </Text>
+      {more.map((line, i) => (
+        <Text key={`m${i}`} dimColor>
+          {'  '}
+          {line.trim()}
+        </Text>
+      ))}
       {(r.warnings ?? []).map((w, i) => (
         <Text key={i} color="yellow">
           {'  '}warning: {w}

@@ -3,7 +3,8 @@
  * (stable whatever the number of workers); `running` (optional) when a file
  * starts converting, for live views.
  */
-export type FileStatus = 'converted' | 'unchanged' | 'skipped' | 'failed' | 'planned' | 'stale';
+/** `removed`: an output whose source is gone, removed by `pixel staged`. */
+export type FileStatus = 'converted' | 'unchanged' | 'skipped' | 'failed' | 'planned' | 'stale' | 'removed';
 
 export interface FileResult {
   input: string;
@@ -26,6 +27,7 @@ export interface Summary {
   failed: number;
   planned: number;
   stale: number;
+  removed: number;
   /** Files not finished because the run was cancelled. */
   cancelled: number;
   ms: number;
@@ -35,7 +37,7 @@ export interface Summary {
 }
 
 export function emptySummary(total = 0): Summary {
-  return { total, converted: 0, unchanged: 0, skipped: 0, failed: 0, planned: 0, stale: 0, cancelled: 0, ms: 0, failures: [] };
+  return { total, converted: 0, unchanged: 0, skipped: 0, failed: 0, planned: 0, stale: 0, removed: 0, cancelled: 0, ms: 0, failures: [] };
 }
 
 export interface Reporter {
