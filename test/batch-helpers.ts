@@ -1,9 +1,9 @@
 /** Shared helpers for the batch, staged and watch tests: temp projects, images, a captured CLI run. */
-import { mkdirSync, mkdtempSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import sharp from 'sharp';
 import { main } from '../src/cli/main.js';
+import { tempDir } from './temp.js';
 
 export const ROOT = resolve(import.meta.dirname, '..');
 
@@ -53,8 +53,9 @@ export async function makePng(path: string, seed = 1, width = 64, height = 48): 
   return png;
 }
 
+/** A user's project in a temp folder (removed when the test file ends), with pixel installed as a link. */
 export function tempProject(prefix = 'pixel-batch-'): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const dir = tempDir(prefix);
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'user-project', type: 'module' }));
   mkdirSync(join(dir, 'node_modules'));
   symlinkSync(ROOT, join(dir, 'node_modules', 'pixel'), 'dir');

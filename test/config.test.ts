@@ -1,5 +1,4 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config/load.js';
@@ -7,6 +6,7 @@ import { resolveConfig, type ResolvedConfig } from '../src/config/resolve.js';
 import type { PixelConfig } from '../src/config/types.js';
 import { PixelError } from '../src/pipeline/errors.js';
 import { pluginTable } from '../src/plugins/index.js';
+import { tempDir } from './temp.js';
 
 const plugins = pluginTable();
 const ROOT = resolve(import.meta.dirname, '..');
@@ -110,7 +110,7 @@ describe('config resolution', () => {
 
 describe('config loading', () => {
   function project(files: Record<string, string>): string {
-    const dir = mkdtempSync(join(tmpdir(), 'pixel-config-'));
+    const dir = tempDir('pixel-config-');
     writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'user-project', type: 'module', ...(files['package.json'] ? JSON.parse(files['package.json']) : {}) }));
     mkdirSync(join(dir, 'node_modules'));
     // pixel as a user has it installed: node_modules/pixel.

@@ -6,13 +6,14 @@
  * and npm test build it).
  */
 import { execFile, execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { convert } from '../src/convert.js';
 import { cleanEnv, makePng, ROOT, tempProject } from './batch-helpers.js';
+import { tempDir } from './temp.js';
 
 const NODE = process.execPath;
 const PIXEL = join(ROOT, 'bin', 'pixel.js');
@@ -20,7 +21,7 @@ const LINT_STAGED = join(ROOT, 'node_modules', '.bin', 'lint-staged');
 
 // A repeatable git: no user or system config (a global core.hooksPath or commit.gpgsign would
 // change what a commit does), a fixed identity, this node first on PATH, no colours.
-const emptyConfig = join(mkdtempSync(join(tmpdir(), 'pixel-hooks-gitconfig-')), 'gitconfig');
+const emptyConfig = join(tempDir('pixel-hooks-gitconfig-'), 'gitconfig');
 writeFileSync(emptyConfig, '');
 const env = cleanEnv({
   GIT_AUTHOR_NAME: 't',
@@ -237,7 +238,7 @@ describe.skipIf(!PRE_COMMIT)(
     let dir: string;
     let preCommitEnv: Record<string, string>;
     beforeAll(() => {
-      preCommitEnv = { PRE_COMMIT_HOME: mkdtempSync(join(tmpdir(), 'pixel-pre-commit-home-')) };
+      preCommitEnv = { PRE_COMMIT_HOME: tempDir('pixel-pre-commit-home-') };
       dir = repo('pixel-pre-commit-');
       writeFileSync(join(dir, '.pre-commit-config.yaml'), localConfig());
       execFileSync('pre-commit', ['install'], { cwd: dir, env: { ...env, ...preCommitEnv } });

@@ -32,6 +32,38 @@ function readableExtensions(): string[] {
   return exts;
 }
 
+/** Formats pixel knows of that this build of sharp may not decode, by extension. */
+const MAYBE_UNREADABLE: Record<string, string> = { heic: 'HEIC', heif: 'HEIC', jxl: 'JPEG XL' };
+
+/**
+ * The name of the format of a file sharp's build cannot decode, or undefined.
+ * A .heic/.heif file is HEIC when its ISO-BMFF brand is an HEVC one (AVIF,
+ * which sharp does read, is HEIF too); JPEG XL goes by its extension.
+ */
+function undecodable(at: string | Buffer, ext: string): string | undefined {
+  const format = MAYBE_UNREADABLE[ext];
+  if (!format || IMAGE_EXTENSIONS.includes(ext)) return undefined;
+  if (format !== 'HEIC') return format;
+  const head = Buffer.alloc(12);
+  try {
+    const fd = fs.openSync(at, 'r');
+    try {
+      fs.readSync(fd, head, 0, 12, 0);
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch {
+    return undefined; // the read reports it
+  }
+  const brand = head.toString('latin1', 8, 12);
+  return head.toString('latin1', 4, 8) === 'ftyp' && /^he(ic|ix|vc|vx|im|is|vm|vs)$/.test(brand) ? format : undefined;
+}
+
+function extOf(name: string): string {
+  const dot = name.lastIndexOf('.');
+  return dot < 0 ? '' : name.slice(dot + 1).toLowerCase();
+}
+
 /** "PNG, JPEG, …": for messages and the README. */
 export function readableFormatsText(): string {
   return IMAGE_EXTENSIONS.filter((e) => e !== 'jpeg' && e !== 'tif' && e !== 'heif').join(', ');
@@ -179,7 +211,7 @@ function statOf(path: string | Buffer): { stat?: Stats; error?: NodeJS.ErrnoExce
  * @param ignoreDirs absolute folders never read as input (the output folder),
  *   so a second run does not convert its own outputs.
  */
-export async function findInputs(args: readonly string[], cwd: string, ignoreDirs: readonly string[] = []): Promise<{ files: InputFile[]; single: boolean }> {
+export async function findInputs(args: readonly string[], cwd: string, ignoreDirs: readonly string[] = []): Promise<{ files: InputFile[]; single: boolean; notes: string[] }> {
   if (args.length === 0) throw new PixelError('E_USAGE', 'No input given', { hint: 'pixel convert <files|folders|globs> --out <dir>, e.g. pixel convert photo.jpg -o photo.png' });
   const seen = new Set<string>();
   const files: InputFile[] = [];
@@ -190,7 +222,15 @@ export async function findInputs(args: readonly string[], cwd: string, ignoreDir
     files.push({ path: abs, relative: relative(base, abs), display: displayPath(abs, cwd), ...extra });
   };
   /** A found path: a raw-byte lookup when its name is not UTF-8, then the file itself or why it cannot be read. */
-  const addFound = (abs: string, base: string) => {
+  /** Files a folder scan left out because this sharp cannot decode them, by format and folder. */
+  const left = new Map<string, { count: number; folder: string; format: string }>();
+  const addFound = (abs: string, base: string, scanned: boolean) => {
+    const format = scanned ? undecodable(abs, extOf(abs)) : undefined;
+    if (format) {
+      const key = `${format}\0${base}`;
+      left.set(key, { count: (left.get(key)?.count ?? 0) + 1, folder: base === cwd ? '.' : displayPath(base, cwd), format });
+      return;
+    }
     const raws = abs.includes('\uFFFD') ? rawPaths(abs).filter((r) => !isUtf8(r)) : [];
     if (raws.length === 0) return addChecked(abs, abs, base);
     for (const raw of raws) addChecked(escapedPath(raw), raw, base);
@@ -198,16 +238,20 @@ export async function findInputs(args: readonly string[], cwd: string, ignoreDir
   const addChecked = (abs: string, at: string | Buffer, base: string) => {
     const { stat, error } = statOf(at);
     const bytes = typeof at === 'string' ? undefined : at;
-    if (stat?.isFile()) return add(abs, base, { bytes });
+    if (stat?.isFile()) {
+      const format = undecodable(at, extOf(abs));
+      return add(abs, base, { bytes, error: format ? cannotDecode(format, displayPath(abs, cwd)) : undefined });
+    }
     if (stat?.isDirectory()) return; // a folder named like an image
     add(abs, base, { bytes, error: unreadable(at, displayPath(abs, cwd), error, stat) });
   };
-  const extGlob = `**/*.{${IMAGE_EXTENSIONS.join(',')}}`;
+  // Formats this sharp cannot decode are looked for too, to say they were left out.
+  const extGlob = `**/*.{${[...new Set([...IMAGE_EXTENSIONS, ...Object.keys(MAYBE_UNREADABLE)])].join(',')}}`;
   for (const arg of args) {
     const abs = resolve(cwd, arg);
     const { stat, error } = statOf(abs);
     if (stat?.isFile()) {
-      add(abs, dirname(abs));
+      addChecked(abs, abs, dirname(abs));
       continue;
     }
     if (!stat?.isDirectory()) {
@@ -228,11 +272,14 @@ export async function findInputs(args: readonly string[], cwd: string, ignoreDir
     const ignore = ignoreDirs.map((d) => toPosix(relative(stat?.isDirectory() ? abs : resolve(cwd, globBase(arg)), d))).filter((r) => r && !r.startsWith('..')).map((r) => `${r}/**`);
     if (stat?.isDirectory()) {
       const { found, closed } = await scan(extGlob, abs, ignore, false);
-      if (found.length === 0 && closed.length === 0)
-        throw new PixelError('E_USAGE', `No images found in folder ${displayPath(abs, cwd)}`, { hint: `pixel reads ${readableFormatsText()} files, recursively.` });
+      if (found.every((f) => undecodable(join(abs, f.path), extOf(f.path))) && closed.length === 0) {
+        const formats = [...new Set(found.map((f) => undecodable(join(abs, f.path), extOf(f.path))))];
+        const only = formats.length > 0 ? `: only ${formats.join(' and ')} files, which this build of sharp cannot decode (convert them to PNG or JPEG first)` : '';
+        throw new PixelError('E_USAGE', `No images found in folder ${displayPath(abs, cwd)}${only}`, { hint: `pixel reads ${readableFormatsText()} files, recursively.` });
+      }
       for (const entry of sortEntries(found, closed, abs)) {
         if ('folder' in entry) add(entry.folder, dirname(entry.folder), { error: closedFolder(entry.folder, cwd, entry.code) });
-        else addFound(join(abs, entry.path), abs);
+        else addFound(join(abs, entry.path), abs, true);
       }
       continue;
     }
@@ -244,10 +291,20 @@ export async function findInputs(args: readonly string[], cwd: string, ignoreDir
     if (found.length === 0 && closed.length === 0) throw new PixelError('E_USAGE', `No files match ${arg}`, { hint: 'Check the pattern; it is matched relative to the current folder.' });
     for (const entry of sortEntries(found, closed, base)) {
       if ('folder' in entry) add(entry.folder, dirname(entry.folder), { error: closedFolder(entry.folder, cwd, entry.code) });
-      else addFound(join(base, entry.path), base);
+      else addFound(join(base, entry.path), base, false);
     }
   }
-  return { files, single };
+  const notes = [...left.values()].map(
+    (l) => `left out ${l.count} ${l.format} file${l.count === 1 ? '' : 's'} in ${l.folder}: this build of sharp cannot decode ${l.format} (convert ${l.count === 1 ? 'it' : 'them'} to PNG or JPEG first). pixel reads ${readableFormatsText()}.`,
+  );
+  return { files, single, notes };
+}
+
+function cannotDecode(format: string, shown: string): PixelError {
+  return new PixelError('E_INPUT', `${format} images cannot be decoded by this build of sharp (its libvips has no ${format === 'HEIC' ? 'HEVC' : format} decoder)`, {
+    file: shown,
+    hint: `Convert it to PNG or JPEG first${format === 'HEIC' ? ' (heif-convert photo.heic photo.png; on a Mac, sips -s format png)' : ''}. pixel reads ${readableFormatsText()}.`,
+  });
 }
 
 function closedFolder(folder: string, cwd: string, code: string): PixelError {

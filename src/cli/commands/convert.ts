@@ -156,7 +156,8 @@ export async function convertCommand(argv: string[], io: IO, cwd = process.cwd()
     const outFormat = outExt && !outIsDir ? FORMAT_NAMES.find((f) => FORMATS[f].extension === outExt) : undefined;
     const cli = flagsToLayer(values, outFormat);
     const ignore = [out && !outExt ? out : undefined, config.output?.dir ? resolve(configDir, config.output.dir) : undefined].filter((d): d is string => d !== undefined);
-    const { files, single } = await findInputs(positionals, cwd, ignore);
+    const { files, single, notes } = await findInputs(positionals, cwd, ignore);
+    for (const note of notes) io.stderr(`pixel: note: ${note}\n`);
     const outIsFile = out !== undefined && single && !outIsDir && outExt !== '';
     if (out !== undefined && outExt !== '' && !outIsDir && !single)
       throw new PixelError('E_USAGE', `--out ${values.out} looks like a file, but there are several inputs`, { hint: 'Give a folder for several inputs: --out dist/1bit' });

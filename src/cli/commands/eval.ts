@@ -122,7 +122,11 @@ export async function evalCommand(argv: string[], io: EvalIO, cwd = process.cwd(
   }
   if (columns.length === 0) columns.push(...methodColumns(defaultMethods()));
 
-  const { files } = await findInputs(positionals, cwd);
+  const found = await findInputs(positionals, cwd);
+  for (const note of found.notes) io.stderr(`pixel: note: ${note}\n`);
+  // Inputs that cannot be read at all are left out, said once each.
+  for (const f of found.files) if (f.error) io.stderr(`pixel: skipped ${f.error.format().split('\n')[0]}\n`);
+  const files = found.files.filter((f) => !f.error);
   const tty = io.isTTY ?? process.stderr.isTTY === true;
   const showProgress = values.quiet !== true && (tty || files.length >= PROGRESS_MIN_FILES);
   let progressShown = false;

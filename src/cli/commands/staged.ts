@@ -169,7 +169,7 @@ export async function stagedCommand(argv: string[], io: IO, cwd = process.cwd(),
     const extensions = new Set(Object.values((await import('../../image/encode/index.js')).FORMATS).map((f) => `.${f.extension}`));
     for (const e of all.values()) {
       const abs = join(root, e.path);
-      if (outDirs.some((d) => inside(abs, d)) && extensions.has(extname(e.path).toLowerCase()) && !ownedBySource(e.path)) orphans.set(e.path, 'no tracked source produces this output any more');
+      if (outDirs.some((d) => inside(abs, d)) && extensions.has(extname(e.path).toLowerCase()) && !ownedBySource(e.path)) orphans.set(e.path, 'no tracked source produces it any more');
     }
   } else if (gone.length > 0) {
     const goneJobs = await plan.planJobs(gone, ctx, {});
@@ -212,7 +212,7 @@ export async function stagedCommand(argv: string[], io: IO, cwd = process.cwd(),
         const why = orphanAt.get(job.index);
         if (why !== undefined) {
           const path = repoPath(job.file.path);
-          if (check) return { done: { input: job.file.display, status: 'stale', reason: `orphan: ${why} (pixel staged removes it; or git rm it)` } };
+          if (check) return { done: { input: job.file.display, status: 'stale', reason: `orphan: ${why} (pixel staged removes it, or git rm it)` } };
           // Removed only when it holds what the index holds: a hand edit is never deleted.
           let bytes: Buffer | undefined;
           try {
@@ -224,7 +224,7 @@ export async function stagedCommand(argv: string[], io: IO, cwd = process.cwd(),
             return { done: { input: job.file.display, status: 'skipped', reason: `orphan (${why}) with changes that are not staged: kept; git rm it yourself` } };
           if (bytes) await unlink(job.file.path);
           toRemove.push(path);
-          return { done: { input: job.file.display, status: 'removed', reason: `${why}, so its output is removed and the removal staged` } };
+          return { done: { input: job.file.display, status: 'removed', reason: `${why}; removed, and the removal staged` } };
         }
         const o = outputs[job.index];
         if ('error' in o) return { done: { input: job.file.display, status: 'failed', reason: o.error.format() } };
