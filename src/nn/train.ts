@@ -20,6 +20,7 @@ import { correctedGray, initWeights, macsPerPixel, parameterCount, tensorSpecs, 
 import { useBackend, type BackendName, type TF } from './tf.js';
 import { decodeModelPng, encodeModelPng, type ModelHeader } from './weights-png.js';
 import { GradWorker } from './grad-worker.js';
+import { dataLabel } from '../files/data-label.js';
 
 type Variable = import('@tensorflow/tfjs').Variable;
 type Tensor = import('@tensorflow/tfjs').Tensor;
@@ -229,9 +230,9 @@ export async function train(options: TrainOptions, onProgress: (p: Progress) => 
     training: {
       step,
       steps,
-      data: options.images ?? options.pairs,
+      data: dataLabel(options.images ?? options.pairs),
       mode: options.images ? 'self-supervised' : 'supervised pairs',
-      val: options.val,
+      val: dataLabel(options.val),
       batch: n,
       patch: size,
       lr: options.lr,

@@ -17,6 +17,7 @@ import { useBackend, type BackendName } from '../nn/tf.js';
 import { decodeModelPng, encodeModelPng, type ModelHeader } from '../nn/weights-png.js';
 import { PixelError } from '../pipeline/errors.js';
 import { loadSprites, normalizePrompt } from './data.js';
+import { dataLabel } from '../files/data-label.js';
 
 export const PROMPT_KIND = 'sprite-prompt';
 
@@ -255,7 +256,7 @@ export async function trainPrompt(o: PromptTrainOptions, onProgress: (p: { step:
       parameters: specs(arch).reduce((s, t) => s + t.shape.reduce((a, b) => a * b, 1), 0),
       input: 'prompt text → hashed character trigrams (FNV-1a, words padded with #), L2-normalised',
       output: `${o.grid}×${o.grid} ink where sigmoid(logit) > 0.5 (straight-through threshold in training)`,
-      training: { data: o.images, pairs: N, steps: o.steps, batch, lr: o.lr, seed: o.seed, backend, seconds: Math.round(seconds), finalLoss: Number(lastLoss.toFixed(5)), command: o.command },
+      training: { data: dataLabel(o.images), pairs: N, steps: o.steps, batch, lr: o.lr, seed: o.seed, backend, seconds: Math.round(seconds), finalLoss: Number(lastLoss.toFixed(5)), command: o.command },
       metrics,
       created: new Date().toISOString(),
     };

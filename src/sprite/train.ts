@@ -18,6 +18,7 @@ import { encodeArModel, scoreSprites } from './ar.js';
 import { fitPositionBaseline, pngBpp, positionBaselineBpp } from './baseline.js';
 import { loadSprites, splitSprites, type Sprite } from './data.js';
 import { ArNet, arLogits, arMacsPerPixel, arParameterCount, arTensorSpecs, bceWithLogits, disposeTfArModel, initArWeights, tfArModel, type ArArchitecture } from './pixelcnn.js';
+import { dataLabel } from '../files/data-label.js';
 
 export interface ArTrainOptions {
   images: string;
@@ -122,7 +123,7 @@ export async function trainAr(options: ArTrainOptions, onProgress: (p: ArProgres
     input: `${g}×${g} ink bits (1 = ink), raster order`,
     output: 'P(ink) per pixel given all pixels before it (Bernoulli logits)',
     training: {
-      data: options.images,
+      data: dataLabel(options.images),
       trainSprites: train.length,
       valSprites: val.length,
       epoch,
