@@ -55,8 +55,21 @@ function undecodable(at: string | Buffer, ext: string): string | undefined {
   } catch {
     return undefined; // the read reports it
   }
-  const brand = head.toString('latin1', 8, 12);
-  return head.toString('latin1', 4, 8) === 'ftyp' && /^he(ic|ix|vc|vx|im|is|vm|vs)$/.test(brand) ? format : undefined;
+  return isHevc(head) ? format : undefined;
+}
+
+/** An ISO-BMFF 'ftyp' box with an HEVC brand: HEIC, not AVIF. */
+function isHevc(head: Uint8Array): boolean {
+  const text = Buffer.from(head.buffer, head.byteOffset, Math.min(12, head.byteLength)).toString('latin1');
+  return text.slice(4, 8) === 'ftyp' && /^he(ic|ix|vc|vx|im|is|vm|vs)$/.test(text.slice(8, 12));
+}
+
+/** For content already in memory (`pixel staged` reads the index): why sharp's build cannot decode it, or undefined. */
+export function undecodableContent(name: string, shown: string, bytes: Uint8Array): PixelError | undefined {
+  const ext = extOf(name);
+  const format = MAYBE_UNREADABLE[ext];
+  if (!format || IMAGE_EXTENSIONS.includes(ext)) return undefined;
+  return format !== 'HEIC' || isHevc(bytes) ? cannotDecode(format, shown) : undefined;
 }
 
 function extOf(name: string): string {

@@ -81,7 +81,7 @@ export async function stagedCommand(argv: string[], io: IO, cwd = process.cwd(),
   }
 
   // Something to look at: now load the config and the converter.
-  const [{ loadConfig }, { pluginTable }, plan, { displayPath }] = await Promise.all([
+  const [{ loadConfig }, { pluginTable }, plan, { displayPath, undecodableContent }] = await Promise.all([
     import('../../config/load.js'),
     import('../../plugins/index.js'),
     import('../../batch/plan.js'),
@@ -230,7 +230,10 @@ export async function stagedCommand(argv: string[], io: IO, cwd = process.cwd(),
         if ('error' in o) return { done: { input: job.file.display, status: 'failed', reason: o.error.format() } };
         if (outsideRepo(o.output))
           return { done: { input: job.file.display, status: 'failed', reason: `${job.file.display}: output ${o.output} is outside the repository, so it cannot be staged` } };
-        return { bytes: contents.get(blobs.get(job.file.path)!.oid)!, state: o.output };
+        const bytes = contents.get(blobs.get(job.file.path)!.oid)!;
+        const unreadable = undecodableContent(job.file.path, job.file.display, bytes);
+        if (unreadable) return { done: { input: job.file.display, status: 'failed', reason: unreadable.format() } };
+        return { bytes, state: o.output };
       },
       async commit(job, state, result, ms): Promise<FileResult> {
         const output = state as string;
