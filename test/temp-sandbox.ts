@@ -16,7 +16,8 @@ export default function setup() {
   const before = process.env.TMPDIR;
   process.env.TMPDIR = sandbox;
   return () => {
-    const left = readdirSync(sandbox);
+    // tsx-<uid>: tsx's compile cache (children started with --import tsx), not a test's folder.
+    const left = readdirSync(sandbox).filter((name) => !/^tsx-\d+$/.test(name));
     if (before === undefined) delete process.env.TMPDIR;
     else process.env.TMPDIR = before;
     rmSync(sandbox, { recursive: true, force: true });
