@@ -69,11 +69,12 @@ export async function stagedCommand(argv: string[], io: IO, cwd = process.cwd(),
   const index = await indexEntries(root, changes?.paths.filter((p) => IMAGE_EXT.test(p)));
   // No symlinks, no submodules: only regular files are content we can convert.
   let entries = [...index.values()].filter((e) => IMAGE_EXT.test(e.path) && FILE_MODES.has(e.mode));
-  let deleted = (changes?.deleted ?? []).filter((p) => IMAGE_EXT.test(p));
+  // Deletions are not narrowed by file arguments: lint-staged never passes a deleted file, and
+  // the output of a source this commit deletes is an orphan whatever else is converted.
+  const deleted = (changes?.deleted ?? []).filter((p) => IMAGE_EXT.test(p));
   if (positionals.length > 0) {
     const wanted = new Set(positionals.map((p) => toPosix(relative(root, resolve(cwd, p)))));
     entries = entries.filter((e) => wanted.has(e.path));
-    deleted = deleted.filter((p) => wanted.has(p));
   }
   if (entries.length === 0 && deleted.length === 0) {
     io.stdout(`pixel: no ${what} images\n`);
