@@ -61,13 +61,14 @@ describe('odd filesystem objects', () => {
   it.each(Object.keys(MESSAGES))('named on the command line: %s fails with its own message, the other input converts', async (name) => {
     if (name === 'pipe.png' && !hasMkfifo) return console.warn('skipped: no mkfifo here');
     const dir = project();
-    await oddFolder(dir);
+    const before = await oddFolder(dir);
     const r = await run(['convert', `in/${name}`, 'in/a.png', '--out', 'out', '-r', 'plain'], dir);
     expect(r.code).toBe(1);
     const [message, hint] = MESSAGES[name as keyof typeof MESSAGES];
     expect(r.stderr).toContain(`FAIL  in/${name}: ${message}\n        ${hint}`);
     expect(r.stderr).not.toContain('Input not found');
     expect(r.stdout).toContain('1 converted, 0 skipped, 1 failed');
+    expect(sum(join(dir, 'in', 'a.png'))).toBe(before);
     expect(temps(dir)).toEqual([]);
   });
 
@@ -149,6 +150,8 @@ describe('file names that are not UTF-8', () => {
     expect(r.stderr).not.toContain('\uFFFD');
     expect(readdirSync(join(dir, 'out')).sort()).toEqual(['caf%E8.png', 'caf%E9.png']);
     expect(sum(latin1(join(dir, 'in'), 'caf\u00e9.png'))).toBe(createHash('sha256').update(png).digest('hex'));
+    expect(sum(latin1(join(dir, 'in'), 'caf\u00e8.png'))).toBe(createHash('sha256').update(png).digest('hex'));
+    expect(temps(dir)).toEqual([]);
   });
 
   it('are converted when named on the command line (Node hands the name over with U+FFFD)', async () => {
@@ -161,6 +164,8 @@ describe('file names that are not UTF-8', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('ok    in/na%EFve.png -> out.png');
     expect(readFileSync(join(dir, 'out.png')).subarray(1, 4).toString()).toBe('PNG');
+    expect(sum(latin1(join(dir, 'in'), 'na\u00efve.png'))).toBe(createHash('sha256').update(png).digest('hex'));
+    expect(temps(dir)).toEqual([]);
   });
 });
 
@@ -188,6 +193,8 @@ describe('formats this build of sharp cannot decode', () => {
       'FAIL  in/photo.heic: HEIC images cannot be decoded by this build of sharp (its libvips has no HEVC decoder)\n        hint: Convert it to PNG or JPEG first (heif-convert photo.heic photo.png; on a Mac, sips -s format png). pixel reads png, jpg, webp, avif, tiff, gif, svg.',
     );
     expect(named.stderr).not.toContain('bad seek');
+    expect(readFileSync(join(dir, 'in', 'photo.heic'))).toEqual(heicHeader);
+    expect(temps(dir)).toEqual([]);
 
     rmSync(join(dir, 'in', 'a.png'));
     rmSync(join(dir, 'in', 'really-png.heic'));
