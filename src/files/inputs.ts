@@ -234,11 +234,11 @@ export async function findInputs(args: readonly string[], cwd: string, ignoreDir
     seen.add(abs);
     files.push({ path: abs, relative: relative(base, abs), display: displayPath(abs, cwd), ...extra });
   };
-  /** A found path: a raw-byte lookup when its name is not UTF-8, then the file itself or why it cannot be read. */
   /** Files a folder scan left out because this sharp cannot decode them, by format and folder. */
   const left = new Map<string, { count: number; folder: string; format: string }>();
-  const addFound = (abs: string, base: string, scanned: boolean) => {
-    const format = scanned ? undecodable(abs, extOf(abs)) : undefined;
+  /** A found path: a raw-byte lookup when its name is not UTF-8, then the file itself or why it cannot be read. */
+  const addFound = (abs: string, base: string, folderScan: boolean) => {
+    const format = folderScan ? undecodable(abs, extOf(abs)) : undefined;
     if (format) {
       const key = `${format}\0${base}`;
       left.set(key, { count: (left.get(key)?.count ?? 0) + 1, folder: base === cwd ? '.' : displayPath(base, cwd), format });
@@ -257,6 +257,13 @@ export async function findInputs(args: readonly string[], cwd: string, ignoreDir
     }
     if (stat?.isDirectory()) return; // a folder named like an image
     add(abs, base, { bytes, error: unreadable(at, displayPath(abs, cwd), error, stat) });
+  };
+  /** A scan's files and unreadable folders, in one order (by path) so a report reads like the tree. */
+  const addScanned = (found: Found[], closed: Closed[], base: string, folderScan: boolean) => {
+    for (const entry of sortEntries(found, closed, base)) {
+      if ('folder' in entry) add(entry.folder, dirname(entry.folder), { error: closedFolder(entry.folder, cwd, entry.code) });
+      else addFound(join(base, entry.path), base, folderScan);
+    }
   };
   // Formats this sharp cannot decode are looked for too, to say they were left out.
   const extGlob = `**/*.{${[...new Set([...IMAGE_EXTENSIONS, ...Object.keys(MAYBE_UNREADABLE)])].join(',')}}`;
@@ -290,10 +297,7 @@ export async function findInputs(args: readonly string[], cwd: string, ignoreDir
         const only = formats.length > 0 ? `: only ${formats.join(' and ')} files, which this build of sharp cannot decode (convert them to PNG or JPEG first)` : '';
         throw new PixelError('E_USAGE', `No images found in folder ${displayPath(abs, cwd)}${only}`, { hint: `pixel reads ${readableFormatsText()} files, recursively.` });
       }
-      for (const entry of sortEntries(found, closed, abs)) {
-        if ('folder' in entry) add(entry.folder, dirname(entry.folder), { error: closedFolder(entry.folder, cwd, entry.code) });
-        else addFound(join(abs, entry.path), abs, true);
-      }
+      addScanned(found, closed, abs, true);
       continue;
     }
     if (!fg.isDynamicPattern(toPosix(arg))) {
@@ -302,10 +306,7 @@ export async function findInputs(args: readonly string[], cwd: string, ignoreDir
     const base = resolve(cwd, globBase(arg));
     const { found, closed } = await scan(toPosix(relative(base, resolve(cwd, arg))), base, ignore, true);
     if (found.length === 0 && closed.length === 0) throw new PixelError('E_USAGE', `No files match ${arg}`, { hint: 'Check the pattern; it is matched relative to the current folder.' });
-    for (const entry of sortEntries(found, closed, base)) {
-      if ('folder' in entry) add(entry.folder, dirname(entry.folder), { error: closedFolder(entry.folder, cwd, entry.code) });
-      else addFound(join(base, entry.path), base, false);
-    }
+    addScanned(found, closed, base, false);
   }
   const notes = [...left.values()].map(
     (l) => `left out ${l.count} ${l.format} file${l.count === 1 ? '' : 's'} in ${l.folder}: this build of sharp cannot decode ${l.format} (convert ${l.count === 1 ? 'it' : 'them'} to PNG or JPEG first). pixel reads ${readableFormatsText()}.`,
@@ -331,8 +332,13 @@ interface Found {
   path: string;
 }
 
-/** Found files and unreadable folders in one order (by path), so a report reads like the tree. */
-function sortEntries(found: Found[], closed: Array<{ folder: string; code: string }>, base: string): Array<Found | { folder: string; code: string }> {
+/** A folder the scan could not read, and the error code. */
+interface Closed {
+  folder: string;
+  code: string;
+}
+
+function sortEntries(found: Found[], closed: Closed[], base: string): Array<Found | Closed> {
   const key = (e: Found | { folder: string }) => ('folder' in e ? toPosix(relative(base, e.folder)) : e.path);
   return [...found, ...closed].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
 }
@@ -344,8 +350,8 @@ function sortEntries(found: Found[], closed: Array<{ folder: string; code: strin
  * their bytes. Every entry that is not a folder: links, pipes and devices too,
  * so each can be reported.
  */
-async function scan(pattern: string, cwd: string, ignore: string[], caseSensitive: boolean): Promise<{ found: Found[]; closed: Array<{ folder: string; code: string }> }> {
-  const closed: Array<{ folder: string; code: string }> = [];
+async function scan(pattern: string, cwd: string, ignore: string[], caseSensitive: boolean): Promise<{ found: Found[]; closed: Closed[] }> {
+  const closed: Closed[] = [];
   type Callback = (error: NodeJS.ErrnoException | null, entries: Dirent[]) => void;
   const readdir = ((path: string, options: { withFileTypes: true }, callback: Callback) =>
     fs.readdir(path, options, (error, list) => {
