@@ -4,7 +4,7 @@
  * converts, no source changes and no temp file is left. Also: names that are
  * not UTF-8, HEIC that this sharp cannot decode, and the failure summary's text.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, lchownSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -140,6 +140,9 @@ describe('file names that are not UTF-8', () => {
     writeFileSync(latin1(join(dir, 'in'), 'caf\u00e9.png'), png);
     writeFileSync(latin1(join(dir, 'in'), 'caf\u00e8.png'), png); // decodes to the same text as the first
     writeFileSync(latin1(join(dir, 'in'), 'bad\u00e9.png'), 'not an image');
+    // A folder whose name is not UTF-8 is walked by its bytes too.
+    mkdirSync(latin1(join(dir, 'in'), 'f\u00f6lder'));
+    writeFileSync(Buffer.concat([latin1(join(dir, 'in'), 'f\u00f6lder'), Buffer.from('/a.png')]), png);
     const r = await run(['convert', 'in', '--out', 'out', '-r', 'plain'], dir);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('ok    in/caf%E9.png -> out/caf%E9.png');
@@ -148,7 +151,8 @@ describe('file names that are not UTF-8', () => {
     // The summary line is the reason as is, without a garbled path in front.
     expect(r.stderr).toContain('\nFailed:\n  in/bad%E9.png: Not an image, or an unsupported image format\n');
     expect(r.stderr).not.toContain('\uFFFD');
-    expect(readdirSync(join(dir, 'out')).sort()).toEqual(['caf%E8.png', 'caf%E9.png']);
+    expect(r.stdout).toContain('ok    in/f%F6lder/a.png -> out/f%F6lder/a.png');
+    expect(readdirSync(join(dir, 'out'), { recursive: true }).map(String).sort()).toEqual(['caf%E8.png', 'caf%E9.png', 'f%F6lder', 'f%F6lder/a.png']);
     expect(sum(latin1(join(dir, 'in'), 'caf\u00e9.png'))).toBe(createHash('sha256').update(png).digest('hex'));
     expect(sum(latin1(join(dir, 'in'), 'caf\u00e8.png'))).toBe(createHash('sha256').update(png).digest('hex'));
     expect(temps(dir)).toEqual([]);
@@ -201,6 +205,26 @@ describe('formats this build of sharp cannot decode', () => {
     const only = await run(['convert', 'in', '--out', 'out2'], dir);
     expect(only.code).toBe(64);
     expect(only.stderr).toContain('No images found in folder in: only HEIC files, which this build of sharp cannot decode (convert them to PNG or JPEG first)');
+  });
+});
+
+describe('pixel staged and formats it cannot decode', () => {
+  const heicHeader = Buffer.concat([Buffer.from([0, 0, 0, 0x18]), Buffer.from('ftypheic\0\0\0\0mif1heic', 'latin1'), Buffer.alloc(64)]);
+  const env = cleanEnv({ GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com' });
+  const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, env: env as NodeJS.ProcessEnv }).toString();
+
+  it.skipIf(IMAGE_EXTENSIONS.includes('heic'))('a staged HEIC the rules select fails with the fix; the other image is converted and staged', async () => {
+    const dir = project();
+    git(dir, 'init', '-q', '-b', 'main');
+    writeFileSync(join(dir, 'pixel.config.mjs'), "export default { output: { dir: 'dist' }, rules: [{ files: 'art/**/*', preset: 'sprite' }] };\n");
+    await makePng(join(dir, 'art', 'a.png'), 1);
+    writeFileSync(join(dir, 'art', 'photo.heic'), heicHeader);
+    git(dir, 'add', 'art', 'pixel.config.mjs');
+    const r = await run(['staged', '-r', 'plain'], dir);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('ok    art/a.png -> dist/a.png');
+    expect(r.stderr).toContain('FAIL  art/photo.heic: HEIC images cannot be decoded by this build of sharp (its libvips has no HEVC decoder)\n        hint: Convert it to PNG or JPEG first');
+    expect(git(dir, 'diff', '--staged', '--name-only').split('\n').filter(Boolean).sort()).toEqual(['art/a.png', 'art/photo.heic', 'dist/a.png', 'pixel.config.mjs']);
   });
 });
 
