@@ -58,14 +58,15 @@ const COLLISION_HINT = 'Give each input its own output: convert their common par
  */
 export function planOutputs(jobs: readonly Job[], plan: OutputPlan, cwd: string, advice: CollisionAdvice = {}): Array<{ output: string } | { error: PixelError }> {
   // Real paths, not strings: an output folder may be a symbolic link to an input folder.
-  const inputs = new Set(jobs.filter((j) => !j.file.error).map((j) => realPath(j.file.path)));
+  const folders = new Map<string, string>();
+  const inputs = new Set(jobs.filter((j) => !j.file.error).map((j) => realPath(j.file.path, folders)));
   const claimed = new Map<string, { shown: string; inputs: string[] }>();
   const planned = jobs.map(({ file, config }): { output: string } | { error: PixelError } => {
     if (file.error) return { error: file.error };
     try {
       const output = outputPathFor(file, plan, config.output, FORMATS[config.output.format].extension, config.presets.at(-1) ?? 'custom');
       const shown = displayPath(output, cwd);
-      const real = realPath(output);
+      const real = realPath(output, folders);
       if (inputs.has(real))
         throw new PixelError('E_OUTPUT', `Output ${shown} would overwrite a source image${real === output ? '' : ` (it is ${real} through a symbolic link)`}`, {
           file: file.display,

@@ -1,5 +1,5 @@
 /** Where each input's output goes. Sources are never overwritten. */
-import { realpathSync } from 'node:fs';
+import { lstatSync, realpathSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import type { ResolvedOutput } from '../config/resolve.js';
 import { PixelError } from '../pipeline/errors.js';
@@ -45,18 +45,21 @@ export function outputPathFor(file: InputFile, plan: OutputPlan, output: Resolve
  * is). Two paths that name the same file through a link compare equal, so an
  * output folder that is a link to the input folder is seen for what it is.
  */
-export function realPath(path: string): string {
+export function realPath(path: string, folders?: Map<string, string>): string {
   const abs = resolve(path);
-  const rest: string[] = [];
-  let at = abs;
-  for (;;) {
-    try {
-      return join(realpathSync(at), ...rest.reverse());
-    } catch {
-      const parent = dirname(at);
-      if (parent === at) return abs;
-      rest.push(basename(at));
-      at = parent;
-    }
+  // A path that exists resolves in one call; for one that does not (most outputs), its
+  // folder's real path is looked up once per folder when a cache is given.
+  try {
+    if (lstatSync(abs, { throwIfNoEntry: false })) return realpathSync.native(abs);
+  } catch {
+    // a broken link or a loop: its own folder is where a write would land
   }
+  const parent = dirname(abs);
+  if (parent === abs) return abs;
+  let real = folders?.get(parent);
+  if (real === undefined) {
+    real = realPath(parent, folders);
+    folders?.set(parent, real);
+  }
+  return join(real, basename(abs));
 }
