@@ -16,7 +16,7 @@ import { readFile, realpath, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { cosmiconfig, defaultLoaders } from 'cosmiconfig';
+import { cosmiconfig } from 'cosmiconfig';
 import { compileConfig, findSyntaxErrors, IMPORTS_PIXEL, runningPixelEntry, syntaxError } from './compile.js';
 import { writeFileAtomic } from '../files/atomic.js';
 import { packageInfo } from '../files/package-root.js';
@@ -94,10 +94,13 @@ function loadError(error: Error, file: string | undefined): PixelError {
     });
   }
   const syntax = error.name === 'SyntaxError' || error.name === 'JSONError' || error.name === 'YAMLException' || message.startsWith('JSON Error');
-  return new PixelError('E_CONFIG', `Could not load the config: ${message}`, {
+  if (syntax) return new PixelError('E_CONFIG', `Could not load the config: ${message}`, { file, cause: error, hint: 'Fix the syntax error above.' });
+  // Where a JavaScript config threw (a compiled one's lines are the compiler's, so they are not shown).
+  const at = file && /\?v=[0-9a-f]+:(\d+):(\d+)/.exec(error.stack ?? '');
+  return new PixelError('E_CONFIG', `The config threw an error while loading${at ? ` (at ${file}:${at[1]}:${at[2]})` : ''}: ${message}`, {
     file,
     cause: error,
-    hint: syntax ? 'Fix the syntax error above.' : 'The config threw an error while loading: fix the code it names; a pixel config must `export default defineConfig({ ... })`.',
+    hint: 'Fix the code that throws; a pixel config must `export default defineConfig({ ... })`.',
   });
 }
 
@@ -124,7 +127,7 @@ async function loadJs(filepath: string, content: string, cwd: string): Promise<u
     const version = createHash('sha256').update(content).digest('hex').slice(0, 16);
     return (await import(`${pathToFileURL(await realpath(filepath)).href}?v=${version}`)).default;
   } catch (error) {
-    if (!(error instanceof SyntaxError)) return defaultLoaders['.js'](filepath, content); // CommonJS: cosmiconfig's require path
+    if (!(error instanceof SyntaxError)) throw error;
     const display = relative(cwd, filepath) || filepath;
     const problems = await findSyntaxErrors(filepath, content, display);
     if (problems.length > 0) throw syntaxError(display, problems);
