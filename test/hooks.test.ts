@@ -6,37 +6,20 @@
  * and npm test build it).
  */
 import { execFile, execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, dirname, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { convert } from '../src/convert.js';
-import { cleanEnv, makePng, ROOT, tempProject } from './batch-helpers.js';
+import { makePng, ROOT, tempProject } from './batch-helpers.js';
+import { userEnv } from './user-env.js';
 
 const NODE = process.execPath;
 const PIXEL = join(ROOT, 'bin', 'pixel.js');
 const LINT_STAGED = join(ROOT, 'node_modules', '.bin', 'lint-staged');
 
-// A repeatable git: no user or system config (a global core.hooksPath or commit.gpgsign would
-// change what a commit does), a fixed identity, this node first on PATH, no colours.
-const emptyConfig = join(mkdtempSync(join(tmpdir(), 'pixel-hooks-gitconfig-')), 'gitconfig');
-writeFileSync(emptyConfig, '');
-const env = cleanEnv({
-  GIT_AUTHOR_NAME: 't',
-  GIT_AUTHOR_EMAIL: 't@example.com',
-  GIT_COMMITTER_NAME: 't',
-  GIT_COMMITTER_EMAIL: 't@example.com',
-  GIT_CONFIG_GLOBAL: emptyConfig,
-  GIT_CONFIG_NOSYSTEM: '1',
-  PATH: `${dirname(NODE)}${delimiter}${process.env.PATH ?? ''}`,
-  NO_COLOR: '1',
-}) as NodeJS.ProcessEnv;
-delete env.FORCE_COLOR;
-delete env.NODE_ENV; // vitest's NODE_ENV=test would switch lint-staged to its test renderer
-delete env.HUSKY;
-delete env.SKIP;
-delete env.PRE_COMMIT_HOME;
+const env = userEnv();
 
 const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, env }).toString();
 const names = (out: string) => out.split('\n').filter(Boolean).sort();
@@ -59,9 +42,9 @@ async function commit(cwd: string, args: string[], extra: Record<string, string>
 function repo(prefix: string, extra: Record<string, unknown> = {}): string {
   const dir = tempProject(prefix);
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'user-project', type: 'module', ...extra }, null, 2));
-  // What `npm install pixel` links; tempProject already links node_modules/pixel to this repo.
+  // What `npm install pixel-1bit` links; tempProject already links node_modules/pixel-1bit to this repo.
   mkdirSync(join(dir, 'node_modules', '.bin'));
-  symlinkSync('../pixel/bin/pixel.js', join(dir, 'node_modules', '.bin', 'pixel'));
+  symlinkSync('../pixel-1bit/bin/pixel.js', join(dir, 'node_modules', '.bin', 'pixel'));
   git(dir, 'init', '-q', '-b', 'main');
   writeFileSync(join(dir, '.gitignore'), 'node_modules\n.pixel-cache\n');
   writeFileSync(join(dir, 'pixel.config.mjs'), "export default {\n  output: { dir: 'dist' },\n  rules: [{ files: 'art/**/*.png', preset: 'sprite' }],\n};\n");
@@ -167,16 +150,16 @@ function shippedHooks(): Record<string, string>[] {
 }
 
 /**
- * The README's `repo: local` variant, built from the shipped hooks: same ids, names, entries
- * (`npx --no-install pixel`: the project's own pixel), `language: system` (nothing to install,
- * works offline), as the remote form runs them. The README must show exactly this (tested below).
+ * The README's `repo: local` variant, built from the shipped hooks: same ids, names and files,
+ * the same command run through `npx --no-install` (the pixel the project has installed) with
+ * `language: system` (nothing to install, works offline). The README must show exactly this.
  */
 function localConfig(): string {
   const hooks = shippedHooks().map((h) =>
     [
       `      - id: ${h.id}`,
       `        name: ${h.name}`,
-      `        entry: ${h.entry}`,
+      `        entry: npx --no-install ${h.entry}`,
       '        language: system',
       ...['pass_filenames', 'require_serial', 'files'].map((k) => `        ${k}: ${h[k]}`),
     ].join('\n'),
@@ -196,22 +179,26 @@ function readmeYaml(text: string): string | undefined {
   return undefined;
 }
 
+/** The README's config for this repository's own hooks (pre-commit installs pixel itself). */
+function remoteConfig(repo: string, rev: string): string {
+  return `repos:\n  - repo: ${repo}\n    rev: ${rev}\n    hooks:\n      - id: pixel\n      - id: pixel-check\n`;
+}
+
 function preCommitVersion(): string | undefined {
   const r = spawnSync('pre-commit', ['--version'], { encoding: 'utf8', env });
   return r.status === 0 ? r.stdout.trim() : undefined;
 }
 
 describe('the shipped .pre-commit-hooks.yaml and the README configs', () => {
-  it('ships the hooks pixel and pixel-check, running pixel staged, that the tests below mirror', () => {
+  it('ships the hooks pixel and pixel-check: language node, running the pixel command pre-commit installs', () => {
     const hooks = shippedHooks();
-    expect(hooks.map((h) => [h.id, h.entry])).toEqual([
-      ['pixel', 'npx --no-install pixel staged'],
-      ['pixel-check', 'npx --no-install pixel staged --check'],
+    expect(hooks.map((h) => [h.id, h.entry, h.language])).toEqual([
+      ['pixel', 'pixel staged', 'node'],
+      ['pixel-check', 'pixel staged --check', 'node'],
     ]);
     for (const h of hooks) {
       expect(h).toMatchObject({ pass_filenames: 'false', require_serial: 'true' });
       expect(h.name).toBeTruthy();
-      expect(h.language).toBe('system');
       const files = new RegExp(h.files);
       for (const f of ['a.png', 'art/b.png', 'c.jpg', 'd.jpeg', 'e.webp', 'f.avif', 'g.tif', 'h.tiff', 'i.gif', 'j.svg']) expect(f).toMatch(files);
       for (const f of ['a.txt', 'png', 'a.png.bak', 'pixel.config.mjs']) expect(f).not.toMatch(files);
@@ -222,6 +209,7 @@ describe('the shipped .pre-commit-hooks.yaml and the README configs', () => {
 
   it('the README shows exactly the configs tested here', () => {
     expect(readmeYaml('repo: local')).toBe(localConfig());
+    expect(readmeYaml('rev: ')).toBe(remoteConfig('https://github.com/<owner>/pixel', 'v0.1.0'));
     expect(readFileSync(join(ROOT, 'README.md'), 'utf8')).toContain('{ "lint-staged": { "*.{png,jpg,jpeg,webp}": "pixel staged" } }');
   });
 });
@@ -243,6 +231,9 @@ describe.skipIf(!PRE_COMMIT)(
       execFileSync('pre-commit', ['install'], { cwd: dir, env: { ...env, ...preCommitEnv } });
       git(dir, 'add', '.pre-commit-config.yaml');
       git(dir, 'commit', '-qm', 'pre-commit', '--no-verify');
+    });
+    afterAll(() => {
+      if (preCommitEnv) rmSync(preCommitEnv.PRE_COMMIT_HOME, { recursive: true, force: true });
     });
 
     it('pre-commit install, git commit: the pixel hook commits the outputs, pixel-check then passes', async () => {
@@ -275,6 +266,77 @@ describe.skipIf(!PRE_COMMIT)(
       expect(ok.code).toBe(0);
       expect(committed(dir)).toEqual(['art/a.png', 'dist/a.png']);
       expect(git(dir, 'status', '--porcelain')).toBe('');
+    });
+  },
+);
+
+/**
+ * This repository as the pre-commit framework fetches it: a git repository of the working
+ * tree's files (tracked and new, not ignored: what a commit of this tree would hold).
+ */
+function snapshotRepo(): { dir: string; rev: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'pixel-hook-repo-'));
+  const files = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: ROOT, encoding: 'utf8' }).split('\0');
+  for (const f of files.filter((f) => f && existsSync(join(ROOT, f)))) {
+    mkdirSync(dirname(join(dir, f)), { recursive: true });
+    copyFileSync(join(ROOT, f), join(dir, f));
+  }
+  git(dir, 'init', '-q', '-b', 'main');
+  git(dir, 'add', '-A');
+  git(dir, 'commit', '-qm', 'snapshot');
+  return { dir, rev: git(dir, 'rev-parse', 'HEAD').trim() };
+}
+
+describe.skipIf(!PRE_COMMIT)(
+  PRE_COMMIT ? `the pre-commit framework (${PRE_COMMIT}) installs pixel from this repository (language: node)` : NO_PRE_COMMIT,
+  () => {
+    let hookRepo: { dir: string; rev: string };
+    let dir: string;
+    let preCommitEnv: Record<string, string>;
+    beforeAll(() => {
+      hookRepo = snapshotRepo();
+      preCommitEnv = { PRE_COMMIT_HOME: mkdtempSync(join(tmpdir(), 'pixel-pre-commit-home-')) };
+      // A project with no package.json and no node_modules (a Python project, say): pixel comes
+      // only from pre-commit's environment, and the config's import of pixel-1bit must still work.
+      dir = mkdtempSync(join(tmpdir(), 'pixel-pre-commit-node-'));
+      git(dir, 'init', '-q', '-b', 'main');
+      writeFileSync(join(dir, 'pixel.config.ts'), "import { defineConfig } from 'pixel-1bit';\n\nexport default defineConfig({\n  output: { dir: 'dist' },\n  rules: [{ files: 'art/**/*.png', preset: 'sprite' }],\n});\n");
+      writeFileSync(join(dir, '.pre-commit-config.yaml'), remoteConfig(hookRepo.dir, hookRepo.rev));
+      // What `pre-commit install` then the first commit do: clone, npm install, npm pack, npm install -g.
+      execFileSync('pre-commit', ['install'], { cwd: dir, env: { ...env, ...preCommitEnv } });
+      execFileSync('pre-commit', ['install-hooks'], { cwd: dir, env: { ...env, ...preCommitEnv }, stdio: 'pipe' });
+      git(dir, 'add', '.pre-commit-config.yaml', 'pixel.config.ts');
+      git(dir, 'commit', '-qm', 'pre-commit', '--no-verify');
+    }, 400_000);
+    afterAll(() => {
+      for (const d of [preCommitEnv?.PRE_COMMIT_HOME, hookRepo?.dir, dir]) if (d) rmSync(d, { recursive: true, force: true });
+    });
+
+    it('git commit: the installed pixel converts the staged images and commits the outputs, pixel-check passes', async () => {
+      expect(existsSync(join(dir, 'node_modules'))).toBe(false);
+      const a = await makePng(join(dir, 'art', 'a.png'), 1);
+      await makePng(join(dir, 'art', 'sub', 'b.png'), 2);
+      git(dir, 'add', 'art');
+      const r = await commit(dir, ['-m', 'art'], preCommitEnv);
+      expect(r.output).toMatch(/pixel \(1-bit assets from staged images\)\.+Passed/);
+      expect(r.output).toMatch(/pixel --check \(outputs up to date\)\.+Passed/);
+      expect(r.code).toBe(0);
+      expect(committed(dir)).toEqual(['art/a.png', 'art/sub/b.png', 'dist/a.png', 'dist/sub/b.png']);
+      expect(show(dir, 'HEAD:dist/a.png').equals(await spritePng(a))).toBe(true);
+      expect(git(dir, 'status', '--porcelain')).toBe('');
+    });
+
+    it('a syntax error in pixel.config.ts refuses the commit, naming the line and column', async () => {
+      writeFileSync(join(dir, 'pixel.config.ts'), readFileSync(join(dir, 'pixel.config.ts'), 'utf8').replace("output: { dir: 'dist' },", "output: { dir: 'dist' }"));
+      await makePng(join(dir, 'art', 'c.png'), 3);
+      git(dir, 'add', 'art', 'pixel.config.ts');
+      const head = git(dir, 'rev-parse', 'HEAD');
+      const r = await commit(dir, ['-m', 'broken config'], preCommitEnv);
+      expect(r.code).not.toBe(0);
+      expect(r.output).toMatch(/pixel \(1-bit assets from staged images\)\.+Failed/);
+      expect(r.output).toContain('- exit code: 78');
+      expect(r.output).toContain("pixel.config.ts:5:3: ',' expected.");
+      expect(git(dir, 'rev-parse', 'HEAD')).toBe(head);
     });
   },
 );
