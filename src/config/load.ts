@@ -127,7 +127,7 @@ async function loadJs(filepath: string, content: string, cwd: string): Promise<u
     const version = createHash('sha256').update(content).digest('hex').slice(0, 16);
     return (await import(`${pathToFileURL(await realpath(filepath)).href}?v=${version}`)).default;
   } catch (error) {
-    if (!(error instanceof SyntaxError)) throw error;
+    // Whatever failed, a module that does not parse is reported as that (typescript is loaded only here).
     const display = relative(cwd, filepath) || filepath;
     const problems = await findSyntaxErrors(filepath, content, display);
     if (problems.length > 0) throw syntaxError(display, problems);
