@@ -2,8 +2,11 @@
  * `pixel staged` under the hook runners people use, each making a real `git commit` in a
  * temporary repository (never the working tree): lint-staged (a devDependency, so this always
  * runs) and the pre-commit framework (Python; skipped, saying so, where `pre-commit` is not
- * installed). husky is covered in staged.test.ts. Needs the built CLI (`npm run build`; npm ci
- * and npm test build it).
+ * installed: `apt-get install pre-commit` or `pip install pre-commit`), both as `repo: local`
+ * with the project's own pixel and as the shipped `language: node` hooks, for which pre-commit
+ * installs pixel from a copy of this repository (npm install, npm pack, npm install -g: the
+ * slowest test here, 1–2 minutes, since it installs every dependency twice). husky is covered in
+ * staged.test.ts. Needs the built CLI (`npm run build`; npm ci and npm test build it).
  */
 import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -215,7 +218,7 @@ describe('the shipped .pre-commit-hooks.yaml and the README configs', () => {
 });
 
 const PRE_COMMIT = preCommitVersion();
-const NO_PRE_COMMIT = 'the pre-commit framework: SKIPPED, `pre-commit --version` failed (install it: pip install pre-commit, or apt-get install pre-commit)';
+const NO_PRE_COMMIT = 'the pre-commit framework: SKIPPED, `pre-commit --version` failed (install it: apt-get install pre-commit, or pip install pre-commit)';
 if (!PRE_COMMIT) console.warn(`test/hooks.test.ts: ${NO_PRE_COMMIT}`);
 describe.skipIf(!PRE_COMMIT)(
   PRE_COMMIT
