@@ -290,27 +290,38 @@ function snapshotRepo(): { dir: string; rev: string } {
   return { dir, rev: git(dir, 'rev-parse', 'HEAD').trim() };
 }
 
+/**
+ * A project with no package.json and no node_modules (a Python project, say) using the shipped
+ * hooks: pixel comes only from pre-commit's environment, and the config's import of pixel-1bit
+ * must still work. `pre-commit install-hooks` does what the first commit would (clone, npm
+ * install, npm pack, npm install -g); it takes minutes, so it starts when this file loads and
+ * runs while the tests above do.
+ */
+async function nodeHooksProject(preCommitEnv: Record<string, string>): Promise<{ dir: string; hookRepo: { dir: string; rev: string } }> {
+  const hookRepo = snapshotRepo();
+  const dir = mkdtempSync(join(tmpdir(), 'pixel-pre-commit-node-'));
+  git(dir, 'init', '-q', '-b', 'main');
+  writeFileSync(join(dir, 'pixel.config.ts'), "import { defineConfig } from 'pixel-1bit';\n\nexport default defineConfig({\n  output: { dir: 'dist' },\n  rules: [{ files: 'art/**/*.png', preset: 'sprite' }],\n});\n");
+  writeFileSync(join(dir, '.pre-commit-config.yaml'), remoteConfig(hookRepo.dir, hookRepo.rev));
+  execFileSync('pre-commit', ['install'], { cwd: dir, env: { ...env, ...preCommitEnv } });
+  await promisify(execFile)('pre-commit', ['install-hooks'], { cwd: dir, env: { ...env, ...preCommitEnv }, maxBuffer: 64 << 20 });
+  git(dir, 'add', '.pre-commit-config.yaml', 'pixel.config.ts');
+  git(dir, 'commit', '-qm', 'pre-commit', '--no-verify');
+  return { dir, hookRepo };
+}
+const nodeHooksEnv = { PRE_COMMIT_HOME: PRE_COMMIT ? mkdtempSync(join(tmpdir(), 'pixel-pre-commit-home-')) : '' };
+const nodeHooksSetup = PRE_COMMIT ? nodeHooksProject(nodeHooksEnv) : undefined;
+nodeHooksSetup?.catch(() => undefined); // reported by the beforeAll that awaits it
+
 describe.skipIf(!PRE_COMMIT)(
   PRE_COMMIT ? `the pre-commit framework (${PRE_COMMIT}) installs pixel from this repository (language: node)` : NO_PRE_COMMIT,
   () => {
     let hookRepo: { dir: string; rev: string };
     let dir: string;
-    let preCommitEnv: Record<string, string>;
-    beforeAll(() => {
-      hookRepo = snapshotRepo();
-      preCommitEnv = { PRE_COMMIT_HOME: mkdtempSync(join(tmpdir(), 'pixel-pre-commit-home-')) };
-      // A project with no package.json and no node_modules (a Python project, say): pixel comes
-      // only from pre-commit's environment, and the config's import of pixel-1bit must still work.
-      dir = mkdtempSync(join(tmpdir(), 'pixel-pre-commit-node-'));
-      git(dir, 'init', '-q', '-b', 'main');
-      writeFileSync(join(dir, 'pixel.config.ts'), "import { defineConfig } from 'pixel-1bit';\n\nexport default defineConfig({\n  output: { dir: 'dist' },\n  rules: [{ files: 'art/**/*.png', preset: 'sprite' }],\n});\n");
-      writeFileSync(join(dir, '.pre-commit-config.yaml'), remoteConfig(hookRepo.dir, hookRepo.rev));
-      // What `pre-commit install` then the first commit do: clone, npm install, npm pack, npm install -g.
-      execFileSync('pre-commit', ['install'], { cwd: dir, env: { ...env, ...preCommitEnv } });
-      execFileSync('pre-commit', ['install-hooks'], { cwd: dir, env: { ...env, ...preCommitEnv }, stdio: 'pipe' });
-      git(dir, 'add', '.pre-commit-config.yaml', 'pixel.config.ts');
-      git(dir, 'commit', '-qm', 'pre-commit', '--no-verify');
-    }, 400_000);
+    const preCommitEnv = nodeHooksEnv;
+    beforeAll(async () => {
+      ({ dir, hookRepo } = await nodeHooksSetup!);
+    }, 600_000);
     afterAll(() => {
       for (const d of [preCommitEnv?.PRE_COMMIT_HOME, hookRepo?.dir, dir]) if (d) rmSync(d, { recursive: true, force: true });
     });
