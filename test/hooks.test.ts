@@ -8,7 +8,7 @@
  * slowest test here, 1–2 minutes, since it installs every dependency twice). husky is covered in
  * staged.test.ts. Needs the built CLI (`npm run build`; npm ci and npm test build it).
  */
-import { execFile, execFileSync, spawnSync } from 'node:child_process';
+import { execFile, execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -294,37 +294,61 @@ function snapshotRepo(): { dir: string; rev: string } {
  * A project with no package.json and no node_modules (a Python project, say) using the shipped
  * hooks: pixel comes only from pre-commit's environment, and the config's import of pixel-1bit
  * must still work. `pre-commit install-hooks` does what the first commit would (clone, npm
- * install, npm pack, npm install -g); it takes minutes, so it starts when this file loads and
- * runs while the tests above do.
+ * install, npm pack, npm install -g); it takes minutes, so it starts before the first test of
+ * this file and runs while the tests above do. It runs as its own process group, so a run that
+ * ends before it does (a -t filter, a failure) stops all of it; then everything is removed.
  */
-async function nodeHooksProject(preCommitEnv: Record<string, string>): Promise<{ dir: string; hookRepo: { dir: string; rev: string } }> {
-  const hookRepo = snapshotRepo();
-  const dir = mkdtempSync(join(tmpdir(), 'pixel-pre-commit-node-'));
-  git(dir, 'init', '-q', '-b', 'main');
-  writeFileSync(join(dir, 'pixel.config.ts'), "import { defineConfig } from 'pixel-1bit';\n\nexport default defineConfig({\n  output: { dir: 'dist' },\n  rules: [{ files: 'art/**/*.png', preset: 'sprite' }],\n});\n");
-  writeFileSync(join(dir, '.pre-commit-config.yaml'), remoteConfig(hookRepo.dir, hookRepo.rev));
-  execFileSync('pre-commit', ['install'], { cwd: dir, env: { ...env, ...preCommitEnv } });
-  await promisify(execFile)('pre-commit', ['install-hooks'], { cwd: dir, env: { ...env, ...preCommitEnv }, maxBuffer: 64 << 20 });
-  git(dir, 'add', '.pre-commit-config.yaml', 'pixel.config.ts');
-  git(dir, 'commit', '-qm', 'pre-commit', '--no-verify');
-  return { dir, hookRepo };
+const nodeHooks: { home?: string; repo?: { dir: string; rev: string }; dir?: string; install?: ChildProcess; setup?: Promise<void> } = {};
+
+function installHooks(cwd: string, extra: Record<string, string>): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('pre-commit', ['install-hooks'], { cwd, env: { ...env, ...extra }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    nodeHooks.install = child;
+    let output = '';
+    child.stdout.on('data', (d) => (output += d));
+    child.stderr.on('data', (d) => (output += d));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      nodeHooks.install = undefined;
+      if (code === 0) resolve();
+      else reject(new Error(`pre-commit install-hooks exited ${code}:\n${output}`));
+    });
+  });
 }
-const nodeHooksEnv = { PRE_COMMIT_HOME: PRE_COMMIT ? mkdtempSync(join(tmpdir(), 'pixel-pre-commit-home-')) : '' };
-const nodeHooksSetup = PRE_COMMIT ? nodeHooksProject(nodeHooksEnv) : undefined;
-nodeHooksSetup?.catch(() => undefined); // reported by the beforeAll that awaits it
+
+beforeAll(() => {
+  if (!PRE_COMMIT) return;
+  nodeHooks.setup = (async () => {
+    nodeHooks.home = mkdtempSync(join(tmpdir(), 'pixel-pre-commit-home-'));
+    nodeHooks.repo = snapshotRepo();
+    const dir = (nodeHooks.dir = mkdtempSync(join(tmpdir(), 'pixel-pre-commit-node-')));
+    git(dir, 'init', '-q', '-b', 'main');
+    writeFileSync(join(dir, 'pixel.config.ts'), "import { defineConfig } from 'pixel-1bit';\n\nexport default defineConfig({\n  output: { dir: 'dist' },\n  rules: [{ files: 'art/**/*.png', preset: 'sprite' }],\n});\n");
+    writeFileSync(join(dir, '.pre-commit-config.yaml'), remoteConfig(nodeHooks.repo.dir, nodeHooks.repo.rev));
+    execFileSync('pre-commit', ['install'], { cwd: dir, env: { ...env, PRE_COMMIT_HOME: nodeHooks.home } });
+    await installHooks(dir, { PRE_COMMIT_HOME: nodeHooks.home });
+    git(dir, 'add', '.pre-commit-config.yaml', 'pixel.config.ts');
+    git(dir, 'commit', '-qm', 'pre-commit', '--no-verify');
+  })();
+  nodeHooks.setup.catch(() => undefined); // reported by the beforeAll below that awaits it
+});
+
+afterAll(async () => {
+  if (nodeHooks.install?.pid) process.kill(-nodeHooks.install.pid, 'SIGTERM');
+  await nodeHooks.setup?.catch(() => undefined);
+  for (const d of [nodeHooks.home, nodeHooks.repo?.dir, nodeHooks.dir]) if (d) rmSync(d, { recursive: true, force: true });
+}, 60_000);
 
 describe.skipIf(!PRE_COMMIT)(
   PRE_COMMIT ? `the pre-commit framework (${PRE_COMMIT}) installs pixel from this repository (language: node)` : NO_PRE_COMMIT,
   () => {
-    let hookRepo: { dir: string; rev: string };
     let dir: string;
-    const preCommitEnv = nodeHooksEnv;
+    let preCommitEnv: Record<string, string>;
     beforeAll(async () => {
-      ({ dir, hookRepo } = await nodeHooksSetup!);
+      await nodeHooks.setup;
+      dir = nodeHooks.dir!;
+      preCommitEnv = { PRE_COMMIT_HOME: nodeHooks.home! };
     }, 600_000);
-    afterAll(() => {
-      for (const d of [preCommitEnv?.PRE_COMMIT_HOME, hookRepo?.dir, dir]) if (d) rmSync(d, { recursive: true, force: true });
-    });
 
     it('git commit: the installed pixel converts the staged images and commits the outputs, pixel-check passes', async () => {
       expect(existsSync(join(dir, 'node_modules'))).toBe(false);
