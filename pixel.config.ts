@@ -1,6 +1,6 @@
 // The repo's own config: how `npm run examples` converts examples/images.
 // It is also the example a user can copy; `pixel init` writes a similar one.
-import { defineConfig } from 'pixel';
+import { defineConfig } from 'pixel-1bit';
 
 export default defineConfig({
   // Photos become pixel art: a 128-px grid, Floyd–Steinberg in linear light, ×4.

@@ -58,7 +58,7 @@ export function tempProject(prefix = 'pixel-batch-'): string {
   const dir = tempDir(prefix);
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'user-project', type: 'module' }));
   mkdirSync(join(dir, 'node_modules'));
-  symlinkSync(ROOT, join(dir, 'node_modules', 'pixel'), 'dir');
+  symlinkSync(ROOT, join(dir, 'node_modules', 'pixel-1bit'), 'dir');
   return dir;
 }
 

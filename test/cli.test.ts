@@ -39,7 +39,7 @@ function tempProject(): string {
   const dir = tempDir('pixel-cli-');
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'user-project', type: 'module' }));
   mkdirSync(join(dir, 'node_modules'));
-  symlinkSync(ROOT, join(dir, 'node_modules', 'pixel'), 'dir');
+  symlinkSync(ROOT, join(dir, 'node_modules', 'pixel-1bit'), 'dir');
   return dir;
 }
 
@@ -181,7 +181,7 @@ describe('pixel convert', () => {
     await makePng(join(p, 'img/icons/i.png'), 200, 100);
     writeFileSync(
       join(p, 'pixel.config.ts'),
-      `import { defineConfig } from 'pixel';
+      `import { defineConfig } from 'pixel-1bit';
 export default defineConfig({
   extends: 'photo',
   output: { dir: 'out', format: 'png', name: '[dir]/[name]-[preset].[ext]' },

@@ -113,14 +113,14 @@ describe('config loading', () => {
     const dir = tempDir('pixel-config-');
     writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'user-project', type: 'module', ...(files['package.json'] ? JSON.parse(files['package.json']) : {}) }));
     mkdirSync(join(dir, 'node_modules'));
-    // pixel as a user has it installed: node_modules/pixel.
-    symlinkSync(ROOT, join(dir, 'node_modules', 'pixel'), 'dir');
+    // pixel as a user has it installed: node_modules/pixel-1bit.
+    symlinkSync(ROOT, join(dir, 'node_modules', 'pixel-1bit'), 'dir');
     for (const [name, text] of Object.entries(files)) if (name !== 'package.json') writeFileSync(join(dir, name), text);
     return dir;
   }
 
   it('loads pixel.config.ts with defineConfig from the package, found from a subfolder', async () => {
-    const dir = project({ 'pixel.config.ts': "import { defineConfig } from 'pixel';\nconst size: number = 48;\nexport default defineConfig({ extends: 'sprite', override: { resize: { longSide: size } } });\n" });
+    const dir = project({ 'pixel.config.ts': "import { defineConfig } from 'pixel-1bit';\nconst size: number = 48;\nexport default defineConfig({ extends: 'sprite', override: { resize: { longSide: size } } });\n" });
     mkdirSync(join(dir, 'assets'));
     const loaded = await loadConfig({ cwd: join(dir, 'assets') });
     expect(loaded.filepath).toBe(join(dir, 'pixel.config.ts'));

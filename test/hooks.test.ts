@@ -2,42 +2,28 @@
  * `pixel staged` under the hook runners people use, each making a real `git commit` in a
  * temporary repository (never the working tree): lint-staged (a devDependency, so this always
  * runs) and the pre-commit framework (Python; skipped, saying so, where `pre-commit` is not
- * installed). husky is covered in staged.test.ts. Needs the built CLI (`npm run build`; npm ci
- * and npm test build it).
+ * installed: `apt-get install pre-commit` or `pip install pre-commit`), both as `repo: local`
+ * with the project's own pixel and as the shipped `language: node` hooks, for which pre-commit
+ * installs pixel from a copy of this repository (npm install, npm pack, npm install -g: the
+ * slowest test here, 1–2 minutes, since it installs every dependency twice). husky is covered in
+ * staged.test.ts. Needs the built CLI (`npm run build`; npm ci and npm test build it).
  */
-import { execFile, execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFile, execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, dirname, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { convert } from '../src/convert.js';
-import { cleanEnv, makePng, ROOT, tempProject } from './batch-helpers.js';
+import { makePng, ROOT, tempProject } from './batch-helpers.js';
 import { tempDir } from './temp.js';
+import { userEnv } from './user-env.js';
 
 const NODE = process.execPath;
 const PIXEL = join(ROOT, 'bin', 'pixel.js');
 const LINT_STAGED = join(ROOT, 'node_modules', '.bin', 'lint-staged');
 
-// A repeatable git: no user or system config (a global core.hooksPath or commit.gpgsign would
-// change what a commit does), a fixed identity, this node first on PATH, no colours.
-const emptyConfig = join(tempDir('pixel-hooks-gitconfig-'), 'gitconfig');
-writeFileSync(emptyConfig, '');
-const env = cleanEnv({
-  GIT_AUTHOR_NAME: 't',
-  GIT_AUTHOR_EMAIL: 't@example.com',
-  GIT_COMMITTER_NAME: 't',
-  GIT_COMMITTER_EMAIL: 't@example.com',
-  GIT_CONFIG_GLOBAL: emptyConfig,
-  GIT_CONFIG_NOSYSTEM: '1',
-  PATH: `${dirname(NODE)}${delimiter}${process.env.PATH ?? ''}`,
-  NO_COLOR: '1',
-}) as NodeJS.ProcessEnv;
-delete env.FORCE_COLOR;
-delete env.NODE_ENV; // vitest's NODE_ENV=test would switch lint-staged to its test renderer
-delete env.HUSKY;
-delete env.SKIP;
-delete env.PRE_COMMIT_HOME;
+const env = userEnv();
 
 const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, env }).toString();
 const names = (out: string) => out.split('\n').filter(Boolean).sort();
@@ -60,9 +46,9 @@ async function commit(cwd: string, args: string[], extra: Record<string, string>
 function repo(prefix: string, extra: Record<string, unknown> = {}): string {
   const dir = tempProject(prefix);
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'user-project', type: 'module', ...extra }, null, 2));
-  // What `npm install pixel` links; tempProject already links node_modules/pixel to this repo.
+  // What `npm install pixel-1bit` links; tempProject already links node_modules/pixel-1bit to this repo.
   mkdirSync(join(dir, 'node_modules', '.bin'));
-  symlinkSync('../pixel/bin/pixel.js', join(dir, 'node_modules', '.bin', 'pixel'));
+  symlinkSync('../pixel-1bit/bin/pixel.js', join(dir, 'node_modules', '.bin', 'pixel'));
   git(dir, 'init', '-q', '-b', 'main');
   writeFileSync(join(dir, '.gitignore'), 'node_modules\n.pixel-cache\n');
   writeFileSync(join(dir, 'pixel.config.mjs'), "export default {\n  output: { dir: 'dist' },\n  rules: [{ files: 'art/**/*.png', preset: 'sprite' }],\n};\n");
@@ -168,16 +154,16 @@ function shippedHooks(): Record<string, string>[] {
 }
 
 /**
- * The README's `repo: local` variant, built from the shipped hooks: same ids, names, entries
- * (`npx --no-install pixel`: the project's own pixel), `language: system` (nothing to install,
- * works offline), as the remote form runs them. The README must show exactly this (tested below).
+ * The README's `repo: local` variant, built from the shipped hooks: same ids, names and files,
+ * the same command run through `npx --no-install` (the pixel the project has installed) with
+ * `language: system` (nothing to install, works offline). The README must show exactly this.
  */
 function localConfig(): string {
   const hooks = shippedHooks().map((h) =>
     [
       `      - id: ${h.id}`,
       `        name: ${h.name}`,
-      `        entry: ${h.entry}`,
+      `        entry: npx --no-install ${h.entry}`,
       '        language: system',
       ...['pass_filenames', 'require_serial', 'files'].map((k) => `        ${k}: ${h[k]}`),
     ].join('\n'),
@@ -197,22 +183,26 @@ function readmeYaml(text: string): string | undefined {
   return undefined;
 }
 
+/** The README's config for this repository's own hooks (pre-commit installs pixel itself). */
+function remoteConfig(repo: string, rev: string): string {
+  return `repos:\n  - repo: ${repo}\n    rev: ${rev}\n    hooks:\n      - id: pixel\n      - id: pixel-check\n`;
+}
+
 function preCommitVersion(): string | undefined {
   const r = spawnSync('pre-commit', ['--version'], { encoding: 'utf8', env });
   return r.status === 0 ? r.stdout.trim() : undefined;
 }
 
 describe('the shipped .pre-commit-hooks.yaml and the README configs', () => {
-  it('ships the hooks pixel and pixel-check, running pixel staged, that the tests below mirror', () => {
+  it('ships the hooks pixel and pixel-check: language node, running the pixel command pre-commit installs', () => {
     const hooks = shippedHooks();
-    expect(hooks.map((h) => [h.id, h.entry])).toEqual([
-      ['pixel', 'npx --no-install pixel staged'],
-      ['pixel-check', 'npx --no-install pixel staged --check'],
+    expect(hooks.map((h) => [h.id, h.entry, h.language])).toEqual([
+      ['pixel', 'pixel staged', 'node'],
+      ['pixel-check', 'pixel staged --check', 'node'],
     ]);
     for (const h of hooks) {
       expect(h).toMatchObject({ pass_filenames: 'false', require_serial: 'true' });
       expect(h.name).toBeTruthy();
-      expect(h.language).toBe('system');
       const files = new RegExp(h.files);
       for (const f of ['a.png', 'art/b.png', 'c.jpg', 'd.jpeg', 'e.webp', 'f.avif', 'g.tif', 'h.tiff', 'i.gif', 'j.svg']) expect(f).toMatch(files);
       for (const f of ['a.txt', 'png', 'a.png.bak', 'pixel.config.mjs']) expect(f).not.toMatch(files);
@@ -223,12 +213,13 @@ describe('the shipped .pre-commit-hooks.yaml and the README configs', () => {
 
   it('the README shows exactly the configs tested here', () => {
     expect(readmeYaml('repo: local')).toBe(localConfig());
+    expect(readmeYaml('rev: ')).toBe(remoteConfig('https://github.com/<owner>/pixel', 'v0.1.0'));
     expect(readFileSync(join(ROOT, 'README.md'), 'utf8')).toContain('{ "lint-staged": { "*.{png,jpg,jpeg,webp}": "pixel staged" } }');
   });
 });
 
 const PRE_COMMIT = preCommitVersion();
-const NO_PRE_COMMIT = 'the pre-commit framework: SKIPPED, `pre-commit --version` failed (install it: pip install pre-commit, or apt-get install pre-commit)';
+const NO_PRE_COMMIT = 'the pre-commit framework: SKIPPED, `pre-commit --version` failed (install it: apt-get install pre-commit, or pip install pre-commit)';
 if (!PRE_COMMIT) console.warn(`test/hooks.test.ts: ${NO_PRE_COMMIT}`);
 describe.skipIf(!PRE_COMMIT)(
   PRE_COMMIT
@@ -244,6 +235,9 @@ describe.skipIf(!PRE_COMMIT)(
       execFileSync('pre-commit', ['install'], { cwd: dir, env: { ...env, ...preCommitEnv } });
       git(dir, 'add', '.pre-commit-config.yaml');
       git(dir, 'commit', '-qm', 'pre-commit', '--no-verify');
+    });
+    afterAll(() => {
+      if (preCommitEnv) rmSync(preCommitEnv.PRE_COMMIT_HOME, { recursive: true, force: true });
     });
 
     it('pre-commit install, git commit: the pixel hook commits the outputs, pixel-check then passes', async () => {
@@ -276,6 +270,112 @@ describe.skipIf(!PRE_COMMIT)(
       expect(ok.code).toBe(0);
       expect(committed(dir)).toEqual(['art/a.png', 'dist/a.png']);
       expect(git(dir, 'status', '--porcelain')).toBe('');
+    });
+  },
+);
+
+/**
+ * This repository as the pre-commit framework fetches it: a git repository of the working
+ * tree's files (tracked and new, not ignored: what a commit of this tree would hold).
+ */
+function snapshotRepo(): { dir: string; rev: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'pixel-hook-repo-'));
+  const files = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: ROOT, encoding: 'utf8' }).split('\0');
+  for (const f of files.filter((f) => f && existsSync(join(ROOT, f)))) {
+    mkdirSync(dirname(join(dir, f)), { recursive: true });
+    copyFileSync(join(ROOT, f), join(dir, f));
+  }
+  git(dir, 'init', '-q', '-b', 'main');
+  git(dir, 'add', '-A');
+  git(dir, 'commit', '-qm', 'snapshot');
+  return { dir, rev: git(dir, 'rev-parse', 'HEAD').trim() };
+}
+
+/**
+ * A project with no package.json and no node_modules (a Python project, say) using the shipped
+ * hooks: pixel comes only from pre-commit's environment, and the config's import of pixel-1bit
+ * must still work. `pre-commit install-hooks` does what the first commit would (clone, npm
+ * install, npm pack, npm install -g); it takes minutes, so it starts before the first test of
+ * this file and runs while the tests above do. It runs as its own process group, so a run that
+ * ends before it does (a -t filter, a failure) stops all of it; then everything is removed.
+ */
+const nodeHooks: { home?: string; repo?: { dir: string; rev: string }; dir?: string; install?: ChildProcess; setup?: Promise<void> } = {};
+
+function installHooks(cwd: string, extra: Record<string, string>): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('pre-commit', ['install-hooks'], { cwd, env: { ...env, ...extra }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    nodeHooks.install = child;
+    let output = '';
+    child.stdout.on('data', (d) => (output += d));
+    child.stderr.on('data', (d) => (output += d));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      nodeHooks.install = undefined;
+      if (code === 0) resolve();
+      else reject(new Error(`pre-commit install-hooks exited ${code}:\n${output}`));
+    });
+  });
+}
+
+beforeAll(() => {
+  if (!PRE_COMMIT) return;
+  nodeHooks.setup = (async () => {
+    nodeHooks.home = mkdtempSync(join(tmpdir(), 'pixel-pre-commit-home-'));
+    nodeHooks.repo = snapshotRepo();
+    const dir = (nodeHooks.dir = mkdtempSync(join(tmpdir(), 'pixel-pre-commit-node-')));
+    git(dir, 'init', '-q', '-b', 'main');
+    writeFileSync(join(dir, 'pixel.config.ts'), "import { defineConfig } from 'pixel-1bit';\n\nexport default defineConfig({\n  output: { dir: 'dist' },\n  rules: [{ files: 'art/**/*.png', preset: 'sprite' }],\n});\n");
+    writeFileSync(join(dir, '.pre-commit-config.yaml'), remoteConfig(nodeHooks.repo.dir, nodeHooks.repo.rev));
+    execFileSync('pre-commit', ['install'], { cwd: dir, env: { ...env, PRE_COMMIT_HOME: nodeHooks.home } });
+    await installHooks(dir, { PRE_COMMIT_HOME: nodeHooks.home });
+    git(dir, 'add', '.pre-commit-config.yaml', 'pixel.config.ts');
+    git(dir, 'commit', '-qm', 'pre-commit', '--no-verify');
+  })();
+  nodeHooks.setup.catch(() => undefined); // reported by the beforeAll below that awaits it
+});
+
+afterAll(async () => {
+  if (nodeHooks.install?.pid) process.kill(-nodeHooks.install.pid, 'SIGTERM');
+  await nodeHooks.setup?.catch(() => undefined);
+  for (const d of [nodeHooks.home, nodeHooks.repo?.dir, nodeHooks.dir]) if (d) rmSync(d, { recursive: true, force: true });
+}, 60_000);
+
+describe.skipIf(!PRE_COMMIT)(
+  PRE_COMMIT ? `the pre-commit framework (${PRE_COMMIT}) installs pixel from this repository (language: node)` : NO_PRE_COMMIT,
+  () => {
+    let dir: string;
+    let preCommitEnv: Record<string, string>;
+    beforeAll(async () => {
+      await nodeHooks.setup;
+      dir = nodeHooks.dir!;
+      preCommitEnv = { PRE_COMMIT_HOME: nodeHooks.home! };
+    }, 600_000);
+
+    it('git commit: the installed pixel converts the staged images and commits the outputs, pixel-check passes', async () => {
+      expect(existsSync(join(dir, 'node_modules'))).toBe(false);
+      const a = await makePng(join(dir, 'art', 'a.png'), 1);
+      await makePng(join(dir, 'art', 'sub', 'b.png'), 2);
+      git(dir, 'add', 'art');
+      const r = await commit(dir, ['-m', 'art'], preCommitEnv);
+      expect(r.output).toMatch(/pixel \(1-bit assets from staged images\)\.+Passed/);
+      expect(r.output).toMatch(/pixel --check \(outputs up to date\)\.+Passed/);
+      expect(r.code).toBe(0);
+      expect(committed(dir)).toEqual(['art/a.png', 'art/sub/b.png', 'dist/a.png', 'dist/sub/b.png']);
+      expect(show(dir, 'HEAD:dist/a.png').equals(await spritePng(a))).toBe(true);
+      expect(git(dir, 'status', '--porcelain')).toBe('');
+    });
+
+    it('a syntax error in pixel.config.ts refuses the commit, naming the line and column', async () => {
+      writeFileSync(join(dir, 'pixel.config.ts'), readFileSync(join(dir, 'pixel.config.ts'), 'utf8').replace("output: { dir: 'dist' },", "output: { dir: 'dist' }"));
+      await makePng(join(dir, 'art', 'c.png'), 3);
+      git(dir, 'add', 'art', 'pixel.config.ts');
+      const head = git(dir, 'rev-parse', 'HEAD');
+      const r = await commit(dir, ['-m', 'broken config'], preCommitEnv);
+      expect(r.code).not.toBe(0);
+      expect(r.output).toMatch(/pixel \(1-bit assets from staged images\)\.+Failed/);
+      expect(r.output).toContain('- exit code: 78');
+      expect(r.output).toContain("pixel.config.ts:5:3: ',' expected.");
+      expect(git(dir, 'rev-parse', 'HEAD')).toBe(head);
     });
   },
 );

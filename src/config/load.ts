@@ -2,19 +2,22 @@
  * Finds and loads the user's config with cosmiconfig (module name `pixel`:
  * pixel.config.ts/.mjs/.js/.cjs/.json, .pixelrc*, package.json#pixel), walking
  * up from the working directory to the project root (the nearest package.json).
- * TypeScript configs are compiled as cosmiconfig does, with the `typescript`
- * package (a runtime dependency for exactly this reason), and the compiled
- * JavaScript is cached in the project's node_modules/.cache/pixel: loading
- * `typescript` costs ~0.45 s, which every pre-commit run would pay again.
+ * TypeScript configs (and JavaScript ones that import pixel) are compiled
+ * with the `typescript` package (a runtime dependency for exactly this
+ * reason; see compile.ts: syntax errors stop the run, and the import of pixel
+ * is the running pixel), and the compiled JavaScript is cached in the
+ * project's node_modules/.cache/pixel: loading `typescript` costs ~0.45 s,
+ * which every pre-commit run would pay again.
  */
 import { assertShape } from './validate.js';
 import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, realpath, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { cosmiconfig } from 'cosmiconfig';
+import { compileConfig, findSyntaxErrors, IMPORTS_PIXEL, runningPixelEntry, syntaxError } from './compile.js';
 import { writeFileAtomic } from '../files/atomic.js';
 import { packageInfo } from '../files/package-root.js';
 import { PixelError } from '../pipeline/errors.js';
@@ -50,20 +53,22 @@ export const SEARCH_PLACES = [
 
 export async function loadConfig(options: { cwd?: string; configPath?: string } = {}): Promise<LoadedConfig> {
   const cwd = options.cwd ?? process.cwd();
-  const explorer = cosmiconfig('pixel', { searchStrategy: 'project', cache: false, searchPlaces: SEARCH_PLACES, loaders: { '.ts': loadTsCached } });
+  const loaders = {
+    '.ts': (filepath: string, content: string) => loadCompiled(filepath, content, cwd),
+    '.mjs': (filepath: string, content: string) => loadJs(filepath, content, cwd),
+    '.js': (filepath: string, content: string) => loadJs(filepath, content, cwd),
+  };
+  const explorer = cosmiconfig('pixel', { searchStrategy: 'project', cache: false, searchPlaces: SEARCH_PLACES, loaders });
   let result;
   try {
     result = options.configPath ? await explorer.load(resolve(cwd, options.configPath)) : await explorer.search(cwd);
   } catch (error) {
+    if (error instanceof PixelError) throw error;
     const file = options.configPath ?? (error as { filepath?: string }).filepath;
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT')
+    if (code === 'ENOENT' && options.configPath)
       throw new PixelError('E_CONFIG', `Config file not found: ${options.configPath}`, { hint: 'Check the --config path, or run `pixel init` to write one.' });
-    throw new PixelError('E_CONFIG', `Could not load the config: ${(error as Error).message}`, {
-      file,
-      cause: error,
-      hint: 'Fix the syntax error above; a pixel.config.ts must `export default defineConfig({ ... })`.',
-    });
+    throw loadError(error as Error, file && (relative(cwd, file) || file));
   }
   if (!result || result.isEmpty) return { config: {}, filepath: result?.filepath, plugins: [] };
   const config = (result.config?.default ?? result.config) as PixelConfig;
@@ -75,6 +80,33 @@ export async function loadConfig(options: { cwd?: string; configPath?: string } 
   return { config, filepath: result.filepath, plugins };
 }
 
+/** A config that failed to load, with a hint for what actually went wrong. */
+function loadError(error: Error, file: string | undefined): PixelError {
+  // The compiled module runs from a temporary file beside the config: name the config instead.
+  const message = error.message.replace(/(pixel\.config\.[a-z]+|\.pixelrc\.[a-z]+)\.[0-9a-f-]{36}\.mjs/g, '$1');
+  const missing = /Cannot find (?:package|module) '([^']+)'/.exec(message)?.[1];
+  if ((error as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND' && missing) {
+    const local = missing.startsWith('.') || missing.startsWith('/') || missing.startsWith('file:');
+    return new PixelError('E_CONFIG', `The config imports ${local ? 'a file' : 'a package'} that cannot be found: ${missing}`, {
+      file,
+      cause: error,
+      hint: local ? 'Check the path in the import (it is relative to the config file).' : `Install it in this project (npm install --save-dev ${packageName(missing)}) or remove the import.`,
+    });
+  }
+  const syntax = error.name === 'SyntaxError' || error.name === 'JSONError' || error.name === 'YAMLException' || message.startsWith('JSON Error');
+  if (syntax) return new PixelError('E_CONFIG', `Could not load the config: ${message}`, { file, cause: error, hint: 'Fix the syntax error above.' });
+  // Where a JavaScript config threw (a compiled one's lines are the compiler's, so they are not shown).
+  const at = file && /\?v=[0-9a-f]+:(\d+):(\d+)/.exec(error.stack ?? '');
+  return new PixelError('E_CONFIG', `The config threw an error while loading${at ? ` (at ${file}:${at[1]}:${at[2]})` : ''}: ${message}`, {
+    file,
+    cause: error,
+    hint: 'Fix the code that throws; a pixel config must `export default defineConfig({ ... })`.',
+  });
+}
+
+/** The package an import names: `@scope/name/sub` → `@scope/name`, `name/sub` → `name`. */
+const packageName = (specifier: string) => specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/');
+
 /** The nearest `name` in `dir` or a folder above it, if any. */
 function findUp(dir: string, name: string): string | undefined {
   for (let d = dir; ; d = dirname(d)) {
@@ -83,27 +115,34 @@ function findUp(dir: string, name: string): string | undefined {
   }
 }
 
-/** Compiles a TypeScript config exactly as cosmiconfig's own loader does. */
-async function compileTs(filepath: string, content: string): Promise<string> {
-  const ts = (await import('typescript')).default;
-  const found = ts.findConfigFile(dirname(filepath), (f) => ts.sys.fileExists(f));
-  let config: { compilerOptions?: Record<string, unknown> } = {};
-  if (found) {
-    const read = ts.readConfigFile(found, (f) => ts.sys.readFile(f));
-    if (read.error) throw new Error(`Error in ${found}: ${String(read.error.messageText)}`);
-    config = read.config;
+/**
+ * A JavaScript config. One that imports pixel is compiled (so the import is
+ * the running pixel); any other is imported as it is, under a URL that
+ * changes with its content, so `--watch` sees an edited config (Node caches
+ * an ES module by URL). A syntax error is reported with line and column.
+ */
+async function loadJs(filepath: string, content: string, cwd: string): Promise<unknown> {
+  if (IMPORTS_PIXEL.test(content)) return loadCompiled(filepath, content, cwd);
+  try {
+    const version = createHash('sha256').update(content).digest('hex').slice(0, 16);
+    return (await import(`${pathToFileURL(await realpath(filepath)).href}?v=${version}`)).default;
+  } catch (error) {
+    // Whatever failed, a module that does not parse is reported as that (typescript is loaded only here).
+    const display = relative(cwd, filepath) || filepath;
+    const problems = await findSyntaxErrors(filepath, content, display);
+    if (problems.length > 0) throw syntaxError(display, problems);
+    throw error;
   }
-  const compilerOptions = { ...config.compilerOptions, module: ts.ModuleKind.ES2022, moduleResolution: ts.ModuleResolutionKind.Bundler, target: ts.ScriptTarget.ES2022, noEmit: false };
-  return ts.transpileModule(content, { ...config, compilerOptions } as never).outputText;
 }
 
 /**
- * cosmiconfig's TypeScript loader with its output cached under a key of
- * everything that decides it (pixel and typescript versions, path, source,
- * tsconfig.json). The compiled module is imported from a temporary file next
- * to the config, as cosmiconfig does, so its relative imports resolve.
+ * A config compiled by compile.ts, cached under a key of everything that
+ * decides the output (pixel and typescript versions, the running pixel's
+ * entry, path, source, tsconfig.json). The compiled module is imported from
+ * a temporary file next to the config, as cosmiconfig does, so its relative
+ * imports resolve.
  */
-async function loadTsCached(filepath: string, content: string): Promise<unknown> {
+async function loadCompiled(filepath: string, content: string, cwd: string): Promise<unknown> {
   const dir = dirname(filepath);
   const modules = findUp(dir, 'node_modules');
   // The nearest tsconfig.json sets compiler options, so it is part of the key.
@@ -112,18 +151,14 @@ async function loadTsCached(filepath: string, content: string): Promise<unknown>
   try {
     tsVersion = JSON.parse(readFileSync(createRequire(import.meta.url).resolve('typescript/package.json'), 'utf8')).version;
   } catch {
-    /* compileTs reports a missing typescript */
+    /* compileConfig reports a missing typescript */
   }
-  const key = createHash('sha256').update([packageInfo().version, tsVersion, filepath, content, tsconfig ? readFileSync(tsconfig, 'utf8') : ''].join('\0')).digest('hex').slice(0, 32);
+  const tsconfigText = tsconfig ? readFileSync(tsconfig, 'utf8') : '';
+  const key = createHash('sha256').update([packageInfo().version, tsVersion, runningPixelEntry(), filepath, content, tsconfigText].join('\0')).digest('hex').slice(0, 32);
   const cached = modules ? join(modules, '.cache', 'pixel', `config-${key}.mjs`) : undefined;
   let js = cached ? await readFile(cached, 'utf8').catch(() => undefined) : undefined;
   if (js === undefined) {
-    try {
-      js = await compileTs(filepath, content);
-    } catch (error) {
-      (error as Error).message = `TypeScript Error in ${filepath}:\n${(error as Error).message}`;
-      throw error;
-    }
+    js = await compileConfig(filepath, content, { cwd, compilerOptions: tsconfig ? await readCompilerOptions(tsconfig) : undefined });
     // A cache that cannot be written (read-only node_modules) only costs the next run the compile.
     if (cached) await writeFileAtomic(cached, Buffer.from(js), { overwrite: true }).catch(() => undefined);
   }
@@ -134,6 +169,15 @@ async function loadTsCached(filepath: string, content: string): Promise<unknown>
   } finally {
     await rm(temp, { force: true });
   }
+}
+
+/** The compilerOptions of a tsconfig.json (with `extends` followed), as TypeScript reads them. */
+async function readCompilerOptions(tsconfig: string): Promise<Record<string, unknown>> {
+  const ts = (await import('typescript')).default;
+  const read = ts.readConfigFile(tsconfig, (f) => ts.sys.readFile(f));
+  if (read.error)
+    throw new PixelError('E_CONFIG', `Could not read ${tsconfig}: ${ts.flattenDiagnosticMessageText(read.error.messageText, '\n')}`, { file: tsconfig, hint: 'Fix tsconfig.json: pixel compiles pixel.config.ts with its compilerOptions.' });
+  return (read.config?.compilerOptions ?? {}) as Record<string, unknown>;
 }
 
 function isPlugin(value: unknown): value is Plugin {

@@ -12,7 +12,7 @@ export function packageInfo(): { root: string; version: string } {
     const file = join(dir, 'package.json');
     if (existsSync(file)) {
       const pkg = JSON.parse(readFileSync(file, 'utf8'));
-      if (pkg.name === 'pixel') return (cached = { root: dir, version: pkg.version });
+      if (pkg.name === 'pixel-1bit') return (cached = { root: dir, version: pkg.version });
     }
     const up = dirname(dir);
     if (up === dir) throw new Error('pixel: cannot find its own package.json');

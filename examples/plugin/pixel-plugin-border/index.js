@@ -2,7 +2,7 @@
 /**
  * A complete pixel plugin: draws a frame of ink (or paper) around a 1-bit image.
  * Written in plain JavaScript with JSDoc types so it loads anywhere without a
- * build step; the same object in TypeScript would use `definePlugin` from 'pixel'.
+ * build step; the same object in TypeScript would use `definePlugin` from 'pixel-1bit'.
  *
  * Use it in pixel.config.ts:
  *   plugins: ['border'],          // finds the package pixel-plugin-border
@@ -11,7 +11,7 @@
 
 /** @typedef {{ width: number, color: 'ink' | 'paper' }} BorderOptions */
 
-/** @type {import('pixel').Plugin<BorderOptions>} */
+/** @type {import('pixel-1bit').Plugin<BorderOptions>} */
 const border = {
   name: 'border',
   description: 'Draws a frame of ink or paper around a 1-bit image',

@@ -13,7 +13,7 @@ const OPTIONS: OptionTable = {
 
 export const CONFIG_TEMPLATE = `// pixel.config.ts: how \`pixel convert\` turns your images into 1-bit images.
 // Reference: the README's "Config reference". Flags on the command line win over this file.
-import { defineConfig } from 'pixel';
+import { defineConfig } from 'pixel-1bit';
 
 export default defineConfig({
   // Start from a preset: photo, pixel-art, sprite, playdate, newspaper, lowtech-web (\`pixel presets\`).
