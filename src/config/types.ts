@@ -16,6 +16,18 @@ export interface OutputConfig {
   layout?: string;
   /** Transparency mask: 'none' (default), 'palette' (PNG/GIF: paper transparent), 'file' (separate .mask file) or 'array' (C header). */
   mask?: string;
+  /** 'c', 'bin': start the image with width and height bytes (Arduboy2 Sprites format). Default false. */
+  sizePrefix?: boolean;
+  /** 'c': prepended to the array names, e.g. 'epd_'. Default ''. */
+  prefix?: string;
+  /** 'c': hex values per line. Default 16. */
+  bytesPerLine?: number;
+  /** 'c', 'bin': reverse the bit order inside every byte (image2cpp's "swap bits"). Default false. */
+  swapBits?: boolean;
+  /** 'c', 'bin': the bit value of second-colour pixels in the plane of a three-colour image (accent step). Default 1. */
+  accentBit?: number;
+  /** 'pdt': also write the SDK's source sheet `<name>-table-<w>-<h>.png`. Default false. */
+  sheet?: boolean;
 }
 
 /** A named, reusable set of steps and output settings. */

@@ -37,6 +37,9 @@ export const CONVERT_OPTIONS: OptionTable = {
   ink: { type: 'string', value: 'hex', description: 'Ink colour for PNG output, e.g. "#312f28"' },
   paper: { type: 'string', value: 'hex', description: 'Paper colour for PNG output (and for transparent areas)' },
   invert: { type: 'boolean', description: 'Swap ink and paper pixels' },
+  'threshold-level': { type: 'string', value: '0-255', description: 'Plain threshold at this brightness (image2cpp\'s "brightness threshold"; implies --method threshold)' },
+  rotate: { type: 'string', value: 'deg', description: 'Rotate the result clockwise: 0 | 90 | 180 | 270 (the orient step)' },
+  flip: { type: 'string', value: 'axis', description: 'Mirror the result: none | horizontal | vertical | both (after --rotate)' },
   'edge-aware': { type: 'boolean', description: 'Keep thin lines and outlines continuous (error diffusion and threshold methods)' },
   model: { type: 'string', value: 'file.png', description: 'U-Net model file (implies --method unet unless --method is given)' },
   background: { type: 'string', value: 'hex', description: 'Letterbox colour when --fit contain leaves a border' },
@@ -92,6 +95,21 @@ export function flagsToLayer(values: Record<string, unknown>, outFormat?: string
   if (values.model !== undefined) {
     if (values.method !== undefined && values.method !== 'unet') throw new PixelError('E_USAGE', `--model is for --method unet, not ${values.method}`, { hint: 'Drop --method, or use --method unet.' });
     override.unet = { ...override.unet, model: values.model };
+  }
+  const level = intFlag(values['threshold-level'], 'threshold-level', 0, 255);
+  if (level !== undefined) {
+    if (values.method !== undefined && values.method !== 'threshold')
+      throw new PixelError('E_USAGE', `--threshold-level is a plain threshold, not ${values.method}`, { hint: 'Drop --method, or use --method threshold.' });
+    override.threshold = { ...override.threshold, mode: 'fixed', value: level / 255 };
+  }
+  if (values.rotate !== undefined || values.flip !== undefined) {
+    override.orient = {};
+    if (values.rotate !== undefined) {
+      const deg = intFlag(values.rotate, 'rotate', 0, 270);
+      if (deg! % 90 !== 0) throw new PixelError('E_USAGE', `Expected 0, 90, 180 or 270 for --rotate but received "${values.rotate}"`, { hint: 'e.g. --rotate 90 (clockwise)' });
+      override.orient.rotate = deg;
+    }
+    if (values.flip !== undefined) override.orient.flip = values.flip;
   }
   if (values['edge-aware']) override.binarizer = { edgeAware: true };
   const scale = intFlag(values.scale, 'scale', 1, 64);

@@ -1,0 +1,143 @@
+/**
+ * accent: a binarizer with a third ink, for black / white / red (or yellow)
+ * e-paper. Each pixel becomes the nearest of black, white and the accent
+ * colour in linear-light RGB, with the error spread to the neighbours
+ * (Floyd–Steinberg or Atkinson weights, per channel) or not at all ('none',
+ * for logos and flat graphics). The result is a binary image (black / white)
+ * plus `accent`, a second plane with 1 where the pixel is the accent colour
+ * (paper in the first plane): the two buffers three-colour panels take.
+ */
+import { srgbToLinearExact, parseHexColor } from '../../image/color.js';
+import { booleanField, defaultsOf, enumField, parseWithSchema, type Schema } from '../../pipeline/options.js';
+import { definePlugin, type BinaryTensor, type ImageTensor } from '../../pipeline/types.js';
+import { colorField } from '../palette/color-field.js';
+
+export interface AccentOptions {
+  /** The third ink, "#rrggbb": what the panel shows (and the source colour mapped to it). */
+  color: string;
+  method: 'floyd-steinberg' | 'atkinson' | 'none';
+  serpentine: boolean;
+}
+
+export const accentSchema: Schema<AccentOptions> = {
+  color: colorField('The third ink: the panel\'s red or yellow; source pixels nearest to it (after black and white) become that ink', '#ff0000'),
+  method: enumField('How the colour error is spread: floyd-steinberg, atkinson (3/4 of it), or none (nearest colour, for flat graphics)', 'floyd-steinberg', [
+    'floyd-steinberg',
+    'atkinson',
+    'none',
+  ] as const),
+  serpentine: booleanField('Alternate the scan direction every row (diffusion only)', true),
+};
+
+/** [dx, dy, weight] of each kernel (Floyd & Steinberg 1976; Atkinson's MacPaint, 6 × 1/8). */
+const KERNELS: Record<Exclude<AccentOptions['method'], 'none'>, ReadonlyArray<readonly [number, number, number]>> = {
+  'floyd-steinberg': [
+    [1, 0, 7 / 16],
+    [-1, 1, 3 / 16],
+    [0, 1, 5 / 16],
+    [1, 1, 1 / 16],
+  ],
+  atkinson: [
+    [1, 0, 1 / 8],
+    [2, 0, 1 / 8],
+    [-1, 1, 1 / 8],
+    [0, 1, 1 / 8],
+    [1, 1, 1 / 8],
+    [0, 2, 1 / 8],
+  ],
+};
+
+/**
+ * The three-ink quantiser over linear RGB (`channels` 1 or 3, values 0..1):
+ * `out` gets 0 (black) / 1 (white or accent), `accent` 1 where accent. Error
+ * is clamped to ±0.5 beyond the gamut so colours no ink can show (blue on a
+ * red panel) do not pile up error and smear.
+ */
+export function quantizeThree(
+  data: Float32Array,
+  width: number,
+  height: number,
+  channels: 1 | 3,
+  accentLinear: readonly [number, number, number],
+  options: Pick<AccentOptions, 'method' | 'serpentine'>,
+  out: Uint8Array,
+  accent: Uint8Array,
+): void {
+  const rgb = new Float32Array(width * height * 3);
+  for (let i = 0, n = width * height; i < n; i++)
+    for (let c = 0; c < 3; c++) rgb[i * 3 + c] = data[i * channels + (channels === 3 ? c : 0)];
+  const inks: ReadonlyArray<readonly [number, number, number]> = [[0, 0, 0], [1, 1, 1], accentLinear];
+  const kernel = options.method === 'none' ? [] : KERNELS[options.method];
+  for (let y = 0; y < height; y++) {
+    const reverse = options.serpentine && (y & 1) === 1;
+    for (let k = 0; k < width; k++) {
+      const x = reverse ? width - 1 - k : k;
+      const i = y * width + x;
+      const r = Math.min(1.5, Math.max(-0.5, rgb[i * 3]));
+      const g = Math.min(1.5, Math.max(-0.5, rgb[i * 3 + 1]));
+      const b = Math.min(1.5, Math.max(-0.5, rgb[i * 3 + 2]));
+      let best = 0;
+      let bestD = Infinity;
+      for (let j = 0; j < 3; j++) {
+        const d = (r - inks[j][0]) ** 2 + (g - inks[j][1]) ** 2 + (b - inks[j][2]) ** 2;
+        if (d < bestD) {
+          bestD = d;
+          best = j;
+        }
+      }
+      out[i] = best === 0 ? 0 : 1;
+      accent[i] = best === 2 ? 1 : 0;
+      const er = r - inks[best][0];
+      const eg = g - inks[best][1];
+      const eb = b - inks[best][2];
+      for (const [dx, dy, w] of kernel) {
+        const nx = reverse ? x - dx : x + dx;
+        const ny = y + dy;
+        if (nx < 0 || nx >= width || ny >= height) continue;
+        const o = (ny * width + nx) * 3;
+        rgb[o] += er * w;
+        rgb[o + 1] += eg * w;
+        rgb[o + 2] += eb * w;
+      }
+    }
+  }
+}
+
+export const accent = definePlugin<AccentOptions>({
+  name: 'accent',
+  description: 'Three inks (black, white, red or yellow) for three-colour e-paper: a binary image plus an accent plane',
+  defaults: Object.freeze(defaultsOf(accentSchema)),
+  optionTable: accentSchema,
+  parseOptions(input, path) {
+    return parseWithSchema(accentSchema, input, path, ['use']);
+  },
+  accepts: { channels: [1, 3], range: ['unit'] },
+  produces: () => ({ channels: 1, range: 'binary', space: 'linear' }),
+  create(options) {
+    const rgb = parseHexColor(options.color)!;
+    const accentLinear = [rgb.r, rgb.g, rgb.b].map((v) => srgbToLinearExact(v / 255)) as [number, number, number];
+    return {
+      run(image: ImageTensor): BinaryTensor {
+        const { width, height } = image;
+        const channels = image.channels === 1 ? 1 : 3;
+        let data = image.data as Float32Array;
+        if (image.space === 'srgb') data = Float32Array.from(data, srgbToLinearExact);
+        if (image.channels === 4) data = Float32Array.from({ length: width * height * 3 }, (_, i) => data[Math.floor(i / 3) * 4 + (i % 3)]);
+        const out = new Uint8Array(width * height);
+        const plane = new Uint8Array(width * height);
+        quantizeThree(data, width, height, channels, accentLinear, options, out, plane);
+        return {
+          width,
+          height,
+          channels: 1,
+          range: 'binary',
+          space: 'linear',
+          data: out,
+          mask: image.mask,
+          accent: plane,
+          palette: { ink: { r: 0, g: 0, b: 0 }, paper: { r: 255, g: 255, b: 255 }, accent: rgb },
+        };
+      },
+    };
+  },
+});
