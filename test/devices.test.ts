@@ -72,6 +72,10 @@ const DEVICES: Array<[name: string, width: number, height: number, format: strin
   ['eink-2in13', 250, 122, 'c', 'horizontal-msb', 'none'],
   ['eink-4in2', 400, 300, 'c', 'horizontal-msb', 'none'],
   ['eink-7in5', 800, 480, 'c', 'horizontal-msb', 'none'],
+  ['eink-2in13-bwr', 250, 122, 'c', 'horizontal-msb', 'none'],
+  ['eink-2in9-bwr', 296, 128, 'c', 'horizontal-msb', 'none'],
+  ['eink-4in2-bwr', 400, 300, 'c', 'horizontal-msb', 'none'],
+  ['eink-7in5-bwr', 800, 480, 'c', 'horizontal-msb', 'none'],
   ['thermal-58mm', 384, 256, 'png', 'horizontal-msb', 'none'],
   ['thermal-80mm', 576, 384, 'png', 'horizontal-msb', 'none'],
   ['mac-classic', 512, 342, 'png', 'horizontal-msb', 'none'],
@@ -93,6 +97,10 @@ const IMAGE_HASHES: Record<string, string> = {
   'thermal-80mm': '348393de733808d6',
   'mac-classic': '5bc851b7ca873385',
   macpaint: 'fd8609ca2935448f',
+  'eink-2in13-bwr': '04e4a222b324cf3b',
+  'eink-2in9-bwr': '2a9cbae26d3393fe',
+  'eink-4in2-bwr': '25843261aa47b338',
+  'eink-7in5-bwr': 'de3c6289b340edde',
 };
 
 describe('device presets', () => {
@@ -121,8 +129,19 @@ describe('device presets', () => {
       const text = data.toString('latin1');
       const id = name.replace(/-/g, '_');
       expect(text).toContain(`#define ${id.toUpperCase()}_WIDTH ${width}\n#define ${id.toUpperCase()}_HEIGHT ${height}`);
-      const bytes = hexArray(text, id);
+      let bytes = hexArray(text, id);
+      if (config.output.sizePrefix) {
+        // Arduboy2 Sprites format: width and height bytes, then the pixels.
+        expect([bytes[0], bytes[1]]).toEqual([width, height]);
+        bytes = bytes.subarray(2);
+      }
       expect(bytes.length).toBe(layoutBytes(width, height, layout));
+      if (image.accent) {
+        // Three-colour panels: the second plane, accentBit 0 = colour (Waveshare's buffers).
+        expect(config.output.accentBit).toBe(0);
+        expect(inkMismatches(hexArray(text, `${id}_color`), image, layout, (i) => image.accent![i] === 0)).toBe(0);
+        expect(image.accent.some((v) => v === 1), 'the red end of the colour ramp takes the red ink').toBe(true);
+      } else expect(text).not.toContain(`${id}_color`);
       expect(inkMismatches(bytes, image, layout, (i) => image.data[i] === 0)).toBe(0);
       if (mask === 'array') {
         const m = hexArray(text, `${id}_mask`);
@@ -139,8 +158,11 @@ describe('device presets', () => {
     }
 
     if (width * height <= 128 * 64) expectGolden(`device-${name}`, image);
-    else if (process.env.UPDATE_GOLDEN === '1') console.log(`  '${name}': '${sha(toP1(image))}',`);
-    else expect(sha(toP1(image)), `golden hash of ${name}`).toBe(IMAGE_HASHES[name]);
+    else {
+      const hash = sha(toP1(image) + (image.accent ? Buffer.from(image.accent).toString('hex') : ''));
+      if (process.env.UPDATE_GOLDEN === '1') console.log(`  '${name}': '${hash}',`);
+      else expect(hash, `golden hash of ${name}`).toBe(IMAGE_HASHES[name]);
+    }
   });
 
   it('bit formats stay binary: the OLED preset as bin is the header array, as PBM 1 = ink', async () => {
@@ -310,8 +332,8 @@ describe('output.layout and output.mask', () => {
     [{ layout: 8 }, 'Expected one of "horizontal-msb", "horizontal-lsb", "vertical" for output.layout but received 8'],
     [{ mask: 'alpha' }, 'Expected one of "none", "palette", "file", "array" for output.mask but received "alpha"'],
     [{ mask: true }, 'Expected one of "none", "palette", "file", "array" for output.mask but received true'],
-    [{ format: 'bmp', mask: 'palette' }, 'Expected one of "none", "file" for output.mask with format "bmp" but received "palette" (transparent paper needs png or gif)'],
-    [{ format: 'png', mask: 'array' }, 'Expected one of "none", "palette", "file" for output.mask with format "png" but received "array" (a mask array needs format "c")'],
+    [{ format: 'bmp', mask: 'palette' }, 'Expected one of "none", "file" for output.mask with format "bmp" but received "palette" (mask "palette" needs format "png", "gif")'],
+    [{ format: 'png', mask: 'array' }, 'Expected one of "none", "palette", "file" for output.mask with format "png" but received "array" (mask "array" needs format "c", "pdi", "pdt")'],
   ])('rejects %j', (output, message) => {
     expect(resolveOut(output).problems).toEqual([message]);
   });

@@ -117,8 +117,10 @@ export const accent = definePlugin<AccentOptions>({
     const rgb = parseHexColor(options.color)!;
     const accentLinear = [rgb.r, rgb.g, rgb.b].map((v) => srgbToLinearExact(v / 255)) as [number, number, number];
     return {
-      run(image: ImageTensor): BinaryTensor {
+      run(image: ImageTensor, ctx): BinaryTensor {
         const { width, height } = image;
+        if (image.channels === 1)
+          ctx.warn("accent received a gray image, so no pixel can take the accent colour: give the steps before it colour (adjust: { grayscale: false })");
         const channels = image.channels === 1 ? 1 : 3;
         let data = image.data as Float32Array;
         if (image.space === 'srgb') data = Float32Array.from(data, srgbToLinearExact);
