@@ -406,3 +406,95 @@ describe('animated GIF in → animated GIF out', () => {
     expect([r.image.width, r.image.height]).toEqual([w, h]);
   });
 });
+
+describe('device formats through the pipeline and the command line', () => {
+  const animationFrames = async (n: number, w: number, h: number): Promise<Buffer> => {
+    const frames: Buffer[] = [];
+    for (let f = 0; f < n; f++) {
+      const raw = Buffer.alloc(w * h * 4);
+      for (let y = 0; y < h; y++)
+        for (let x = 0; x < w; x++) raw.set(x >= f * 3 && x < f * 3 + 5 && y >= 4 ? [0, 0, 0, 255] : [240, 240, 240, x < 2 ? 0 : 255], (y * w + x) * 4);
+      frames.push(await sharp(raw, { raw: { width: w, height: h, channels: 4 } }).png().toBuffer());
+    }
+    return sharp(frames, { join: { animated: true } }).gif({ delay: Array(n).fill(100) }).toBuffer();
+  };
+  const steps = [{ use: 'adjust' }, { use: 'threshold' }];
+
+  it('an animated GIF becomes a frame array in a C header (Arduboy Sprites: size, frames, mask frames)', async () => {
+    const gif = await animationFrames(3, 16, 8);
+    const r = await convert(gif, { config: { steps, output: { format: 'c', layout: 'vertical', mask: 'array', sizePrefix: true } }, file: 'walk.gif' });
+    expect(r.frames).toHaveLength(3);
+    const text = r.data.toString('latin1');
+    expect(text).toContain('#define WALK_FRAMES 3\n#define WALK_FRAME_BYTES 16');
+    const bytes = hexArray(text, 'walk');
+    expect([bytes[0], bytes[1], bytes.length]).toEqual([16, 8, 2 + 3 * 16]);
+    r.frames!.forEach((f, i) => expect(inkMismatches(bytes.subarray(2 + i * 16, 2 + (i + 1) * 16), f, 'vertical', (j) => f.data[j] === 0)).toBe(0));
+    const mask = hexArray(text, 'walk_mask');
+    expect(mask.length).toBe(3 * 16); // no size bytes in the external mask
+    r.frames!.forEach((f, i) => expect(inkMismatches(mask.subarray(i * 16, (i + 1) * 16), f, 'vertical', (j) => f.mask![j] === 1)).toBe(0));
+  });
+
+  it('an animated GIF becomes a Playdate table (pdt) and bin frames; pdi takes the first frame', async () => {
+    const gif = await animationFrames(4, 12, 8);
+    const pdt = await convert(gif, { config: { steps, output: { format: 'pdt', sheet: true } } });
+    expect(pdt.frames).toHaveLength(4);
+    expect(pdt.data.subarray(0, 12).toString()).toBe('Playdate IMT');
+    expect(pdt.data.readUInt32LE(28)).toBe(4);
+    expect(pdt.extras.map((e) => e.suffix)).toEqual(['-table-12-8.png']);
+    const bin = await convert(gif, { config: { steps, output: { format: 'bin' } } });
+    expect(bin.data.length).toBe(4 * 2 * 8);
+    const pdi = await convert(gif, { config: { steps, output: { format: 'pdi' } } });
+    expect(pdi.frames).toBeUndefined();
+  });
+
+  it("a format that cannot do the preset's mask mode drops it: `-p arduboy -f png` is a preview, not a config error", () => {
+    const png = resolveConfig({ config: {}, preset: 'arduboy', cli: { output: { format: 'png' } }, plugins });
+    expect([png.output.format, png.output.mask]).toEqual(['png', 'none']);
+    const pdi = resolveConfig({ config: {}, preset: 'arduboy', cli: { output: { format: 'pdi' } }, plugins });
+    expect(pdi.output.mask).toBe('array'); // pdi keeps it: the alpha plane
+    // Set in the same layer, the combination is still an error.
+    expect(() => resolveConfig({ config: { output: { format: 'png', mask: 'array' } }, plugins })).toThrow('Invalid configuration (1 problem)');
+  });
+
+  it.each([
+    [{ sizePrefix: 'yes' }, 'Expected a boolean for output.sizePrefix but received "yes"'],
+    [{ prefix: '1x' }, 'Expected a C identifier start like "epd_" for output.prefix but received "1x"'],
+    [{ bytesPerLine: 0 }, 'Expected an integer between 1 and 1024 for output.bytesPerLine but received 0'],
+    [{ accentBit: 2 }, 'Expected 0 or 1 for output.accentBit but received 2'],
+  ])('output options are checked: %j', (output, message) => {
+    const problems: string[] = [];
+    resolveOutput(output as never, problems);
+    expect(problems).toEqual([message]);
+  });
+
+  it('the CLI: --rotate, --flip and --threshold-level; -p arduboy -f png exits 0; bad values exit 64', async () => {
+    const { main } = await import('../src/cli/main.js');
+    const { mkdtempSync, readFileSync, rmSync, writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'pixel-dev-'));
+    const run = async (argv: string[]) => {
+      let err = '';
+      const code = await main(argv, { stdout: () => {}, stderr: (t) => (err += t) }, dir);
+      return { code, err };
+    };
+    try {
+      // A 6×4 picture, dark left half: rotated 90° clockwise the dark half is at the top.
+      const raw = Buffer.alloc(6 * 4 * 3, 255);
+      for (let y = 0; y < 4; y++) for (let x = 0; x < 3; x++) raw.fill(0, (y * 6 + x) * 3, (y * 6 + x) * 3 + 3);
+      writeFileSync(join(dir, 'in.png'), await sharp(raw, { raw: { width: 6, height: 4, channels: 3 } }).png().toBuffer());
+      expect((await run(['convert', 'in.png', '-o', 'r.pbm', '--threshold-level', '128', '--rotate', '90', '--flip', 'vertical'])).code).toBe(0);
+      // P4 4×6: rotate 90 puts the dark half on top; the vertical flip moves it to the bottom.
+      const pbm = readFileSync(join(dir, 'r.pbm'));
+      expect(pbm.subarray(0, 7).toString()).toBe('P4\n4 6\n');
+      expect([...pbm.subarray(7)].map((b) => b >> 4)).toEqual([0, 0, 0, 15, 15, 15]);
+      expect((await run(['convert', 'in.png', '-p', 'arduboy', '-f', 'png', '-o', 'a.png'])).code).toBe(0);
+      const bad = await run(['convert', 'in.png', '-o', 'x.pbm', '--rotate', '45']);
+      expect([bad.code, bad.err]).toEqual([64, expect.stringContaining('Expected 0, 90, 180 or 270 for --rotate but received "45"')]);
+      const level = await run(['convert', 'in.png', '-o', 'x.pbm', '--threshold-level', '300']);
+      expect([level.code, level.err]).toEqual([64, expect.stringContaining('Expected a whole number between 0 and 255 for --threshold-level')]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
