@@ -498,3 +498,39 @@ describe('device formats through the pipeline and the command line', () => {
     }
   });
 });
+
+describe('pixel decode and pixel preview', () => {
+  it('decode writes the header back as a PNG (beside the input, never over it); preview prints blocks', async () => {
+    const { main } = await import('../src/cli/main.js');
+    const { mkdtempSync, rmSync, writeFileSync, existsSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'pixel-decode-'));
+    const run = async (argv: string[]) => {
+      let out = '';
+      let err = '';
+      const code = await main(argv, { stdout: (t) => (out += t), stderr: (t) => (err += t) }, dir);
+      return { code, out, err };
+    };
+    try {
+      const raw = Buffer.alloc(16 * 8 * 3, 255);
+      for (let y = 2; y < 6; y++) raw.fill(0, (y * 16 + 4) * 3, (y * 16 + 12) * 3); // a dark bar
+      writeFileSync(join(dir, 'bar.png'), await sharp(raw, { raw: { width: 16, height: 8, channels: 3 } }).png().toBuffer());
+      expect((await run(['convert', 'bar.png', '-o', 'bar.h', '--threshold-level', '128', '--layout', 'vertical'])).code).toBe(0);
+      const decoded = await run(['decode', 'bar.h']);
+      expect([decoded.code, decoded.out]).toEqual([0, 'bar.h: C array bar, 16×8 -> bar.h.png\n']);
+      const { data, info } = await sharp(join(dir, 'bar.h.png')).raw().toBuffer({ resolveWithObject: true });
+      expect([info.width, info.height]).toEqual([16, 8]);
+      for (let y = 0; y < 8; y++) for (let x = 0; x < 16; x++) expect(data[(y * 16 + x) * info.channels]).toBe(y >= 2 && y < 6 && x >= 4 && x < 12 ? 0 : 255);
+      expect((await run(['decode', 'bar.h'])).code).not.toBe(0); // exists: not replaced without --overwrite
+      const preview = await run(['preview', 'bar.h']);
+      const blank = ' '.repeat(16);
+      expect(preview.out).toBe([blank, '    ████████    ', '    ████████    ', blank, '16×8', ''].join('\n'));
+      const fromImage = await run(['preview', 'bar.png', '--threshold-level', '128']);
+      expect(fromImage.out).toBe(preview.out);
+      expect(existsSync(join(dir, 'bar.png'))).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
