@@ -21,18 +21,20 @@ export interface ResolvedOutput {
   layout: Layout;
   /** What to do with the transparency mask (see MaskMode). */
   mask: MaskMode;
-  /** c, bin: width and height bytes first (Arduboy2 Sprites). */
-  sizePrefix: boolean;
-  /** c: identifier prefix. */
-  prefix: string;
-  /** c: hex values per line. */
-  bytesPerLine: number;
-  /** c, bin: bit order reversed inside each byte. */
-  swapBits: boolean;
-  /** c, bin: the bit value of second-colour pixels in a three-colour image's plane. */
-  accentBit: 0 | 1;
-  /** pdt: also write `<name>-table-<w>-<h>.png`. */
-  sheet: boolean;
+  // Format options, absent unless set (the encoders' defaults apply), so
+  // configs that do not use them resolve (and cache) exactly as before.
+  /** c, bin: width and height bytes first (Arduboy2 Sprites). Default false. */
+  sizePrefix?: boolean;
+  /** c: identifier prefix. Default ''. */
+  prefix?: string;
+  /** c: hex values per line. Default 16. */
+  bytesPerLine?: number;
+  /** c, bin: bit order reversed inside each byte. Default false. */
+  swapBits?: boolean;
+  /** c, bin: the bit value of second-colour pixels in a three-colour image's plane. Default 1. */
+  accentBit?: 0 | 1;
+  /** pdt: also write `<name>-table-<w>-<h>.png`. Default false. */
+  sheet?: boolean;
 }
 
 export interface ResolvedConfig {
@@ -43,19 +45,7 @@ export interface ResolvedConfig {
   readonly presets: readonly string[];
 }
 
-export const DEFAULT_OUTPUT: ResolvedOutput = Object.freeze({
-  format: 'png',
-  name: '[dir]/[name].[ext]',
-  overwrite: false,
-  layout: 'horizontal-msb',
-  mask: 'none',
-  sizePrefix: false,
-  prefix: '',
-  bytesPerLine: 16,
-  swapBits: false,
-  accentBit: 1,
-  sheet: false,
-} as const);
+export const DEFAULT_OUTPUT: ResolvedOutput = Object.freeze({ format: 'png', name: '[dir]/[name].[ext]', overwrite: false, layout: 'horizontal-msb', mask: 'none' });
 export const DEFAULT_MAX_PIXELS = 16383 * 16383;
 
 /** The settings one layer contributes (a preset, the config, a rule, the CLI). */
@@ -258,12 +248,12 @@ export function resolveOutput(output: OutputConfig, problems: string[], path = '
       problems.push(`Expected one of ${oneOf(masks)} for ${path}.mask with format "${out.format}" but received "${out.mask}" (mask "${out.mask}" needs format ${oneOf(FORMAT_NAMES_WITH(out.mask))})`);
   }
   for (const key of ['sizePrefix', 'swapBits', 'sheet'] as const)
-    if (typeof out[key] !== 'boolean') problems.push(`Expected a boolean for ${path}.${key} but received ${describeValue(out[key])}`);
-  if (typeof out.prefix !== 'string' || !/^([A-Za-z_][A-Za-z0-9_]*)?$/.test(out.prefix))
+    if (out[key] !== undefined && typeof out[key] !== 'boolean') problems.push(`Expected a boolean for ${path}.${key} but received ${describeValue(out[key])}`);
+  if (out.prefix !== undefined && (typeof out.prefix !== 'string' || !/^([A-Za-z_][A-Za-z0-9_]*)?$/.test(out.prefix)))
     problems.push(`Expected a C identifier start like "epd_" for ${path}.prefix but received ${describeValue(out.prefix)}`);
-  if (!(Number.isInteger(out.bytesPerLine) && out.bytesPerLine >= 1 && out.bytesPerLine <= 1024))
+  if (out.bytesPerLine !== undefined && !(Number.isInteger(out.bytesPerLine) && out.bytesPerLine >= 1 && out.bytesPerLine <= 1024))
     problems.push(`Expected an integer between 1 and 1024 for ${path}.bytesPerLine but received ${describeValue(out.bytesPerLine)}`);
-  if (out.accentBit !== 0 && out.accentBit !== 1) problems.push(`Expected 0 or 1 for ${path}.accentBit but received ${describeValue(out.accentBit)}`);
+  if (out.accentBit !== undefined && out.accentBit !== 0 && out.accentBit !== 1) problems.push(`Expected 0 or 1 for ${path}.accentBit but received ${describeValue(out.accentBit)}`);
   if (out.dir !== undefined && typeof out.dir !== 'string') problems.push(`Expected a folder path for ${path}.dir but received ${describeValue(out.dir)}`);
   return out;
 }
