@@ -48,8 +48,8 @@ const rows = [
     cells: [
       await readBack('playdate .pdi', 'pdi', 'playdate', { format: 'pdi' }),
       await readBack('thermal-58mm .escpos', 'escpos', 'thermal-58mm', { format: 'escpos' }),
-      await readBack('arduboy .h (Sprites)', 'h', 'arduboy', {}, {}, { setIsPaper: false }),
-      await readBack('c header, --rotate 90', 'h', undefined, { format: 'c' }, { steps: [{ use: 'resize', width: 96, height: 64, fit: 'cover' }, { use: 'dither', method: 'atkinson' }, { use: 'orient', rotate: 90 }] }),
+      await readBack('arduboy .h (Sprites)', 'h', 'arduboy', {}, {}, { setIsPaper: true }),
+      await readBack('c header, --rotate 90', 'h', undefined, { format: 'c' }, { steps: [{ use: 'resize', width: 96, height: 64, fit: 'cover' }, { use: 'adjust' }, { use: 'dither', method: 'atkinson' }, { use: 'orient', rotate: 90 }] }),
     ],
   },
 ];

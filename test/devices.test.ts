@@ -528,6 +528,15 @@ describe('pixel decode and pixel preview', () => {
       expect(preview.out).toBe([blank, '    ████████    ', '    ████████    ', blank, '16×8', ''].join('\n'));
       const fromImage = await run(['preview', 'bar.png', '--threshold-level', '128']);
       expect(fromImage.out).toBe(preview.out);
+      // pack: two inputs, one header, read back by name.
+      writeFileSync(join(dir, 'bar2.png'), await sharp(raw, { raw: { width: 16, height: 8, channels: 3 } }).flop().png().toBuffer());
+      const packed = await run(['pack', 'bar.png', 'bar2.png', '-o', 'bars.h', '--threshold-level', '128']);
+      expect([packed.code, packed.out]).toEqual([0, expect.stringMatching(/^2 images -> bars.h \(\d+ B\)\n$/)]);
+      const back = await run(['decode', 'bars.h', '--name', 'bar2', '-o', 'bar2-check.png']);
+      expect(back.code).toBe(0);
+      const { data: px } = await sharp(join(dir, 'bar2-check.png')).raw().toBuffer({ resolveWithObject: true });
+      expect(px.length).toBeGreaterThan(0);
+      expect((await run(['pack', 'bar.png', '-o', 'bar.png'])).err).toContain('--out bar.png is one of the inputs');
       expect(existsSync(join(dir, 'bar.png'))).toBe(true);
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -13,7 +13,7 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { rng } from '../../../test/helpers.js';
 import { binaryTensor, type BinaryTensor } from '../../pipeline/types.js';
-import { encodeBinFrames, encodeCHeaderFrames, encodeEscpos, encodePdi, encodePdt, encodeThreeColourPng, FORMATS, BAND_ROWS, encode, companions, type Layout } from './index.js';
+import { encodeBinFrames, encodeCHeaderFrames, encodeCHeaderSet, encodeEscpos, encodePdi, encodePdt, encodeThreeColourPng, FORMATS, BAND_ROWS, encode, companions, type Layout } from './index.js';
 
 function randomBinary(w: number, h: number, seed: number, withMask = false): BinaryTensor {
   const r = rng(seed);
@@ -125,6 +125,32 @@ describe('C header options (image2cpp parity)', () => {
     const swapped = values(text({ layout, swapBits: true }), 'logo');
     const reverse = (v: number) => parseInt(v.toString(2).padStart(8, '0').split('').reverse().join(''), 2);
     expect(swapped).toEqual(plain.map(reverse));
+  });
+});
+
+describe('several images in one header (index arrays)', () => {
+  it.skipIf(!CC)('a C program walks <set>[], <set>_width[], <set>_height[] and prints every image back', () => {
+    const items = [
+      { name: 'star', frames: [randomBinary(9, 5, 21)] },
+      { name: 'moon', frames: [randomBinary(16, 3, 22)] },
+      { name: 'star', frames: [randomBinary(4, 4, 23)] }, // same name: star_2
+    ];
+    const h = encodeCHeaderSet(items, { name: 'icons', layout: 'horizontal-lsb', prefix: 'ui_' });
+    expect(h.toString()).toContain('const uint8_t *const ui_icons[3] = { ui_star, ui_moon, ui_star_2 };');
+    const out = runC(
+      { 'icons.h': h },
+      `#include <stdio.h>
+#include "icons.h"
+int main(void) {
+  for (int i = 0; i < UI_ICONS_COUNT; i++) {
+    int w = ui_icons_width[i], stride = (w + 7) / 8;
+    for (int y = 0; y < ui_icons_height[i]; y++) { for (int x = 0; x < w; x++) putchar((ui_icons[i][y * stride + x / 8] >> (x % 8)) & 1 ? '#' : '.'); putchar('\\n'); }
+  }
+  return 0;
+}
+`,
+    );
+    expect(out).toBe(items.map(({ frames: [f] }) => rows(f.width, f.height, (x, y) => f.data[y * f.width + x] === 0)).join(''));
   });
 });
 

@@ -242,7 +242,7 @@ export { encodeGif, lzwGif } from './gif.js';
 export type { GifOptions } from './gif.js';
 export { encodeTiff } from './tiff.js';
 export { encodeXbm } from './xbm.js';
-export { encodeCHeader, encodeCHeaderFrames, maskAsInk, accentAsInk, swapBitOrder } from './c-header.js';
+export { encodeCHeader, encodeCHeaderFrames, encodeCHeaderSet, maskAsInk, accentAsInk, swapBitOrder } from './c-header.js';
 export { encodeBin, encodeBinFrames } from './bin.js';
 export { encodePdi, encodePdt, playdateCell, playdateSheet, splitCells, tableCellSize } from './playdate.js';
 export { encodeEscpos, BAND_ROWS } from './escpos.js';

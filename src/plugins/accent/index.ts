@@ -63,41 +63,61 @@ export function quantizeThree(
   out: Uint8Array,
   accent: Uint8Array,
 ): void {
-  const rgb = new Float32Array(width * height * 3);
-  for (let i = 0, n = width * height; i < n; i++)
-    for (let c = 0; c < 3; c++) rgb[i * 3 + c] = data[i * channels + (channels === 3 ? c : 0)];
-  const inks: ReadonlyArray<readonly [number, number, number]> = [[0, 0, 0], [1, 1, 1], accentLinear];
+  const n = width * height;
+  const rgb = new Float32Array(n * 3);
+  if (channels === 3) rgb.set(data.subarray(0, n * 3));
+  else for (let i = 0; i < n; i++) rgb[i * 3] = rgb[i * 3 + 1] = rgb[i * 3 + 2] = data[i];
+  const [ar, ag, ab] = accentLinear;
+  // Kernel as flat arrays (dx, dy, weight): the inner loop stays monomorphic.
   const kernel = options.method === 'none' ? [] : KERNELS[options.method];
+  const kdx = Int32Array.from(kernel, (k) => k[0]);
+  const kdy = Int32Array.from(kernel, (k) => k[1]);
+  const kw = Float32Array.from(kernel, (k) => k[2]);
+  const taps = kernel.length;
   for (let y = 0; y < height; y++) {
     const reverse = options.serpentine && (y & 1) === 1;
     for (let k = 0; k < width; k++) {
       const x = reverse ? width - 1 - k : k;
       const i = y * width + x;
-      const r = Math.min(1.5, Math.max(-0.5, rgb[i * 3]));
-      const g = Math.min(1.5, Math.max(-0.5, rgb[i * 3 + 1]));
-      const b = Math.min(1.5, Math.max(-0.5, rgb[i * 3 + 2]));
-      let best = 0;
-      let bestD = Infinity;
-      for (let j = 0; j < 3; j++) {
-        const d = (r - inks[j][0]) ** 2 + (g - inks[j][1]) ** 2 + (b - inks[j][2]) ** 2;
-        if (d < bestD) {
-          bestD = d;
-          best = j;
-        }
+      const o = i * 3;
+      const r = Math.min(1.5, Math.max(-0.5, rgb[o]));
+      const g = Math.min(1.5, Math.max(-0.5, rgb[o + 1]));
+      const b = Math.min(1.5, Math.max(-0.5, rgb[o + 2]));
+      // Squared distances to black (0,0,0), white (1,1,1) and the accent; ties go to black, then white.
+      const dBlack = r * r + g * g + b * b;
+      const dWhite = (r - 1) * (r - 1) + (g - 1) * (g - 1) + (b - 1) * (b - 1);
+      const dAccent = (r - ar) * (r - ar) + (g - ag) * (g - ag) + (b - ab) * (b - ab);
+      let er: number;
+      let eg: number;
+      let eb: number;
+      if (dBlack <= dWhite && dBlack <= dAccent) {
+        out[i] = 0;
+        accent[i] = 0;
+        er = r;
+        eg = g;
+        eb = b;
+      } else if (dWhite <= dAccent) {
+        out[i] = 1;
+        accent[i] = 0;
+        er = r - 1;
+        eg = g - 1;
+        eb = b - 1;
+      } else {
+        out[i] = 1;
+        accent[i] = 1;
+        er = r - ar;
+        eg = g - ag;
+        eb = b - ab;
       }
-      out[i] = best === 0 ? 0 : 1;
-      accent[i] = best === 2 ? 1 : 0;
-      const er = r - inks[best][0];
-      const eg = g - inks[best][1];
-      const eb = b - inks[best][2];
-      for (const [dx, dy, w] of kernel) {
-        const nx = reverse ? x - dx : x + dx;
-        const ny = y + dy;
+      for (let t = 0; t < taps; t++) {
+        const nx = reverse ? x - kdx[t] : x + kdx[t];
+        const ny = y + kdy[t];
         if (nx < 0 || nx >= width || ny >= height) continue;
-        const o = (ny * width + nx) * 3;
-        rgb[o] += er * w;
-        rgb[o + 1] += eg * w;
-        rgb[o + 2] += eb * w;
+        const q = (ny * width + nx) * 3;
+        const w = kw[t];
+        rgb[q] += er * w;
+        rgb[q + 1] += eg * w;
+        rgb[q + 2] += eb * w;
       }
     }
   }
