@@ -166,7 +166,7 @@ export function isBinarizer(plugin: Plugin): boolean {
 export const BINARIZER = 'binarizer';
 
 /** Where a step for a built-in plugin goes when an override names a plugin the list lacks. */
-const CANONICAL_ORDER = ['resize', 'adjust', '<binarizer>', 'upscale', 'orient', 'palette'];
+const CANONICAL_ORDER = ['grid', 'resize', 'adjust', '<binarizer>', 'upscale', 'orient', 'palette'];
 
 function canonicalRank(name: string, plugins: ReadonlyMap<string, Plugin>): number {
   const plugin = plugins.get(name);
