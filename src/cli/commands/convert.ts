@@ -38,6 +38,7 @@ export const CONVERT_OPTIONS: OptionTable = {
   paper: { type: 'string', value: 'hex', description: 'Paper colour for PNG output (and for transparent areas)' },
   invert: { type: 'boolean', description: 'Swap ink and paper pixels' },
   'threshold-level': { type: 'string', value: '0-255', description: 'Plain threshold at this brightness (image2cpp\'s "brightness threshold"; implies --method threshold)' },
+  grid: { type: 'string', value: 'auto|px', description: 'Fake pixel art: detect the cell size (auto, or give it) and phase, one pixel per cell (the grid step; replaces resizing)' },
   rotate: { type: 'string', value: 'deg', description: 'Rotate the result clockwise: 0 | 90 | 180 | 270 (the orient step)' },
   flip: { type: 'string', value: 'axis', description: 'Mirror the result: none | horizontal | vertical | both (after --rotate)' },
   'edge-aware': { type: 'boolean', description: 'Keep thin lines and outlines continuous (error diffusion and threshold methods)' },
@@ -101,6 +102,14 @@ export function flagsToLayer(values: Record<string, unknown>, outFormat?: string
     if (values.method !== undefined && values.method !== 'threshold')
       throw new PixelError('E_USAGE', `--threshold-level is a plain threshold, not ${values.method}`, { hint: 'Drop --method, or use --method threshold.' });
     override.threshold = { ...override.threshold, mode: 'fixed', value: level / 255 };
+  }
+  if (values.grid !== undefined) {
+    const size = values.grid === 'auto' ? 'auto' : Number(values.grid);
+    if (size !== 'auto' && !(Number.isFinite(size) && size >= 2))
+      throw new PixelError('E_USAGE', `Expected "auto" or a cell size >= 2 for --grid but received "${values.grid}"`, { hint: 'e.g. --grid auto, or --grid 8 for 8-px cells' });
+    override.grid = { size };
+    // The grid decides the size: a preset's resize step keeps the image as the grid leaves it.
+    if (width === undefined && height === undefined) override.resize = { ...override.resize, width: undefined, height: undefined, longSide: undefined };
   }
   if (values.rotate !== undefined || values.flip !== undefined) {
     override.orient = {};

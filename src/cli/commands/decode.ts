@@ -93,7 +93,7 @@ export async function decodeCommand(argv: string[], io: IO, cwd = process.cwd())
 }
 
 const PREVIEW_OPTIONS: OptionTable = {
-  ...Object.fromEntries(Object.entries(CONVERT_OPTIONS).filter(([k]) => ['preset', 'config', 'width', 'height', 'fit', 'method', 'invert', 'threshold-level', 'rotate', 'flip', 'background'].includes(k))),
+  ...Object.fromEntries(Object.entries(CONVERT_OPTIONS).filter(([k]) => ['preset', 'config', 'width', 'height', 'fit', 'method', 'invert', 'threshold-level', 'grid', 'rotate', 'flip', 'background'].includes(k))),
   ...Object.fromEntries(Object.entries(READ_OPTIONS).filter(([k]) => k !== 'width' && k !== 'height')),
   help: { type: 'boolean', short: 'h', description: 'Show this help' },
 };

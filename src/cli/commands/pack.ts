@@ -24,7 +24,7 @@ const PACK_OPTIONS: OptionTable = {
   name: { type: 'string', value: 'id', description: 'Name of the index arrays (default: the output file name)' },
   ...Object.fromEntries(
     Object.entries(CONVERT_OPTIONS).filter(([k]) =>
-      ['preset', 'config', 'width', 'height', 'fit', 'method', 'scale', 'invert', 'threshold-level', 'rotate', 'flip', 'background', 'layout', 'mask', 'overwrite'].includes(k),
+      ['preset', 'config', 'width', 'height', 'fit', 'method', 'scale', 'invert', 'threshold-level', 'grid', 'rotate', 'flip', 'background', 'layout', 'mask', 'overwrite'].includes(k),
     ),
   ),
   help: { type: 'boolean', short: 'h', description: 'Show this help' },
