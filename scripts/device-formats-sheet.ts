@@ -2,12 +2,13 @@
  * The README's picture of the three-colour and byte formats: the B/W/R
  * e-paper presets in their three colours, and files read back with the same
  * reader `pixel decode` uses (Playdate pdi and pdt frames, ESC/POS raster, an
- * Arduboy Sprites header), so what is shown is what the bytes hold.
+ * Arduboy Sprites header), so what is shown is what the bytes hold; and a
+ * fake pixel-art icon before and after `--grid auto`.
  * Writes docs/devices-formats.png.
  *
  *   npx tsx scripts/device-formats-sheet.ts [image]
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { resolveConfig } from '../src/config/resolve.js';
 import { runOne } from '../src/convert.js';
@@ -15,6 +16,9 @@ import { readDevice, sideBySide } from '../src/image/encode/read.js';
 import { contactSheet, type SheetCell } from '../src/image/sheet.js';
 import { buildPipeline } from '../src/pipeline/pipeline.js';
 import { pluginTable } from '../src/plugins/index.js';
+import { decodeImage } from '../src/image/decode.js';
+import type { BinaryTensor } from '../src/pipeline/types.js';
+import { fakePixelArt } from '../test/grid-fake.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const file = process.argv[2] ?? join(ROOT, 'examples/images/rocket.png');
@@ -53,6 +57,19 @@ const rows = [
     ],
   },
 ];
+// Fake pixel art: an icon ×7, offset, blurred, JPEG q70; then --grid auto (shown ×7 again).
+const iconFile = join(ROOT, '../shared/data/pixelart/pixelarticons/airplay.png');
+if (existsSync(iconFile)) {
+  const clean = (await (await buildPipeline([{ use: 'adjust' }, { use: 'threshold' }], plugins)).run(await decodeImage(iconFile), {})) as BinaryTensor;
+  const fake = await fakePixelArt(clean, { scale: 7, dx: 3, dy: 5, sigma: 1.4, quality: 70 });
+  const recover = await buildPipeline([{ use: 'grid' }, { use: 'adjust' }, { use: 'threshold' }, { use: 'upscale', scale: 7 }], plugins);
+  rows.push({
+    cells: [
+      { image: await decodeImage(fake), label: 'fake pixel art: ×7, blur, JPEG q70' },
+      { image: (await recover.run(await decodeImage(fake), {})) as BinaryTensor, label: '--grid auto: 7 px cells → 25×25 (×7)' },
+    ],
+  });
+}
 const out = join(ROOT, 'docs/devices-formats.png');
 writeFileSync(out, await contactSheet(rows, { cellWidth: 300, cellHeight: 200, labelHeight: 20 }));
 console.log(`wrote ${out}`);
