@@ -65,7 +65,7 @@ export async function runOne(
   const decodeOptions = { background: paperOf(config), limitInputPixels: config.maxPixels, file: ctx.file, gray: pipeline.grayInput };
   const stepCtx = { file: ctx.file, signal: ctx.signal, warn: ctx.warn ?? (() => {}) };
   // Animated input to a format that keeps frames (GIF, C header, bin, pdt): every frame through the pipeline.
-  if (!isTensor(input) && keepsFrames(config.output.format)) {
+  if (!isTensor(input) && keepsFrames(config.output.format, config.output.sheet)) {
     const animation = await decodeAnimation(input, decodeOptions);
     if (animation) return runAnimation(animation, config, pipeline, { ...stepCtx, name: ctx.name ?? nameOf(ctx.file) });
   }

@@ -447,6 +447,18 @@ describe('device formats through the pipeline and the command line', () => {
     expect(pdi.frames).toBeUndefined();
   });
 
+  it('png with output.sheet: the frames side by side (the SDK source sheet, named with output.name); without it the first frame', async () => {
+    const gif = await animationFrames(3, 12, 8);
+    const sheet = await convert(gif, { config: { steps, output: { format: 'png', sheet: true } } });
+    expect(sheet.frames).toHaveLength(3);
+    const { data, info } = await sharp(sheet.data).raw().toBuffer({ resolveWithObject: true });
+    expect([info.width, info.height]).toEqual([36, 8]);
+    for (let f = 0; f < 3; f++)
+      for (let y = 0; y < 8; y++) for (let x = 0; x < 12; x++) expect(data[(y * 36 + f * 12 + x) * info.channels]).toBe(sheet.frames![f].data[y * 12 + x] ? 255 : 0);
+    const first = await convert(gif, { config: { steps, output: { format: 'png' } } });
+    expect(first.frames).toBeUndefined();
+  });
+
   it("a format that cannot do the preset's mask mode drops it: `-p arduboy -f png` is a preview, not a config error", () => {
     const png = resolveConfig({ config: {}, preset: 'arduboy', cli: { output: { format: 'png' } }, plugins });
     expect([png.output.format, png.output.mask]).toEqual(['png', 'none']);

@@ -46,6 +46,7 @@ export const CONVERT_OPTIONS: OptionTable = {
   background: { type: 'string', value: 'hex', description: 'Letterbox colour when --fit contain leaves a border' },
   layout: { type: 'string', value: 'name', description: 'Byte layout for c/bin output: horizontal-msb | horizontal-lsb | vertical' },
   mask: { type: 'string', value: 'mode', description: 'Transparency: none | palette | file | array (see README)' },
+  sheet: { type: 'boolean', description: 'Animated input: png writes the frames side by side in one row; pdt adds the SDK sheet <name>-table-<w>-<h>.png' },
   overwrite: { type: 'boolean', description: 'Replace existing outputs (default: skip them)' },
   'dry-run': { type: 'boolean', description: 'Show what would be written; write nothing' },
   'max-pixels': { type: 'string', value: 'n', description: 'Refuse images larger than this many pixels (default 268402689)' },
@@ -135,6 +136,7 @@ export function flagsToLayer(values: Record<string, unknown>, outFormat?: string
   if (values.overwrite) output.overwrite = true;
   if (values.layout !== undefined) output.layout = values.layout as never;
   if (values.mask !== undefined) output.mask = values.mask as never;
+  if (values.sheet) output.sheet = true;
   return { override, output };
 }
 

@@ -11,7 +11,7 @@ import { encodeEscpos } from './escpos.js';
 import { encodeGif } from './gif.js';
 import type { Layout } from './layout.js';
 import { encodePbm } from './pbm.js';
-import { encodePdi, encodePdt, playdateSheet, splitCells, tableCellSize } from './playdate.js';
+import { encodePdi, encodePdt, playdateSheet, sheetPng, splitCells, tableCellSize } from './playdate.js';
 import { encodePng1 } from './png.js';
 import { encodeThreeColourPng } from './three-colour.js';
 import { encodeTiff } from './tiff.js';
@@ -47,7 +47,7 @@ export interface EncodeContext {
   swapBits?: boolean;
   /** c, bin: the bit value of second-colour pixels in the accent plane (three-colour images). */
   accentBit?: 0 | 1;
-  /** pdt: also write the SDK's source sheet `<name>-table-<w>-<h>.png`. */
+  /** Animated input: png writes the frames in one row; pdt also writes the SDK's source sheet `<name>-table-<w>-<h>.png`. */
   sheet?: boolean;
 }
 
@@ -110,6 +110,8 @@ export const FORMATS = {
     maskOpaque: 'paper',
     // A three-colour image (accent step) is previewed in its three colours.
     encode: (image, context) => (image.accent ? encodeThreeColourPng(image) : encodePng1(image, { transparentPaper: context?.mask === 'palette' })),
+    // With output.sheet: the frames of an animated input side by side (a Playdate `-table-W-H` source sheet).
+    encodeFrames: (frames, context) => sheetPng(frames, context?.mask === 'palette'),
   },
   pbm: {
     extension: 'pbm',
@@ -196,7 +198,7 @@ export const FORMATS = {
     maskOpaque: 'ink',
     encode: (image, context) => pdtStill(image, context),
     encodeFrames: (frames, context) => encodePdt(frames, { alpha: context?.mask === 'array' }),
-    companions: (frames, context) => (context?.sheet ? [playdateSheet(frames)] : []),
+    companions: (frames, context) => (context?.sheet ? [playdateSheet(frames, context.mask === 'array')] : []),
   },
   escpos: {
     extension: 'escpos',
@@ -226,8 +228,9 @@ export function companions(frames: readonly BinaryTensor[], format: FormatName, 
   return (FORMATS[format] as OutputFormat).companions?.(frames, context) ?? [];
 }
 
-/** Whether `format` writes every frame of an animated input. */
-export function keepsFrames(format: FormatName): boolean {
+/** Whether `format` writes every frame of an animated input (png only as a sheet, with output.sheet). */
+export function keepsFrames(format: FormatName, sheet = false): boolean {
+  if (format === 'png') return sheet;
   return format === 'gif' || (FORMATS[format] as OutputFormat).encodeFrames !== undefined;
 }
 
@@ -244,7 +247,7 @@ export { encodeTiff } from './tiff.js';
 export { encodeXbm } from './xbm.js';
 export { encodeCHeader, encodeCHeaderFrames, encodeCHeaderSet, maskAsInk, accentAsInk, swapBitOrder } from './c-header.js';
 export { encodeBin, encodeBinFrames } from './bin.js';
-export { encodePdi, encodePdt, playdateCell, playdateSheet, splitCells, tableCellSize } from './playdate.js';
+export { encodePdi, encodePdt, playdateCell, playdateSheet, sheetPng, splitCells, tableCellSize } from './playdate.js';
 export { encodeEscpos, BAND_ROWS } from './escpos.js';
 export { encodeThreeColourPng } from './three-colour.js';
 export { cIdentifier } from './identifier.js';

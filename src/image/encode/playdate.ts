@@ -139,14 +139,23 @@ export function splitCells(image: BinaryTensor, w: number, h: number): { cells: 
 
 /**
  * Frames side by side in one row: the source sheet the SDK compiles into a
- * sequential table when named `name-table-<w>-<h>.png`. Transparent pixels
- * are written as transparent paper (a 1-bit PNG has no third index).
+ * sequential table when named `name-table-<w>-<h>.png`. With `transparent`,
+ * transparent pixels are written as transparent paper (a 1-bit PNG has no
+ * third index).
  */
-export function playdateSheet(frames: readonly BinaryTensor[]): { suffix: string; data: Buffer } {
+export function playdateSheet(frames: readonly BinaryTensor[], transparent = false): { suffix: string; data: Buffer } {
   const { width: w, height: h } = frames[0];
+  return { suffix: `-table-${w}-${h}.png`, data: sheetPng(frames, transparent) };
+}
+
+/** Frames side by side in one row as a 1-bit PNG; with `transparent`, transparent pixels become transparent paper. */
+export function sheetPng(frames: readonly BinaryTensor[], transparent = false): Buffer {
+  const { width: w, height: h } = frames[0];
+  if (frames.some((f) => f.width !== w || f.height !== h))
+    throw new PixelError('E_OUTPUT', 'Every frame of a sheet must have the same size', { hint: 'Resize every frame to one size (steps: resize with width and height).' });
   const width = w * frames.length;
   const data = new Uint8Array(width * h);
-  const masked = frames.some((f) => f.mask);
+  const masked = transparent && frames.some((f) => f.mask);
   for (let i = 0; i < frames.length; i++)
     for (let y = 0; y < h; y++)
       for (let x = 0; x < w; x++) {
@@ -154,5 +163,5 @@ export function playdateSheet(frames: readonly BinaryTensor[]): { suffix: string
         data[y * width + i * w + x] = masked && frames[i].mask && !frames[i].mask![j] ? 1 : frames[i].data[j];
       }
   const sheet: BinaryTensor = { width, height: h, channels: 1, range: 'binary', space: 'linear', data, palette: frames[0].palette };
-  return { suffix: `-table-${w}-${h}.png`, data: encodePng1(sheet, { transparentPaper: masked }) };
+  return encodePng1(sheet, { transparentPaper: transparent });
 }
