@@ -162,9 +162,10 @@ export function detectGrid(image: ImageTensor, options: Partial<GridOptions> = {
   fits.forEach((f, i) => {
     if (errors[i] <= 1.1 * least + 0.002 && f.size > fit.size) fit = f;
   });
-  // A size within 1 % of a whole number is that number (integer upscales are the common case).
-  const round = Math.round(fit.size);
-  return Math.abs(fit.size - round) < 0.01 * fit.size ? fitAt(round) : fit;
+  // A size within 1 % of a whole number is that number when that costs no coherence
+  // (integer upscales are the common case; 1024 px over 24 cells is 42.67, not 43).
+  const round = fitAt(Math.round(fit.size));
+  return Math.abs(fit.size - round.size) < 0.01 * fit.size && round.score >= 0.995 * fit.score ? round : fit;
 }
 
 /** Mean |gray − its cell's value| over the image, cells sampled as sampleGrid does (median of the central half). */
