@@ -52,6 +52,24 @@ describe('grid', () => {
     expect(detectGrid(image)?.size).toBe(scale);
   });
 
+  it('a cell size that is not a whole number (32 cells over 300 px, as AI "pixel art" has) is found to a hundredth', async () => {
+    const icon = sprite(4);
+    const raw = Buffer.from(Uint8Array.from(icon.data, (v) => (v ? 255 : 0)));
+    const sharp = (await import('sharp')).default;
+    const jpeg = await sharp(await sharp(raw, { raw: { width: 32, height: 32, channels: 1 } }).resize(300, 300, { kernel: 'nearest' }).png().toBuffer())
+      .blur(1.5)
+      .jpeg({ quality: 70 })
+      .toBuffer();
+    const image = await decodeImage(jpeg);
+    const fit = detectGrid(image)!;
+    expect(Math.abs(fit.size - 300 / 32)).toBeLessThan(0.01);
+    const pipeline = await pipelineFor();
+    const out = (await pipeline.run(image, {})) as BinaryTensor;
+    await pipeline.dispose();
+    expect([out.width, out.height]).toEqual([32, 32]);
+    expect(Buffer.from(out.data).equals(Buffer.from(icon.data))).toBe(true);
+  });
+
   it('a known size: only the phase is detected', async () => {
     const image = await decodeImage(await fakePixelArt(sprite(), { scale: 6, dx: 2, dy: 4, sigma: 1, quality: 90 }));
     const fit = detectGrid(image, { size: 6 })!;
