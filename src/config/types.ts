@@ -6,7 +6,7 @@ export type OutputFormat = string; // checked against the encoder table
 export interface OutputConfig {
   /** Output directory for folder/glob inputs (the input tree is mirrored below it). */
   dir?: string;
-  /** Encoder: 'png' (1-bit, default), 'pbm', 'bmp', 'gif', 'tiff', 'xbm', 'c' (.h) or 'bin'. */
+  /** Encoder: 'png' (1-bit, default), 'pbm', 'bmp', 'gif', 'tiff', 'xbm', 'c' (.h), 'bin', 'pdi', 'pdt' (Playdate) or 'escpos'. */
   format?: OutputFormat;
   /** File name pattern: [dir] (relative folder), [name] (base name), [ext] (format's extension), [preset]. */
   name?: string;
@@ -14,7 +14,7 @@ export interface OutputConfig {
   overwrite?: boolean;
   /** Byte layout for 'c' and 'bin': 'horizontal-msb' (default, Adafruit GFX), 'horizontal-lsb' (XBM, u8g2) or 'vertical' (SSD1306 pages). */
   layout?: string;
-  /** Transparency mask: 'none' (default), 'palette' (PNG/GIF: paper transparent), 'file' (separate .mask file) or 'array' (C header). */
+  /** Transparency mask: 'none' (default), 'palette' (PNG/GIF: paper transparent), 'file' (separate .mask file) or 'array' (C header mask array, Playdate alpha plane). */
   mask?: string;
   /** 'c', 'bin': start the image with width and height bytes (Arduboy2 Sprites format). Default false. */
   sizePrefix?: boolean;
