@@ -103,7 +103,7 @@ export async function previewCommand(argv: string[], io: IO, cwd = process.cwd()
   if (values.help || positionals.length !== 1) {
     io.stdout(
       helpText(
-        'Usage: pixel preview <file> [options]\n\nPrints the 1-bit result as block characters (two pixel rows a line; ink drawn, paper blank, a third colour ▒).\nA device file (.h .bin .pdi .pdt .escpos) is shown as it is; any other image goes through the pipeline first.',
+        'Usage: pixel preview <file> [options]\n\nPrints the 1-bit result as block characters (two pixel rows a line; ink drawn, paper blank, a third colour ▒).\nA device file (.h .bin .pdi .pdt .escpos) is shown as it is (--width/--height give a .bin file\'s size); any other image goes through the pipeline first.',
         PREVIEW_OPTIONS,
         'Examples:\n  pixel preview logo.png -p ssd1306-128x32\n  pixel preview logo.h\n  pixel preview icon.png --width 32 --threshold-level 128',
       ),
@@ -114,7 +114,7 @@ export async function previewCommand(argv: string[], io: IO, cwd = process.cwd()
   const { path, bytes } = await readInput(file, cwd);
   let image: BinaryTensor;
   if (deviceKind(path)) {
-    const read = readDevice(bytes, file, { ...readOptions(values), width: undefined, height: undefined });
+    const read = readDevice(bytes, file, readOptions(values)); // --width/--height give a bin file's size
     image = picture(read.frames, read.accent);
   } else {
     const loaded = await loadConfig({ cwd, configPath: values.config as string | undefined });
