@@ -11,6 +11,10 @@ import arduboy from './arduboy.js';
 import eink2in13 from './eink-2in13.js';
 import eink4in2 from './eink-4in2.js';
 import eink7in5 from './eink-7in5.js';
+import eink2in13Bwr from './eink-2in13-bwr.js';
+import eink2in9Bwr from './eink-2in9-bwr.js';
+import eink4in2Bwr from './eink-4in2-bwr.js';
+import eink7in5Bwr from './eink-7in5-bwr.js';
 import macClassic from './mac-classic.js';
 import macpaint from './macpaint.js';
 import nokia5110 from './nokia-5110.js';
@@ -31,6 +35,10 @@ export const builtinPresets: Readonly<Record<string, Preset>> = Object.freeze({
   'eink-2in13': eink2in13,
   'eink-4in2': eink4in2,
   'eink-7in5': eink7in5,
+  'eink-2in13-bwr': eink2in13Bwr,
+  'eink-2in9-bwr': eink2in9Bwr,
+  'eink-4in2-bwr': eink4in2Bwr,
+  'eink-7in5-bwr': eink7in5Bwr,
   'mac-classic': macClassic,
   'macpaint': macpaint,
   'nokia-5110': nokia5110,

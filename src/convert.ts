@@ -7,7 +7,7 @@ import { basename, extname } from 'node:path';
 import { resolveConfig, type ResolvedConfig } from './config/resolve.js';
 import type { PixelConfig } from './config/types.js';
 import { decodeAnimation, decodeImage, type Animation } from './image/decode.js';
-import { encode, encodeGif, FORMATS, maskAsInk, type EncodeContext, type FormatName } from './image/encode/index.js';
+import { companions, encode, encodeGif, FORMATS, keepsFrames, maskAsInk, type EncodeContext, type FormatName, type OutputFormat } from './image/encode/index.js';
 import { PixelError, withContext } from './pipeline/errors.js';
 import { buildPipeline, type Pipeline, type StepConfig } from './pipeline/pipeline.js';
 import type { BinaryTensor, ImageTensor, Plugin, RGB } from './pipeline/types.js';
@@ -64,10 +64,10 @@ export async function runOne(
 ): Promise<ConvertResult> {
   const decodeOptions = { background: paperOf(config), limitInputPixels: config.maxPixels, file: ctx.file, gray: pipeline.grayInput };
   const stepCtx = { file: ctx.file, signal: ctx.signal, warn: ctx.warn ?? (() => {}) };
-  // Animated input to GIF output: every frame through the pipeline.
-  if (!isTensor(input) && config.output.format === 'gif') {
+  // Animated input to a format that keeps frames (GIF, C header, bin, pdt): every frame through the pipeline.
+  if (!isTensor(input) && keepsFrames(config.output.format, config.output.sheet)) {
     const animation = await decodeAnimation(input, decodeOptions);
-    if (animation) return runAnimation(animation, config, pipeline, stepCtx);
+    if (animation) return runAnimation(animation, config, pipeline, { ...stepCtx, name: ctx.name ?? nameOf(ctx.file) });
   }
   const image = isTensor(input) ? input : await decodeImage(input, decodeOptions);
   const out = await pipeline.run(image, stepCtx);
@@ -94,7 +94,7 @@ async function runAnimation(
   animation: Animation,
   config: ResolvedConfig,
   pipeline: Pipeline,
-  ctx: { file?: string; signal?: AbortSignal; warn: (m: string) => void },
+  ctx: { file?: string; signal?: AbortSignal; warn: (m: string) => void; name: string },
 ): Promise<ConvertResult> {
   const dither = config.steps.find((s) => s.plugin.name === 'dither')?.options as { method?: string } | undefined;
   if (dither?.method && DIFFUSION.test(dither.method))
@@ -105,7 +105,16 @@ async function runAnimation(
     if (out.range !== 'binary') throw new PixelError('E_PIPELINE', 'The pipeline did not produce a binary image', { file: ctx.file });
     frames.push(forcePaper(out as BinaryTensor, config.output.mask));
   }
-  const { mask } = config.output;
+  const { mask, format } = config.output;
+  if (format !== 'gif') {
+    try {
+      const context = encodeContext(config.output, ctx.name);
+      const data = (FORMATS[format] as OutputFormat).encodeFrames!(frames, context);
+      return { image: frames[0], data, format, extras: companions(frames, format, context), frames };
+    } catch (error) {
+      throw withContext(error, { plugin: `encode:${format}`, file: ctx.file });
+    }
+  }
   try {
     const data = encodeGif(frames, { delay: animation.delay, loop: animation.loop, transparentPaper: mask === 'palette' });
     const extras: ConvertResult['extras'] = [];
@@ -141,14 +150,20 @@ function nameOf(file: string | undefined): string {
  * opaque pixels as the format's `maskOpaque` says; an image without a mask is
  * all opaque.
  */
+/** The encoder's view of the output settings. */
+function encodeContext(output: Partial<ResolvedConfig['output']>, name: string): EncodeContext {
+  const { layout, mask, sizePrefix, prefix, bytesPerLine, swapBits, accentBit, sheet } = output;
+  return { name, layout, mask, sizePrefix, prefix, bytesPerLine, swapBits, accentBit, sheet };
+}
+
 export function encodeOutput(
   image: BinaryTensor,
-  output: Pick<ResolvedConfig['output'], 'format' | 'layout' | 'mask'>,
+  output: Pick<ResolvedConfig['output'], 'format' | 'layout' | 'mask'> & Partial<ResolvedConfig['output']>,
   name = 'image',
 ): ConvertResult {
   const { format, layout, mask } = output;
   const spec = FORMATS[format];
-  const context: EncodeContext = { name, layout, mask };
+  const context = encodeContext(output, name);
   const img = forcePaper(image, mask);
   const extras: ConvertResult['extras'] = [];
   if (mask === 'file') {
@@ -161,6 +176,7 @@ export function encodeOutput(
     }
     extras.push({ suffix: `.mask.${spec.extension}`, data: encode(maskImage, format, { name: `${name}_mask`, layout, mask: 'none' }) });
   }
+  extras.push(...companions([img], format, context));
   return { image: img, data: encode(img, format, context), format, extras };
 }
 

@@ -72,6 +72,10 @@ const DEVICES: Array<[name: string, width: number, height: number, format: strin
   ['eink-2in13', 250, 122, 'c', 'horizontal-msb', 'none'],
   ['eink-4in2', 400, 300, 'c', 'horizontal-msb', 'none'],
   ['eink-7in5', 800, 480, 'c', 'horizontal-msb', 'none'],
+  ['eink-2in13-bwr', 250, 122, 'c', 'horizontal-msb', 'none'],
+  ['eink-2in9-bwr', 296, 128, 'c', 'horizontal-msb', 'none'],
+  ['eink-4in2-bwr', 400, 300, 'c', 'horizontal-msb', 'none'],
+  ['eink-7in5-bwr', 800, 480, 'c', 'horizontal-msb', 'none'],
   ['thermal-58mm', 384, 256, 'png', 'horizontal-msb', 'none'],
   ['thermal-80mm', 576, 384, 'png', 'horizontal-msb', 'none'],
   ['mac-classic', 512, 342, 'png', 'horizontal-msb', 'none'],
@@ -93,6 +97,10 @@ const IMAGE_HASHES: Record<string, string> = {
   'thermal-80mm': '348393de733808d6',
   'mac-classic': '5bc851b7ca873385',
   macpaint: 'fd8609ca2935448f',
+  'eink-2in13-bwr': '04e4a222b324cf3b',
+  'eink-2in9-bwr': '2a9cbae26d3393fe',
+  'eink-4in2-bwr': '25843261aa47b338',
+  'eink-7in5-bwr': 'de3c6289b340edde',
 };
 
 describe('device presets', () => {
@@ -121,8 +129,19 @@ describe('device presets', () => {
       const text = data.toString('latin1');
       const id = name.replace(/-/g, '_');
       expect(text).toContain(`#define ${id.toUpperCase()}_WIDTH ${width}\n#define ${id.toUpperCase()}_HEIGHT ${height}`);
-      const bytes = hexArray(text, id);
+      let bytes = hexArray(text, id);
+      if (config.output.sizePrefix) {
+        // Arduboy2 Sprites format: width and height bytes, then the pixels.
+        expect([bytes[0], bytes[1]]).toEqual([width, height]);
+        bytes = bytes.subarray(2);
+      }
       expect(bytes.length).toBe(layoutBytes(width, height, layout));
+      if (image.accent) {
+        // Three-colour panels: the second plane, accentBit 0 = colour (Waveshare's buffers).
+        expect(config.output.accentBit).toBe(0);
+        expect(inkMismatches(hexArray(text, `${id}_color`), image, layout, (i) => image.accent![i] === 0)).toBe(0);
+        expect(image.accent.some((v) => v === 1), 'the red end of the colour ramp takes the red ink').toBe(true);
+      } else expect(text).not.toContain(`${id}_color`);
       expect(inkMismatches(bytes, image, layout, (i) => image.data[i] === 0)).toBe(0);
       if (mask === 'array') {
         const m = hexArray(text, `${id}_mask`);
@@ -139,8 +158,11 @@ describe('device presets', () => {
     }
 
     if (width * height <= 128 * 64) expectGolden(`device-${name}`, image);
-    else if (process.env.UPDATE_GOLDEN === '1') console.log(`  '${name}': '${sha(toP1(image))}',`);
-    else expect(sha(toP1(image)), `golden hash of ${name}`).toBe(IMAGE_HASHES[name]);
+    else {
+      const hash = sha(toP1(image) + (image.accent ? Buffer.from(image.accent).toString('hex') : ''));
+      if (process.env.UPDATE_GOLDEN === '1') console.log(`  '${name}': '${hash}',`);
+      else expect(hash, `golden hash of ${name}`).toBe(IMAGE_HASHES[name]);
+    }
   });
 
   it('bit formats stay binary: the OLED preset as bin is the header array, as PBM 1 = ink', async () => {
@@ -310,8 +332,8 @@ describe('output.layout and output.mask', () => {
     [{ layout: 8 }, 'Expected one of "horizontal-msb", "horizontal-lsb", "vertical" for output.layout but received 8'],
     [{ mask: 'alpha' }, 'Expected one of "none", "palette", "file", "array" for output.mask but received "alpha"'],
     [{ mask: true }, 'Expected one of "none", "palette", "file", "array" for output.mask but received true'],
-    [{ format: 'bmp', mask: 'palette' }, 'Expected one of "none", "file" for output.mask with format "bmp" but received "palette" (transparent paper needs png or gif)'],
-    [{ format: 'png', mask: 'array' }, 'Expected one of "none", "palette", "file" for output.mask with format "png" but received "array" (a mask array needs format "c")'],
+    [{ format: 'bmp', mask: 'palette' }, 'Expected one of "none", "file" for output.mask with format "bmp" but received "palette" (mask "palette" needs format "png", "gif")'],
+    [{ format: 'png', mask: 'array' }, 'Expected one of "none", "palette", "file" for output.mask with format "png" but received "array" (mask "array" needs format "c", "pdi", "pdt")'],
   ])('rejects %j', (output, message) => {
     expect(resolveOut(output).problems).toEqual([message]);
   });
@@ -382,5 +404,154 @@ describe('animated GIF in → animated GIF out', () => {
     const r = await convert(await animation(), { config: { steps: [{ use: 'adjust' }, { use: 'threshold' }], output: { format: 'png' } } });
     expect(r.frames).toBeUndefined();
     expect([r.image.width, r.image.height]).toEqual([w, h]);
+  });
+});
+
+describe('device formats through the pipeline and the command line', () => {
+  const animationFrames = async (n: number, w: number, h: number): Promise<Buffer> => {
+    const frames: Buffer[] = [];
+    for (let f = 0; f < n; f++) {
+      const raw = Buffer.alloc(w * h * 4);
+      for (let y = 0; y < h; y++)
+        for (let x = 0; x < w; x++) raw.set(x >= f * 3 && x < f * 3 + 5 && y >= 4 ? [0, 0, 0, 255] : [240, 240, 240, x < 2 ? 0 : 255], (y * w + x) * 4);
+      frames.push(await sharp(raw, { raw: { width: w, height: h, channels: 4 } }).png().toBuffer());
+    }
+    return sharp(frames, { join: { animated: true } }).gif({ delay: Array(n).fill(100) }).toBuffer();
+  };
+  const steps = [{ use: 'adjust' }, { use: 'threshold' }];
+
+  it('an animated GIF becomes a frame array in a C header (Arduboy Sprites: size, frames, mask frames)', async () => {
+    const gif = await animationFrames(3, 16, 8);
+    const r = await convert(gif, { config: { steps, output: { format: 'c', layout: 'vertical', mask: 'array', sizePrefix: true } }, file: 'walk.gif' });
+    expect(r.frames).toHaveLength(3);
+    const text = r.data.toString('latin1');
+    expect(text).toContain('#define WALK_FRAMES 3\n#define WALK_FRAME_BYTES 16');
+    const bytes = hexArray(text, 'walk');
+    expect([bytes[0], bytes[1], bytes.length]).toEqual([16, 8, 2 + 3 * 16]);
+    r.frames!.forEach((f, i) => expect(inkMismatches(bytes.subarray(2 + i * 16, 2 + (i + 1) * 16), f, 'vertical', (j) => f.data[j] === 0)).toBe(0));
+    const mask = hexArray(text, 'walk_mask');
+    expect(mask.length).toBe(3 * 16); // no size bytes in the external mask
+    r.frames!.forEach((f, i) => expect(inkMismatches(mask.subarray(i * 16, (i + 1) * 16), f, 'vertical', (j) => f.mask![j] === 1)).toBe(0));
+  });
+
+  it('an animated GIF becomes a Playdate table (pdt) and bin frames; pdi takes the first frame', async () => {
+    const gif = await animationFrames(4, 12, 8);
+    const pdt = await convert(gif, { config: { steps, output: { format: 'pdt', sheet: true } } });
+    expect(pdt.frames).toHaveLength(4);
+    expect(pdt.data.subarray(0, 12).toString()).toBe('Playdate IMT');
+    expect(pdt.data.readUInt32LE(28)).toBe(4);
+    expect(pdt.extras.map((e) => e.suffix)).toEqual(['-table-12-8.png']);
+    const bin = await convert(gif, { config: { steps, output: { format: 'bin' } } });
+    expect(bin.data.length).toBe(4 * 2 * 8);
+    const pdi = await convert(gif, { config: { steps, output: { format: 'pdi' } } });
+    expect(pdi.frames).toBeUndefined();
+  });
+
+  it('png with output.sheet: the frames side by side (the SDK source sheet, named with output.name); without it the first frame', async () => {
+    const gif = await animationFrames(3, 12, 8);
+    const sheet = await convert(gif, { config: { steps, output: { format: 'png', sheet: true } } });
+    expect(sheet.frames).toHaveLength(3);
+    const { data, info } = await sharp(sheet.data).raw().toBuffer({ resolveWithObject: true });
+    expect([info.width, info.height]).toEqual([36, 8]);
+    for (let f = 0; f < 3; f++)
+      for (let y = 0; y < 8; y++) for (let x = 0; x < 12; x++) expect(data[(y * 36 + f * 12 + x) * info.channels]).toBe(sheet.frames![f].data[y * 12 + x] ? 255 : 0);
+    const first = await convert(gif, { config: { steps, output: { format: 'png' } } });
+    expect(first.frames).toBeUndefined();
+  });
+
+  it("a format that cannot do the preset's mask mode drops it: `-p arduboy -f png` is a preview, not a config error", () => {
+    const png = resolveConfig({ config: {}, preset: 'arduboy', cli: { output: { format: 'png' } }, plugins });
+    expect([png.output.format, png.output.mask]).toEqual(['png', 'none']);
+    const pdi = resolveConfig({ config: {}, preset: 'arduboy', cli: { output: { format: 'pdi' } }, plugins });
+    expect(pdi.output.mask).toBe('array'); // pdi keeps it: the alpha plane
+    // Set in the same layer, the combination is still an error.
+    expect(() => resolveConfig({ config: { output: { format: 'png', mask: 'array' } }, plugins })).toThrow('Invalid configuration (1 problem)');
+  });
+
+  it.each([
+    [{ sizePrefix: 'yes' }, 'Expected a boolean for output.sizePrefix but received "yes"'],
+    [{ prefix: '1x' }, 'Expected a C identifier start like "epd_" for output.prefix but received "1x"'],
+    [{ bytesPerLine: 0 }, 'Expected an integer between 1 and 1024 for output.bytesPerLine but received 0'],
+    [{ accentBit: 2 }, 'Expected 0 or 1 for output.accentBit but received 2'],
+  ])('output options are checked: %j', (output, message) => {
+    const problems: string[] = [];
+    resolveOutput(output as never, problems);
+    expect(problems).toEqual([message]);
+  });
+
+  it('the CLI: --rotate, --flip and --threshold-level; -p arduboy -f png exits 0; bad values exit 64', async () => {
+    const { main } = await import('../src/cli/main.js');
+    const { mkdtempSync, readFileSync, rmSync, writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'pixel-dev-'));
+    const run = async (argv: string[]) => {
+      let err = '';
+      const code = await main(argv, { stdout: () => {}, stderr: (t) => (err += t) }, dir);
+      return { code, err };
+    };
+    try {
+      // A 6×4 picture, dark left half: rotated 90° clockwise the dark half is at the top.
+      const raw = Buffer.alloc(6 * 4 * 3, 255);
+      for (let y = 0; y < 4; y++) for (let x = 0; x < 3; x++) raw.fill(0, (y * 6 + x) * 3, (y * 6 + x) * 3 + 3);
+      writeFileSync(join(dir, 'in.png'), await sharp(raw, { raw: { width: 6, height: 4, channels: 3 } }).png().toBuffer());
+      expect((await run(['convert', 'in.png', '-o', 'r.pbm', '--threshold-level', '128', '--rotate', '90', '--flip', 'vertical'])).code).toBe(0);
+      // P4 4×6: rotate 90 puts the dark half on top; the vertical flip moves it to the bottom.
+      const pbm = readFileSync(join(dir, 'r.pbm'));
+      expect(pbm.subarray(0, 7).toString()).toBe('P4\n4 6\n');
+      expect([...pbm.subarray(7)].map((b) => b >> 4)).toEqual([0, 0, 0, 15, 15, 15]);
+      expect((await run(['convert', 'in.png', '-p', 'arduboy', '-f', 'png', '-o', 'a.png'])).code).toBe(0);
+      const bad = await run(['convert', 'in.png', '-o', 'x.pbm', '--rotate', '45']);
+      expect([bad.code, bad.err]).toEqual([64, expect.stringContaining('Expected 0, 90, 180 or 270 for --rotate but received "45"')]);
+      const level = await run(['convert', 'in.png', '-o', 'x.pbm', '--threshold-level', '300']);
+      expect([level.code, level.err]).toEqual([64, expect.stringContaining('Expected a whole number between 0 and 255 for --threshold-level')]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('pixel decode and pixel preview', () => {
+  it('decode writes the header back as a PNG (beside the input, never over it); preview prints blocks', async () => {
+    const { main } = await import('../src/cli/main.js');
+    const { mkdtempSync, rmSync, writeFileSync, existsSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'pixel-decode-'));
+    const run = async (argv: string[]) => {
+      let out = '';
+      let err = '';
+      const code = await main(argv, { stdout: (t) => (out += t), stderr: (t) => (err += t) }, dir);
+      return { code, out, err };
+    };
+    try {
+      const raw = Buffer.alloc(16 * 8 * 3, 255);
+      for (let y = 2; y < 6; y++) raw.fill(0, (y * 16 + 4) * 3, (y * 16 + 12) * 3); // a dark bar
+      writeFileSync(join(dir, 'bar.png'), await sharp(raw, { raw: { width: 16, height: 8, channels: 3 } }).png().toBuffer());
+      expect((await run(['convert', 'bar.png', '-o', 'bar.h', '--threshold-level', '128', '--layout', 'vertical'])).code).toBe(0);
+      const decoded = await run(['decode', 'bar.h']);
+      expect([decoded.code, decoded.out]).toEqual([0, 'bar.h: C array bar, 16×8 -> bar.h.png\n']);
+      const { data, info } = await sharp(join(dir, 'bar.h.png')).raw().toBuffer({ resolveWithObject: true });
+      expect([info.width, info.height]).toEqual([16, 8]);
+      for (let y = 0; y < 8; y++) for (let x = 0; x < 16; x++) expect(data[(y * 16 + x) * info.channels]).toBe(y >= 2 && y < 6 && x >= 4 && x < 12 ? 0 : 255);
+      expect((await run(['decode', 'bar.h'])).code).not.toBe(0); // exists: not replaced without --overwrite
+      const preview = await run(['preview', 'bar.h']);
+      const blank = ' '.repeat(16);
+      expect(preview.out).toBe([blank, '    ████████    ', '    ████████    ', blank, '16×8', ''].join('\n'));
+      const fromImage = await run(['preview', 'bar.png', '--threshold-level', '128']);
+      expect(fromImage.out).toBe(preview.out);
+      // pack: two inputs, one header, read back by name.
+      writeFileSync(join(dir, 'bar2.png'), await sharp(raw, { raw: { width: 16, height: 8, channels: 3 } }).flop().png().toBuffer());
+      const packed = await run(['pack', 'bar.png', 'bar2.png', '-o', 'bars.h', '--threshold-level', '128']);
+      expect([packed.code, packed.out]).toEqual([0, expect.stringMatching(/^2 images -> bars.h \(\d+ B\)\n$/)]);
+      const back = await run(['decode', 'bars.h', '--name', 'bar2', '-o', 'bar2-check.png']);
+      expect(back.code).toBe(0);
+      const { data: px } = await sharp(join(dir, 'bar2-check.png')).raw().toBuffer({ resolveWithObject: true });
+      expect(px.length).toBeGreaterThan(0);
+      expect((await run(['pack', 'bar.png', '-o', 'bar.png'])).err).toContain('--out bar.png is one of the inputs');
+      expect(existsSync(join(dir, 'bar.png'))).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -30,6 +30,9 @@ const COMMANDS: Record<string, { summary: string; run: (argv: string[], io: IO, 
   staged: { summary: 'Convert staged images by the config rules and stage the outputs (pre-commit)', run: lazy(() => import('./commands/staged.js'), 'stagedCommand') },
   train: { summary: 'Train the unet binarizer on a folder of images', run: lazy(() => import('./commands/train.js'), 'trainCommand') },
   model: { summary: 'Show a model file\'s header (pixel model info model.png)', run: lazy(() => import('./commands/model.js'), 'modelCommand') },
+  decode: { summary: 'Read a device file (.h .bin .pdi .pdt .escpos) back to a PNG, to check it', run: lazy(() => import('./commands/decode.js'), 'decodeCommand') },
+  pack: { summary: 'Several images into one C header with index arrays', run: lazy(() => import('./commands/pack.js'), 'packCommand') },
+  preview: { summary: 'Print the 1-bit result (or a device file) as block characters', run: lazy(() => import('./commands/decode.js'), 'previewCommand') },
   sprite: { summary: 'Generative 1-bit sprites: train, sample, complete, score, prompt', run: lazy(() => import('./commands/sprite.js'), 'spriteCommand') },
 };
 

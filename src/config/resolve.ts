@@ -21,6 +21,20 @@ export interface ResolvedOutput {
   layout: Layout;
   /** What to do with the transparency mask (see MaskMode). */
   mask: MaskMode;
+  // Format options, absent unless set (the encoders' defaults apply), so
+  // configs that do not use them resolve (and cache) exactly as before.
+  /** c, bin: width and height bytes first (Arduboy2 Sprites). Default false. */
+  sizePrefix?: boolean;
+  /** c: identifier prefix. Default ''. */
+  prefix?: string;
+  /** c: hex values per line. Default 16. */
+  bytesPerLine?: number;
+  /** c, bin: bit order reversed inside each byte. Default false. */
+  swapBits?: boolean;
+  /** c, bin: the bit value of second-colour pixels in a three-colour image's plane. Default 1. */
+  accentBit?: 0 | 1;
+  /** pdt: also write `<name>-table-<w>-<h>.png`. Default false. */
+  sheet?: boolean;
 }
 
 export interface ResolvedConfig {
@@ -53,7 +67,10 @@ interface Merged {
  * - `steps` is a list in order, so a later `steps` REPLACES the inherited list
  *   whole; merging lists by index would silently mix two pipelines.
  * - `override` is merged per plugin name, then per option key.
- * - `output` is merged per key.
+ * - `output` is merged per key; a layer that changes `format` but not `mask`
+ *   drops an inherited mask mode the new format cannot do (the Arduboy
+ *   preset's mask 'array' with `--format png` is a preview without a mask,
+ *   not a config error).
  * - `extends` applies its presets first, in the order written, then the layer
  *   itself; a preset that extends itself (directly or not) is an error.
  * - `description`, `target`, `presets`, `rules`, `plugins` are not inherited.
@@ -65,7 +82,11 @@ export function mergeLayer(into: Merged, layer: Layer): Merged {
     into.override = {};
   }
   for (const [name, opts] of Object.entries(layer.override ?? {})) into.override[name] = { ...into.override[name], ...opts };
+  const inherited = into.output.mask;
   into.output = { ...into.output, ...layer.output };
+  const format = layer.output?.format;
+  if (format !== undefined && layer.output?.mask === undefined && inherited !== undefined && Object.hasOwn(FORMATS, format) && !(FORMATS[format as FormatName].masks as readonly string[]).includes(inherited))
+    delete into.output.mask;
   return into;
 }
 
@@ -145,7 +166,7 @@ export function isBinarizer(plugin: Plugin): boolean {
 export const BINARIZER = 'binarizer';
 
 /** Where a step for a built-in plugin goes when an override names a plugin the list lacks. */
-const CANONICAL_ORDER = ['resize', 'adjust', '<binarizer>', 'upscale', 'palette'];
+const CANONICAL_ORDER = ['grid', 'resize', 'adjust', '<binarizer>', 'upscale', 'orient', 'palette'];
 
 function canonicalRank(name: string, plugins: ReadonlyMap<string, Plugin>): number {
   const plugin = plugins.get(name);
@@ -224,10 +245,24 @@ export function resolveOutput(output: OutputConfig, problems: string[], path = '
   else if (Object.hasOwn(FORMATS, out.format)) {
     const masks: readonly string[] = FORMATS[out.format].masks;
     if (!masks.includes(out.mask))
-      problems.push(`Expected one of ${oneOf(masks)} for ${path}.mask with format "${out.format}" but received "${out.mask}" (${out.mask === 'palette' ? 'transparent paper needs png or gif' : 'a mask array needs format "c"'})`);
+      problems.push(`Expected one of ${oneOf(masks)} for ${path}.mask with format "${out.format}" but received "${out.mask}" (mask "${out.mask}" needs format ${oneOf(FORMAT_NAMES_WITH(out.mask))})`);
   }
+  for (const key of ['sizePrefix', 'swapBits', 'sheet'] as const)
+    if (out[key] !== undefined && typeof out[key] !== 'boolean') problems.push(`Expected a boolean for ${path}.${key} but received ${describeValue(out[key])}`);
+  if (out.prefix !== undefined && (typeof out.prefix !== 'string' || !/^([A-Za-z_][A-Za-z0-9_]*)?$/.test(out.prefix)))
+    problems.push(`Expected a C identifier start like "epd_" for ${path}.prefix but received ${describeValue(out.prefix)}`);
+  if (out.bytesPerLine !== undefined && !(Number.isInteger(out.bytesPerLine) && out.bytesPerLine >= 1 && out.bytesPerLine <= 1024))
+    problems.push(`Expected an integer between 1 and 1024 for ${path}.bytesPerLine but received ${describeValue(out.bytesPerLine)}`);
+  if (out.accentBit !== undefined && out.accentBit !== 0 && out.accentBit !== 1) problems.push(`Expected 0 or 1 for ${path}.accentBit but received ${describeValue(out.accentBit)}`);
   if (out.dir !== undefined && typeof out.dir !== 'string') problems.push(`Expected a folder path for ${path}.dir but received ${describeValue(out.dir)}`);
   return out;
+}
+
+/** The formats that can do a mask mode. */
+function FORMAT_NAMES_WITH(mask: string): string[] {
+  return Object.entries(FORMATS)
+    .filter(([, f]) => (f.masks as readonly string[]).includes(mask))
+    .map(([name]) => name);
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {

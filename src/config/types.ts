@@ -6,7 +6,7 @@ export type OutputFormat = string; // checked against the encoder table
 export interface OutputConfig {
   /** Output directory for folder/glob inputs (the input tree is mirrored below it). */
   dir?: string;
-  /** Encoder: 'png' (1-bit, default), 'pbm', 'bmp', 'gif', 'tiff', 'xbm', 'c' (.h) or 'bin'. */
+  /** Encoder: 'png' (1-bit, default), 'pbm', 'bmp', 'gif', 'tiff', 'xbm', 'c' (.h), 'bin', 'pdi', 'pdt' (Playdate) or 'escpos'. */
   format?: OutputFormat;
   /** File name pattern: [dir] (relative folder), [name] (base name), [ext] (format's extension), [preset]. */
   name?: string;
@@ -14,8 +14,20 @@ export interface OutputConfig {
   overwrite?: boolean;
   /** Byte layout for 'c' and 'bin': 'horizontal-msb' (default, Adafruit GFX), 'horizontal-lsb' (XBM, u8g2) or 'vertical' (SSD1306 pages). */
   layout?: string;
-  /** Transparency mask: 'none' (default), 'palette' (PNG/GIF: paper transparent), 'file' (separate .mask file) or 'array' (C header). */
+  /** Transparency mask: 'none' (default), 'palette' (PNG/GIF: paper transparent), 'file' (separate .mask file) or 'array' (C header mask array, Playdate alpha plane). */
   mask?: string;
+  /** 'c', 'bin': start the image with width and height bytes (Arduboy2 Sprites format). Default false. */
+  sizePrefix?: boolean;
+  /** 'c': prepended to the array names, e.g. 'epd_'. Default ''. */
+  prefix?: string;
+  /** 'c': hex values per line. Default 16. */
+  bytesPerLine?: number;
+  /** 'c', 'bin': reverse the bit order inside every byte (image2cpp's "swap bits"). Default false. */
+  swapBits?: boolean;
+  /** 'c', 'bin': the bit value of second-colour pixels in the plane of a three-colour image (accent step). Default 1. */
+  accentBit?: number;
+  /** 'pdt': also write the SDK's source sheet `<name>-table-<w>-<h>.png`. Default false. */
+  sheet?: boolean;
 }
 
 /** A named, reusable set of steps and output settings. */

@@ -8,10 +8,23 @@ import { describeValue, didYouMean, isPlainObject } from '../pipeline/options.js
 const TOP_KEYS = ['extends', 'steps', 'override', 'output', 'presets', 'rules', 'plugins', 'maxPixels', 'description', 'target'];
 const PRESET_KEYS = ['description', 'target', 'extends', 'steps', 'override', 'output'];
 const RULE_KEYS = ['files', 'preset', 'extends', 'steps', 'override', 'output'];
-const OUTPUT_KEYS = ['dir', 'format', 'name', 'overwrite', 'layout', 'mask'];
+const OUTPUT_KEYS = ['dir', 'format', 'name', 'overwrite', 'layout', 'mask', 'sizePrefix', 'prefix', 'bytesPerLine', 'swapBits', 'accentBit', 'sheet'];
 
 /** The type of each output key's value (the values themselves are checked in resolve). */
-const OUTPUT_TYPES: Record<string, 'string' | 'boolean'> = { dir: 'string', format: 'string', name: 'string', overwrite: 'boolean', layout: 'string', mask: 'string' };
+const OUTPUT_TYPES: Record<string, 'string' | 'boolean' | 'number'> = {
+  dir: 'string',
+  format: 'string',
+  name: 'string',
+  overwrite: 'boolean',
+  layout: 'string',
+  mask: 'string',
+  sizePrefix: 'boolean',
+  prefix: 'string',
+  bytesPerLine: 'number',
+  swapBits: 'boolean',
+  accentBit: 'number',
+  sheet: 'boolean',
+};
 
 function unknownKeys(obj: Record<string, unknown>, known: string[], path: string, problems: string[]): void {
   for (const key of Object.keys(obj)) {
@@ -38,7 +51,7 @@ function checkLayer(layer: Record<string, unknown>, path: string, problems: stri
       unknownKeys(layer.output, OUTPUT_KEYS, `${path}output.`, problems);
       for (const [key, type] of Object.entries(OUTPUT_TYPES)) {
         const v = layer.output[key];
-        if (v !== undefined && typeof v !== type) problems.push(`Expected a ${type === 'string' ? 'string' : 'boolean'} for ${path}output.${key} but received ${describeValue(v)}`);
+        if (v !== undefined && typeof v !== type) problems.push(`Expected a ${type} for ${path}output.${key} but received ${describeValue(v)}`);
       }
     }
   }

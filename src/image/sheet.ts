@@ -23,8 +23,9 @@ export function tensorToRgb(image: ImageTensor): Buffer {
   if (image.range === 'binary') {
     const ink = image.palette?.ink ?? { r: 0, g: 0, b: 0 };
     const paper = image.palette?.paper ?? { r: 255, g: 255, b: 255 };
+    const accent = image.palette?.accent ?? { r: 255, g: 0, b: 0 };
     for (let i = 0; i < n; i++) {
-      const c = image.data[i] ? paper : ink;
+      const c = image.accent?.[i] ? accent : image.data[i] ? paper : ink; // three-colour images show their third ink
       out[i * 3] = c.r;
       out[i * 3 + 1] = c.g;
       out[i * 3 + 2] = c.b;

@@ -179,9 +179,12 @@ export async function buildPipeline(
         const bad = mismatch(plugin.accepts, current);
         if (bad) throw new PixelError('E_PIPELINE', `Step ${i + 1} '${plugin.name}' needs ${bad.needs} but received ${bad.got}`, { plugin: plugin.name, file: ctx.file });
         try {
-          const next = await created[i].run(current, ctx);
-          // Steps that keep the size may ignore the transparency mask: carry it over.
-          current = current.mask && !next.mask && next.width === current.width && next.height === current.height ? { ...next, mask: current.mask } : next;
+          let next = await created[i].run(current, ctx);
+          // Steps that keep the size may ignore the transparency mask and the accent plane: carry them over.
+          const same = next.width === current.width && next.height === current.height;
+          if (same && current.mask && !next.mask) next = { ...next, mask: current.mask };
+          if (same && current.accent && !next.accent && next.range === 'binary') next = { ...next, accent: current.accent };
+          current = next;
         } catch (error) {
           throw withContext(error, { plugin: plugin.name, file: ctx.file });
         }

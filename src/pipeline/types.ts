@@ -25,6 +25,8 @@ export interface RGB {
 export interface Palette {
   ink: RGB;
   paper: RGB;
+  /** The third ink of a three-colour image (see ImageTensor.accent), for previews. */
+  accent?: RGB;
 }
 
 export interface ImageTensor {
@@ -45,6 +47,13 @@ export interface ImageTensor {
    * the pipeline carries it over any step that keeps the size but drops it.
    */
   mask?: Uint8Array;
+  /**
+   * Three-colour images (black / white / red or yellow e-paper): one byte per
+   * pixel, 1 where the pixel is the second ink colour, whose `data` value is
+   * then paper. Set by the `accent` step; geometry steps transform it like
+   * the mask, and the pipeline carries it over steps that keep the size.
+   */
+  accent?: Uint8Array;
 }
 
 /** A unit-range tensor (continuous tone). */

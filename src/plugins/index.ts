@@ -1,15 +1,18 @@
 /** The built-in plugins, by name. User plugins join this table at load time. */
 import type { Plugin } from '../pipeline/types.js';
+import { accent } from './accent/index.js';
 import { adjust } from './adjust/index.js';
 import { complete } from './complete/index.js';
 import { dither } from './dither/index.js';
+import { grid } from './grid/index.js';
+import { orient } from './orient/index.js';
 import { palette } from './palette/index.js';
 import { resize } from './resize/index.js';
 import { threshold } from './threshold/index.js';
 import { unet } from './unet/index.js';
 import { upscale } from './upscale/index.js';
 
-export const builtinPlugins: readonly Plugin[] = [resize, adjust, threshold, dither, upscale, palette, unet, complete];
+export const builtinPlugins: readonly Plugin[] = [grid, resize, adjust, threshold, dither, accent, upscale, orient, palette, unet, complete];
 
 export function pluginTable(extra: readonly Plugin[] = []): Map<string, Plugin> {
   const table = new Map<string, Plugin>();

@@ -37,11 +37,16 @@ export const CONVERT_OPTIONS: OptionTable = {
   ink: { type: 'string', value: 'hex', description: 'Ink colour for PNG output, e.g. "#312f28"' },
   paper: { type: 'string', value: 'hex', description: 'Paper colour for PNG output (and for transparent areas)' },
   invert: { type: 'boolean', description: 'Swap ink and paper pixels' },
+  'threshold-level': { type: 'string', value: '0-255', description: 'Plain threshold at this brightness (image2cpp\'s "brightness threshold"; implies --method threshold)' },
+  grid: { type: 'string', value: 'auto|px', description: 'Fake pixel art: detect the cell size (auto, or give it) and phase, one pixel per cell (the grid step; replaces resizing)' },
+  rotate: { type: 'string', value: 'deg', description: 'Rotate the result clockwise: 0 | 90 | 180 | 270 (the orient step)' },
+  flip: { type: 'string', value: 'axis', description: 'Mirror the result: none | horizontal | vertical | both (after --rotate)' },
   'edge-aware': { type: 'boolean', description: 'Keep thin lines and outlines continuous (error diffusion and threshold methods)' },
   model: { type: 'string', value: 'file.png', description: 'U-Net model file (implies --method unet unless --method is given)' },
   background: { type: 'string', value: 'hex', description: 'Letterbox colour when --fit contain leaves a border' },
   layout: { type: 'string', value: 'name', description: 'Byte layout for c/bin output: horizontal-msb | horizontal-lsb | vertical' },
   mask: { type: 'string', value: 'mode', description: 'Transparency: none | palette | file | array (see README)' },
+  sheet: { type: 'boolean', description: 'Animated input: png writes the frames side by side in one row; pdt adds the SDK sheet <name>-table-<w>-<h>.png' },
   overwrite: { type: 'boolean', description: 'Replace existing outputs (default: skip them)' },
   'dry-run': { type: 'boolean', description: 'Show what would be written; write nothing' },
   'max-pixels': { type: 'string', value: 'n', description: 'Refuse images larger than this many pixels (default 268402689)' },
@@ -93,6 +98,29 @@ export function flagsToLayer(values: Record<string, unknown>, outFormat?: string
     if (values.method !== undefined && values.method !== 'unet') throw new PixelError('E_USAGE', `--model is for --method unet, not ${values.method}`, { hint: 'Drop --method, or use --method unet.' });
     override.unet = { ...override.unet, model: values.model };
   }
+  const level = intFlag(values['threshold-level'], 'threshold-level', 0, 255);
+  if (level !== undefined) {
+    if (values.method !== undefined && values.method !== 'threshold')
+      throw new PixelError('E_USAGE', `--threshold-level is a plain threshold, not ${values.method}`, { hint: 'Drop --method, or use --method threshold.' });
+    override.threshold = { ...override.threshold, mode: 'fixed', value: level / 255 };
+  }
+  if (values.grid !== undefined) {
+    const size = values.grid === 'auto' ? 'auto' : Number(values.grid);
+    if (size !== 'auto' && !(Number.isFinite(size) && size >= 2))
+      throw new PixelError('E_USAGE', `Expected "auto" or a cell size >= 2 for --grid but received "${values.grid}"`, { hint: 'e.g. --grid auto, or --grid 8 for 8-px cells' });
+    override.grid = { size };
+    // The grid decides the size: a preset's resize step keeps the image as the grid leaves it.
+    if (width === undefined && height === undefined) override.resize = { ...override.resize, width: undefined, height: undefined, longSide: undefined };
+  }
+  if (values.rotate !== undefined || values.flip !== undefined) {
+    override.orient = {};
+    if (values.rotate !== undefined) {
+      const deg = intFlag(values.rotate, 'rotate', 0, 270);
+      if (deg! % 90 !== 0) throw new PixelError('E_USAGE', `Expected 0, 90, 180 or 270 for --rotate but received "${values.rotate}"`, { hint: 'e.g. --rotate 90 (clockwise)' });
+      override.orient.rotate = deg;
+    }
+    if (values.flip !== undefined) override.orient.flip = values.flip;
+  }
   if (values['edge-aware']) override.binarizer = { edgeAware: true };
   const scale = intFlag(values.scale, 'scale', 1, 64);
   if (scale !== undefined) override.upscale = { scale, width: undefined, height: undefined };
@@ -108,6 +136,7 @@ export function flagsToLayer(values: Record<string, unknown>, outFormat?: string
   if (values.overwrite) output.overwrite = true;
   if (values.layout !== undefined) output.layout = values.layout as never;
   if (values.mask !== undefined) output.mask = values.mask as never;
+  if (values.sheet) output.sheet = true;
   return { override, output };
 }
 

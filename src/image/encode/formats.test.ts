@@ -354,6 +354,9 @@ describe('format table', () => {
       xbm: 'xbm',
       c: 'h',
       bin: 'bin',
+      pdi: 'pdi',
+      pdt: 'pdt',
+      escpos: 'escpos',
     });
   });
 

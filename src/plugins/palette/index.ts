@@ -42,7 +42,8 @@ export const palette = definePlugin<PaletteOptions>({
       run(image: ImageTensor): BinaryTensor {
         const binary = image as BinaryTensor;
         const data = options.invert ? invertBits(binary.data) : binary.data;
-        return { ...binary, data, palette: colours };
+        // A three-colour image keeps its third ink (the accent step sets it).
+        return { ...binary, data, palette: binary.palette?.accent ? { ...colours, accent: binary.palette.accent } : colours };
       },
     };
   },

@@ -62,12 +62,10 @@ export const upscale = definePlugin<UpscaleOptions>({
         // Spread keeps range, space, channels and palette unchanged; the
         // transparency mask is scaled the same way (nearest).
         const out = { ...image, width, height, data };
-        if (image.mask) {
-          out.mask =
-            options.scale !== undefined
-              ? upscaleInteger(image.mask, image.width, image.height, 1, options.scale)
-              : upscaleNearest(image.mask, image.width, image.height, 1, width, height);
-        }
+        const plane = (p: Uint8Array) =>
+          options.scale !== undefined ? upscaleInteger(p, image.width, image.height, 1, options.scale) : upscaleNearest(p, image.width, image.height, 1, width, height);
+        if (image.mask) out.mask = plane(image.mask);
+        if (image.accent) out.accent = plane(image.accent);
         return out;
       },
     };
