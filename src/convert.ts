@@ -1,15 +1,17 @@
 /**
- * Converting images: the library API (`convert`, `createPipeline`) and the
- * per-file job the CLI batch runs. decode → pipeline → encode → atomic write.
+ * The conversion engine: resolve → build → decode → run → encode, one path
+ * for the library API (`convert`), the CLI batch on this thread and in its
+ * workers (convert, staged, --watch) and eval (which runs a built pipeline
+ * with `until`). Writing is the batch policy's part (atomic, cached).
  */
 import { readFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { resolveConfig, type ResolvedConfig } from './config/resolve.js';
 import type { PixelConfig } from './config/types.js';
-import { decodeAnimation, decodeImage, type Animation } from './image/decode.js';
+import { decodeAnimation, decodeImage, type Animation, type DecodeOptions } from './image/decode.js';
 import { encode, encodeGif, FORMATS, maskAsInk, type EncodeContext, type FormatName } from './image/encode/index.js';
 import { PixelError, withContext } from './pipeline/errors.js';
-import { buildPipeline, type Pipeline, type StepConfig } from './pipeline/pipeline.js';
+import { buildPipeline, type Pipeline, type RunOptions, type StepConfig } from './pipeline/pipeline.js';
 import type { BinaryTensor, ImageTensor, Plugin, RGB } from './pipeline/types.js';
 import { pluginTable } from './plugins/index.js';
 import { parseHexColor, WHITE } from './image/color.js';
@@ -30,6 +32,8 @@ export interface ConvertOptions {
   /** Name used in error messages. */
   file?: string;
   signal?: AbortSignal;
+  /** Called after every step with its result and time. */
+  onStep?: RunOptions['onStep'];
 }
 
 export interface ConvertResult {
@@ -55,15 +59,27 @@ export function paperOf(config: ResolvedConfig): RGB {
   return paper ?? WHITE;
 }
 
+/** Per-image context for the engine: names for messages, cancellation, warnings and step hooks. */
+export interface RunContext {
+  file?: string;
+  signal?: AbortSignal;
+  warn?: (m: string) => void;
+  /** Identifier base for XBM/C outputs (default: the file's base name). */
+  name?: string;
+  /** Called after every step (see Pipeline.run). */
+  onStep?: RunOptions['onStep'];
+}
+
 /** Runs decode → steps → encode for one image, given a resolved config and its built pipeline. */
-export async function runOne(
-  input: string | Buffer | ImageTensor,
-  config: ResolvedConfig,
-  pipeline: Pipeline,
-  ctx: { file?: string; signal?: AbortSignal; warn?: (m: string) => void; name?: string } = {},
-): Promise<ConvertResult> {
-  const decodeOptions = { background: paperOf(config), limitInputPixels: config.maxPixels, file: ctx.file, gray: pipeline.grayInput };
-  const stepCtx = { file: ctx.file, signal: ctx.signal, warn: ctx.warn ?? (() => {}) };
+export async function runOne(input: string | Buffer | ImageTensor, config: ResolvedConfig, pipeline: Pipeline, ctx: RunContext = {}): Promise<ConvertResult> {
+  const decodeOptions: DecodeOptions = {
+    background: paperOf(config),
+    limitInputPixels: config.maxPixels,
+    file: ctx.file,
+    gray: pipeline.grayInput,
+    size: (w, h) => pipeline.decodeSize(w, h),
+  };
+  const stepCtx = { file: ctx.file, signal: ctx.signal, warn: ctx.warn ?? (() => {}), onStep: ctx.onStep };
   // Animated input to GIF output: every frame through the pipeline.
   if (!isTensor(input) && config.output.format === 'gif') {
     const animation = await decodeAnimation(input, decodeOptions);
@@ -94,7 +110,7 @@ async function runAnimation(
   animation: Animation,
   config: ResolvedConfig,
   pipeline: Pipeline,
-  ctx: { file?: string; signal?: AbortSignal; warn: (m: string) => void },
+  ctx: { file?: string; signal?: AbortSignal; warn: (m: string) => void; onStep?: RunOptions['onStep'] },
 ): Promise<ConvertResult> {
   const dither = config.steps.find((s) => s.plugin.name === 'dither')?.options as { method?: string } | undefined;
   if (dither?.method && DIFFUSION.test(dither.method))
@@ -169,9 +185,41 @@ function isTensor(x: unknown): x is ImageTensor {
 }
 
 /**
+ * The engine for many images: each distinct config (by key) is built into a
+ * pipeline once, then every image runs decode → steps → encode through it.
+ * Used by the batch on this thread and by each worker thread.
+ */
+export class Engine {
+  private readonly built = new Map<string, Promise<Pipeline>>();
+  constructor(readonly plugins: ReadonlyMap<string, Plugin>) {}
+
+  /** The built pipeline for a config, shared by every image with the same key. */
+  pipeline(key: string, config: ResolvedConfig): Promise<Pipeline> {
+    let p = this.built.get(key);
+    if (!p) {
+      p = buildPipeline(config.steps, this.plugins);
+      this.built.set(key, p);
+    }
+    return p;
+  }
+
+  async convert(input: string | Buffer | ImageTensor, config: ResolvedConfig, ctx: RunContext & { key?: string } = {}): Promise<ConvertResult> {
+    const pipeline = await this.pipeline(ctx.key ?? '', config);
+    const source = typeof input === 'string' ? await readInput(input) : input;
+    return runOne(source, config, pipeline, { ...ctx, file: ctx.file ?? (typeof input === 'string' ? input : undefined) });
+  }
+
+  async dispose(): Promise<void> {
+    const built = await Promise.allSettled(this.built.values());
+    this.built.clear();
+    await Promise.all(built.map((b) => (b.status === 'fulfilled' ? b.value.dispose() : undefined)));
+  }
+}
+
+/**
  * Converts one image (a path, the file's bytes, or a tensor) to a 1-bit image
  * and its encoded bytes. Builds and disposes a pipeline per call: for many
- * images, use createPipeline and run it yourself.
+ * images, use an Engine (or createPipeline and runOne).
  */
 export async function convert(input: string | Buffer | ImageTensor, options: ConvertOptions = {}): Promise<ConvertResult> {
   const plugins = pluginTable(options.plugins);
@@ -181,13 +229,11 @@ export async function convert(input: string | Buffer | ImageTensor, options: Con
     cli: options.format ? { output: { format: options.format } } : undefined,
     plugins,
   });
-  const pipeline = await buildPipeline(config.steps, plugins);
+  const engine = new Engine(plugins);
   try {
-    const file = options.file ?? (typeof input === 'string' ? input : undefined);
-    const source = typeof input === 'string' ? await readInput(input) : input;
-    return await runOne(source, config, pipeline, { file, signal: options.signal });
+    return await engine.convert(input, config, { file: options.file, signal: options.signal, onStep: options.onStep });
   } finally {
-    await pipeline.dispose();
+    await engine.dispose();
   }
 }
 

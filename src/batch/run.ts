@@ -5,11 +5,11 @@
  * workers are terminated, writes in flight finish (atomic: the file is whole or
  * absent, never partial) and no new write begins.
  */
-import { runOne } from '../convert.js';
+import { Engine } from '../convert.js';
 import type { FileResult, Reporter, Summary } from '../cli/reporters/types.js';
 import { emptySummary } from '../cli/reporters/types.js';
 import { EXIT, PixelError, withContext } from '../pipeline/errors.js';
-import { buildPipeline, checkContract, type Pipeline } from '../pipeline/pipeline.js';
+import { checkContract } from '../pipeline/pipeline.js';
 import type { ConfigContext, Job } from './plan.js';
 import { WorkerPool, type PoolResult, type PoolWorker } from './pool.js';
 import type { WorkerInit } from './protocol.js';
@@ -61,26 +61,17 @@ const WORKER_START_MS = 250;
 /** Errors that are about the whole run, not one file: stop and report them once. */
 const FATAL = new Set(['E_PIPELINE', 'E_CONFIG', 'E_USAGE', 'E_OPTION']);
 
-/** Runs a file's conversion on this thread, building each config's pipeline once. */
+/** Runs a file's conversion on this thread through the engine (each config's pipeline built once). */
 function inProcess(ctx: ConfigContext, signal: AbortSignal) {
-  const pipelines = new Map<string, Promise<Pipeline>>();
+  const engine = new Engine(ctx.plugins);
   return {
     async run(job: Job, bytes: Uint8Array): Promise<Converted> {
-      let p = pipelines.get(job.key);
-      if (!p) {
-        p = buildPipeline(job.config.steps, ctx.plugins);
-        pipelines.set(job.key, p);
-      }
-      const pipeline = await p;
       const warnings: string[] = [];
       const buffer = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-      const r = await runOne(buffer, job.config, pipeline, { file: job.file.display, signal, warn: (m) => warnings.push(m) });
+      const r = await engine.convert(buffer, job.config, { key: job.key, file: job.file.display, signal, warn: (m) => warnings.push(m) });
       return { data: r.data, format: r.format, extras: r.extras, warnings };
     },
-    async dispose() {
-      const built = await Promise.allSettled(pipelines.values());
-      await Promise.all(built.map((b) => (b.status === 'fulfilled' ? b.value.dispose() : undefined)));
-    },
+    dispose: () => engine.dispose(),
   };
 }
 

@@ -32,7 +32,18 @@ export interface DecodeOptions {
    * (Pipeline.grayInput), a third of the float work at full resolution.
    */
   gray?: boolean;
+  /**
+   * The smallest size the pipeline needs from a `width`×`height` source
+   * (Pipeline.decodeSize), or undefined for every pixel. JPEG and WebP are
+   * then shrunk on load towards it (libjpeg's DCT scaling, libwebp's scaled
+   * decode, the rest by libvips in the stored coding), which skips most of
+   * the decoding work; other formats are decoded in full.
+   */
+  size?: (width: number, height: number) => { width: number; height: number } | undefined;
 }
+
+/** Formats whose decoders can shrink on load (sharp's fastShrinkOnLoad). */
+const SHRINK_ON_LOAD = new Set(['jpeg', 'webp']);
 
 /** sharp's own default: 0x3FFF × 0x3FFF. */
 export const DEFAULT_PIXEL_LIMIT = 16383 * 16383;
@@ -140,7 +151,9 @@ export async function decodeImage(input: string | Buffer, options: DecodeOptions
     // that keeps the alpha band for the transparency mask, and sharp flattens
     // 16-bit images onto the 8-bit background ×256 (white becomes 65280).
     const blendHere = meta.hasAlpha === true;
-    const pipeline = image.rotate();
+    let pipeline = image.rotate();
+    const scaled = options.size && !options.allPages && SHRINK_ON_LOAD.has(meta.format ?? '') ? scaledSize(meta, options.size) : undefined;
+    if (scaled) pipeline = pipeline.resize({ width: scaled.width, height: scaled.height, fit: 'fill', kernel: 'linear', fastShrinkOnLoad: true });
     const { data, info } = await pipeline
       .toColourspace(space)
       .raw(deep ? { depth: 'ushort' } : {})
@@ -191,6 +204,17 @@ export async function decodeImage(input: string | Buffer, options: DecodeOptions
     if (error instanceof PixelError) throw error;
     throw await decodeError(error, input, file, limit);
   }
+}
+
+/** The size to shrink a JPEG/WebP to on load (upright, after EXIF rotation), when it is at most half the source. */
+function scaledSize(meta: Metadata, size: NonNullable<DecodeOptions['size']>): { width: number; height: number } | undefined {
+  if (!meta.width || !meta.height) return undefined;
+  const turned = (meta.orientation ?? 1) >= 5;
+  const width = turned ? meta.height : meta.width;
+  const height = turned ? meta.width : meta.height;
+  const need = size(width, height);
+  if (!need || need.width * 2 > width || need.height * 2 > height) return undefined;
+  return need;
 }
 
 /** The frames of an animated image, each a full-size tone tensor (with its own mask). */
