@@ -9,7 +9,7 @@ import { basename, extname } from 'node:path';
 import { resolveConfig, type ResolvedConfig } from './config/resolve.js';
 import type { PixelConfig } from './config/types.js';
 import { decodeAnimation, decodeImage, type Animation, type DecodeOptions } from './image/decode.js';
-import { encode, encodeGif, FORMATS, maskAsInk, type EncodeContext, type FormatName } from './image/encode/index.js';
+import { encode, encodeAsync, encodeGif, FORMATS, maskAsInk, type EncodeContext, type FormatName } from './image/encode/index.js';
 import { PixelError, withContext } from './pipeline/errors.js';
 import { buildPipeline, type Pipeline, type RunOptions, type StepConfig } from './pipeline/pipeline.js';
 import type { BinaryTensor, ImageTensor, Plugin, RGB } from './pipeline/types.js';
@@ -90,7 +90,7 @@ export async function runOne(input: string | Buffer | ImageTensor, config: Resol
   if (out.range !== 'binary') throw new PixelError('E_PIPELINE', 'The pipeline did not produce a binary image', { file: ctx.file });
   const format = config.output.format;
   try {
-    return encodeOutput(out as BinaryTensor, config.output, ctx.name ?? nameOf(ctx.file));
+    return await encodeOutputAsync(out as BinaryTensor, config.output, ctx.name ?? nameOf(ctx.file));
   } catch (error) {
     throw withContext(error, { plugin: `encode:${format}`, file: ctx.file });
   }
@@ -162,6 +162,22 @@ export function encodeOutput(
   output: Pick<ResolvedConfig['output'], 'format' | 'layout' | 'mask'>,
   name = 'image',
 ): ConvertResult {
+  const parts = outputParts(image, output, name);
+  return { image: parts.image, data: encode(parts.image, output.format, parts.context), format: output.format, extras: parts.extras };
+}
+
+/** encodeOutput with the compression off the JS thread (the same bytes): what the engine uses. */
+export async function encodeOutputAsync(
+  image: BinaryTensor,
+  output: Pick<ResolvedConfig['output'], 'format' | 'layout' | 'mask'>,
+  name = 'image',
+): Promise<ConvertResult> {
+  const parts = outputParts(image, output, name);
+  return { image: parts.image, data: await encodeAsync(parts.image, output.format, parts.context), format: output.format, extras: parts.extras };
+}
+
+/** The image to encode (mask applied), its encode context and the companion mask file. */
+function outputParts(image: BinaryTensor, output: Pick<ResolvedConfig['output'], 'format' | 'layout' | 'mask'>, name: string) {
   const { format, layout, mask } = output;
   const spec = FORMATS[format];
   const context: EncodeContext = { name, layout, mask };
@@ -177,7 +193,7 @@ export function encodeOutput(
     }
     extras.push({ suffix: `.mask.${spec.extension}`, data: encode(maskImage, format, { name: `${name}_mask`, layout, mask: 'none' }) });
   }
-  return { image: img, data: encode(img, format, context), format, extras };
+  return { image: img, context, extras };
 }
 
 function isTensor(x: unknown): x is ImageTensor {

@@ -72,29 +72,42 @@ function unitTable16(): Float32Array {
 }
 
 let linear8: Float32Array | undefined;
+let lumaTables: [Float64Array, Float64Array, Float64Array] | undefined;
 
 /**
  * Bytes straight to linear-light gray: each byte's linear value is the one
  * color.ts's 16-bit table gives for v/255 (index v·257), and the luminance is
  * summed as luminance() does, so this equals decoding to sRGB floats, then
- * convertSpace, then luminance, value for value.
+ * convertSpace, then luminance, value for value. The weighted linear values
+ * are looked up (r·lin[v] is the same double whether multiplied here or in
+ * the table), so a pixel is three loads and two adds, with no float RGB.
  */
-function linearGray8(src: Uint8Array, channels: 1 | 3, pixels: number): Float32Array {
+function linearGray8(data: Uint8Array, channels: 1 | 3, pixels: number): Float32Array {
   if (!linear8) {
     // = srgbToLinearTable()[v·257] (v·257/65535 and v/255 are the same double), without building all 65536 entries.
     linear8 = new Float32Array(256);
     for (let v = 0; v < 256; v++) linear8[v] = srgbToLinearExact(v / 255);
+    const { r, g, b } = LUMA;
+    lumaTables = [new Float64Array(256), new Float64Array(256), new Float64Array(256)];
+    for (let v = 0; v < 256; v++) {
+      lumaTables[0][v] = r * linear8[v];
+      lumaTables[1][v] = g * linear8[v];
+      lumaTables[2][v] = b * linear8[v];
+    }
   }
+  // A plain Uint8Array view: element loads from a Buffer are slower in V8.
+  const src = new Uint8Array(data.buffer, data.byteOffset, data.length);
   const lin = linear8;
   const out = new Float32Array(pixels);
   if (channels === 1) {
     for (let i = 0; i < pixels; i++) out[i] = lin[src[i]];
     return out;
   }
-  const { r, g, b } = LUMA;
+  const [tr, tg, tb] = lumaTables!;
   for (let i = 0, j = 0; i < pixels; i++, j += 3) {
-    const y = r * lin[src[j]] + g * lin[src[j + 1]] + b * lin[src[j + 2]];
-    out[i] = y > 1 ? 1 : y < 0 ? 0 : y;
+    // Never below 0 (every term is >= 0); the weights' rounding can pass 1 at white.
+    const y = tr[src[j]] + tg[src[j + 1]] + tb[src[j + 2]];
+    out[i] = y > 1 ? 1 : y;
   }
   return out;
 }

@@ -10,7 +10,7 @@ import { encodeCHeader } from './c-header.js';
 import { encodeGif } from './gif.js';
 import type { Layout } from './layout.js';
 import { encodePbm } from './pbm.js';
-import { encodePng1 } from './png.js';
+import { encodePng1, encodePng1Async } from './png.js';
 import { encodeTiff } from './tiff.js';
 import { encodeXbm } from './xbm.js';
 
@@ -54,6 +54,8 @@ export interface OutputFormat {
    */
   maskOpaque: 'ink' | 'paper';
   encode(image: BinaryTensor, context?: EncodeContext): Buffer;
+  /** The same bytes, with the slow part off the JS thread (formats that compress). */
+  encodeAsync?(image: BinaryTensor, context?: EncodeContext): Promise<Buffer>;
 }
 
 export const FORMATS = {
@@ -65,6 +67,7 @@ export const FORMATS = {
     masks: ['none', 'palette', 'file'],
     maskOpaque: 'paper',
     encode: (image, context) => encodePng1(image, { transparentPaper: context?.mask === 'palette' }),
+    encodeAsync: (image, context) => encodePng1Async(image, { transparentPaper: context?.mask === 'palette' }),
   },
   pbm: {
     extension: 'pbm',
@@ -143,11 +146,17 @@ export function encode(image: BinaryTensor, format: FormatName, context: EncodeC
   return (FORMATS[format] as OutputFormat).encode(image, context);
 }
 
+/** encode, with the compression off the JS thread where the format has it (the same bytes). */
+export function encodeAsync(image: BinaryTensor, format: FormatName, context: EncodeContext = {}): Promise<Buffer> {
+  const f = FORMATS[format] as OutputFormat;
+  return f.encodeAsync ? f.encodeAsync(image, context) : Promise.resolve(f.encode(image, context));
+}
+
 export { packBits, rowBytes, assertBinary } from './bits.js';
 export type { PackOptions } from './bits.js';
 export { packLayout, layoutBytes, LAYOUTS, LAYOUT_DESCRIPTIONS } from './layout.js';
 export type { Layout } from './layout.js';
-export { encodePng1, DEFAULT_PALETTE } from './png.js';
+export { encodePng1, encodePng1Async, DEFAULT_PALETTE } from './png.js';
 export { encodePbm } from './pbm.js';
 export { encodeBmp } from './bmp.js';
 export { encodeGif, lzwGif } from './gif.js';
