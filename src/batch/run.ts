@@ -6,6 +6,8 @@
  * absent, never partial) and no new write begins.
  */
 import { Engine } from '../convert.js';
+import { pixelCount } from '../image/decode.js';
+import { BYTES_PER_PIXEL, defaultBudget, MemoryBudget } from './budget.js';
 import type { FileResult, Reporter, Summary } from '../cli/reporters/types.js';
 import { emptySummary } from '../cli/reporters/types.js';
 import { EXIT, PixelError, withContext } from '../pipeline/errors.js';
@@ -43,11 +45,14 @@ export interface BatchOptions {
    * while the workers start). False sends every file to a worker (tests).
    */
   mainThread?: boolean;
+  /** Bytes the decoded files in flight may take together (default: defaultBudget()); see MemoryBudget. */
+  memoryBudget?: number;
 }
 
 /**
- * Files this thread keeps in flight with --jobs > 1: while one waits for
- * sharp's decoder (libvips, off the JS thread), the other runs its steps.
+ * Files this thread keeps in flight: while one waits for sharp's decoder
+ * (libvips, off the JS thread) or for deflate (libuv's pool), another runs
+ * its steps. With --jobs 1 too: it is one JS thread either way.
  */
 const LOCAL_SLOTS = 2;
 
@@ -106,7 +111,8 @@ export async function runBatch(jobs: readonly Job[], opts: BatchOptions): Promis
   // keeps working while workers start.
   const width = Math.max(1, Math.min(opts.jobs, jobs.length));
   type Exec = { kind: 'local' } | { kind: 'worker'; w: PoolWorker };
-  const localOnly = opts.mainThread === false ? 0 : width === 1 ? 1 : LOCAL_SLOTS;
+  const localOnly = opts.mainThread === false ? 0 : LOCAL_SLOTS;
+  const budget = new MemoryBudget(opts.memoryBudget ?? defaultBudget());
   const free: Exec[] = Array.from({ length: localOnly }, (): Exec => ({ kind: 'local' }));
   // Files waiting for an executor, earliest in input order first: results are
   // reported in that order, and a cancel then leaves the later ones unstarted.
@@ -142,6 +148,7 @@ export async function runBatch(jobs: readonly Job[], opts: BatchOptions): Promis
   };
   const onStop = () => {
     void pool?.terminate();
+    budget.drain();
     for (const w of waiters.splice(0)) w.take(undefined);
   };
   stop.signal.addEventListener('abort', onStop, { once: true });
@@ -164,20 +171,28 @@ export async function runBatch(jobs: readonly Job[], opts: BatchOptions): Promis
       const decision = await policy.decide(job);
       if ('done' in decision) return decision.done;
       if (stop.signal.aborted) return undefined;
-      const exec = await acquire(job.index);
-      if (!exec) return undefined;
-      reporter.running?.(job.index, job.file.display);
+      // Reserve the decoded size first (in input order), then take an executor.
+      const cost = ((await pixelCount(decision.bytes)) ?? 0) * BYTES_PER_PIXEL;
+      await budget.reserve(cost);
       let converted: Converted;
-      const began = performance.now();
       try {
-        converted = exec.kind === 'local' ? await local.run(job, decision.bytes) : await pool!.run(exec.w, job.key, job.recipe, job.file.display, decision.bytes);
-      } finally {
-        // A worker hands itself back through onIdle when it replies.
-        if (exec.kind === 'local') {
-          if (localFiles++ > 0) localMs += performance.now() - began;
-          grow();
-          give(exec);
+        if (stop.signal.aborted) return undefined;
+        const exec = await acquire(job.index);
+        if (!exec) return undefined;
+        reporter.running?.(job.index, job.file.display);
+        const began = performance.now();
+        try {
+          converted = exec.kind === 'local' ? await local.run(job, decision.bytes) : await pool!.run(exec.w, job.key, job.recipe, job.file.display, decision.bytes);
+        } finally {
+          // A worker hands itself back through onIdle when it replies.
+          if (exec.kind === 'local') {
+            if (localFiles++ > 0) localMs += performance.now() - began;
+            grow();
+            give(exec);
+          }
         }
+      } finally {
+        budget.release(cost);
       }
       // Cancelled while converting: start no write.
       if (stop.signal.aborted) return undefined;
@@ -196,7 +211,7 @@ export async function runBatch(jobs: readonly Job[], opts: BatchOptions): Promis
 
   reporter.start(jobs.length);
   // Lanes read, decide and write: two per executor keep them fed (and a cancel leaves the rest unstarted).
-  const lanes = width === 1 ? 1 : (localOnly + width - 1) * 2;
+  const lanes = (localOnly + width - 1) * 2;
   try {
     await Promise.all(
       Array.from({ length: lanes }, async () => {

@@ -271,6 +271,22 @@ export async function decodeAnimation(input: string | Buffer, options: DecodeOpt
   return { frames, delay, loop: meta.loop ?? 0 };
 }
 
+/**
+ * The pixel count of an encoded image from its header, without decoding
+ * (PNG read here, other formats through sharp's header parse); undefined
+ * when the header cannot be read (the decoder then reports why).
+ */
+export async function pixelCount(bytes: Uint8Array): Promise<number | undefined> {
+  const b = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (b.length >= 24 && b.subarray(0, 8).equals(PNG_SIGNATURE) && b.toString('latin1', 12, 16) === 'IHDR') return b.readUInt32BE(16) * b.readUInt32BE(20);
+  try {
+    const meta = await sharp(b, { limitInputPixels: false }).metadata();
+    return meta.width && meta.height ? meta.width * meta.height * (meta.pages ?? 1) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function emptyFile(file: string | undefined): PixelError {
   return new PixelError('E_INPUT', 'The file is empty (0 bytes)', {
     file,
