@@ -187,9 +187,9 @@ async function main() {
     }
     const pixel = rows[0];
     console.log(`\n${title} (${n} images)`);
-    console.log(`  ${'tool'.padEnd(18)} ${'ms/image'.padStart(9)} ${'CPU s/image'.padStart(12)}   pixel (default) is`);
+    console.log(`  ${'tool'.padEnd(18)} ${'ms/image'.padStart(9)} ${'CPU s/image'.padStart(12)}   time and CPU of this tool ÷ pixel's (default flags): > 1 means pixel is faster / uses less`);
     for (const r of rows) {
-      const ratio = r === pixel ? '' : `${(r.msPerImage / pixel.msPerImage).toFixed(2)}× as fast, ${(r.cpuPerImage / pixel.cpuPerImage).toFixed(2)}× the CPU efficiency`;
+      const ratio = r === pixel ? '' : `time ${(r.msPerImage / pixel.msPerImage).toFixed(2)}×, CPU ${(r.cpuPerImage / pixel.cpuPerImage).toFixed(2)}×`;
       console.log(`  ${r.tool.padEnd(18)} ${r.msPerImage.toFixed(1).padStart(9)} ${r.cpuPerImage.toFixed(4).padStart(12)}   ${ratio}`);
     }
   }
