@@ -11,6 +11,7 @@ import { BYTES_PER_PIXEL, defaultBudget, MemoryBudget } from './budget.js';
 import type { FileResult, Reporter, Summary } from '../cli/reporters/types.js';
 import { emptySummary } from '../cli/reporters/types.js';
 import { EXIT, PixelError, withContext } from '../pipeline/errors.js';
+import type { EventLoopUtilization } from 'node:perf_hooks';
 import { checkContract } from '../pipeline/pipeline.js';
 import type { ConfigContext, Job } from './plan.js';
 import { WorkerPool, type PoolResult, type PoolWorker } from './pool.js';
@@ -126,15 +127,26 @@ export async function runBatch(jobs: readonly Job[], opts: BatchOptions): Promis
   const pool = width > 1 ? new WorkerPool(width - 1, opts.workerInit, (w) => give({ kind: 'worker', w })) : undefined;
   let next = 0;
   let settled = 0; // files decided or converted, on any executor
-  // Time per file on this thread, leaving out the first (it also loads sharp and warms the JIT).
+  // How busy this thread's JS is per file (event-loop utilisation), from the end of the first
+  // file on (the first also loads sharp and warms the JIT).
   let localFiles = 0;
-  let localMs = 0;
-  /** Starts the workers when the files not yet done would keep this thread busy longer than a worker takes to start. */
+  let afterFirst: EventLoopUtilization | undefined;
+  /**
+   * Starts the workers when the files not yet done would keep this thread's JS
+   * busy longer than a worker takes to start. Decoding and deflate already run
+   * on other threads while this one keeps two files in flight, so workers pay
+   * only where the JS is heavy (full-size error diffusion, dbs, unet), not
+   * where the time is decoding.
+   */
   const grow = () => {
     if (!pool || pool.started > 0) return;
+    if (localOnly === 0) return pool.start();
+    if (localFiles === 1) afterFirst ??= performance.eventLoopUtilization();
+    if (!afterFirst || localFiles < 2) return;
+    const busyPerFile = performance.eventLoopUtilization(afterFirst).active / (localFiles - 1);
     // A worker helps after ~WORKER_START_MS, and its start-up competes for the cores meanwhile:
     // worth it when this thread alone has more than twice that left.
-    if (localOnly === 0 || (localFiles > 1 && ((jobs.length - settled) * localMs) / (localFiles - 1) / localOnly > 2 * WORKER_START_MS)) pool.start();
+    if ((jobs.length - settled) * busyPerFile > 2 * WORKER_START_MS) pool.start();
   };
   const acquire = (index: number): Promise<Exec | undefined> => {
     if (stop.signal.aborted) return Promise.resolve(undefined);
@@ -180,13 +192,13 @@ export async function runBatch(jobs: readonly Job[], opts: BatchOptions): Promis
         const exec = await acquire(job.index);
         if (!exec) return undefined;
         reporter.running?.(job.index, job.file.display);
-        const began = performance.now();
         try {
-          converted = exec.kind === 'local' ? await local.run(job, decision.bytes) : await pool!.run(exec.w, job.key, job.recipe, job.file.display, decision.bytes);
+          if (exec.kind === 'local') converted = await local.run(job, decision.bytes);
+          else converted = await pool!.run(exec.w, job.key, job.recipe, job.file.display, decision.bytes);
         } finally {
           // A worker hands itself back through onIdle when it replies.
           if (exec.kind === 'local') {
-            if (localFiles++ > 0) localMs += performance.now() - began;
+            localFiles++;
             grow();
             give(exec);
           }
