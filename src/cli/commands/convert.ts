@@ -45,7 +45,7 @@ export const CONVERT_OPTIONS: OptionTable = {
   overwrite: { type: 'boolean', description: 'Replace existing outputs (default: skip them)' },
   'dry-run': { type: 'boolean', description: 'Show what would be written; write nothing' },
   'max-pixels': { type: 'string', value: 'n', description: 'Refuse images larger than this many pixels (default 268402689)' },
-  jobs: { type: 'string', short: 'j', value: 'n', description: 'Files converted in parallel, in worker threads (default: the number of cores; 1 = this thread)' },
+  jobs: { type: 'string', short: 'j', value: 'n', description: 'Threads converting in parallel: this one (two files in flight) plus n−1 workers, started when the work pays for them (default: the number of cores)' },
   force: { type: 'boolean', description: 'Rebuild every output, even those the cache says are up to date' },
   reporter: { type: 'string', short: 'r', value: 'name', description: `${REPORTERS.join(' | ')}: live view on a terminal, plain lines in CI/hooks/pipes (default auto)` },
   watch: { type: 'boolean', description: 'Keep running and reconvert inputs (and the config) when they change' },
