@@ -6,10 +6,9 @@
  * resolved configs hold plugin objects, which cannot cross threads.
  */
 import { relative, resolve } from 'node:path';
-import fg from 'fast-glob';
 import { resolveConfig, type Layer, type ResolvedConfig } from '../config/resolve.js';
 import type { PixelConfig } from '../config/types.js';
-import { globBase, toPosix } from '../files/glob.js';
+import { fastGlob, globBase, toPosix } from '../files/glob.js';
 import type { InputFile } from '../files/inputs.js';
 import type { Plugin } from '../pipeline/types.js';
 
@@ -81,7 +80,7 @@ export async function ruleMatcher(config: PixelConfig, configDir: string): Promi
       return Promise.all(
         patterns.map(async (pattern) => ({
           base: resolve(configDir, globBase(pattern)),
-          files: new Set((await fg(pattern, { cwd: configDir, absolute: true, onlyFiles: true, dot: true })).map((p) => resolve(p))),
+          files: new Set((await fastGlob()(pattern, { cwd: configDir, absolute: true, onlyFiles: true, dot: true })).map((p) => resolve(p))),
         })),
       );
     }),

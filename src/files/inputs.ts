@@ -4,9 +4,8 @@
  */
 import { statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
-import fg from 'fast-glob';
 import { PixelError } from '../pipeline/errors.js';
-import { globBase, toPosix } from './glob.js';
+import { fastGlob, globBase, toPosix } from './glob.js';
 
 export const IMAGE_EXTENSIONS = ['png', 'jpg', 'jpeg', 'webp', 'avif', 'tif', 'tiff', 'gif', 'svg', 'heic', 'heif', 'jxl'];
 
@@ -59,16 +58,16 @@ export async function findInputs(args: readonly string[], cwd: string, ignoreDir
     single = false;
     const ignore = ignoreDirs.map((d) => toPosix(relative(stat?.isDirectory() ? abs : resolve(cwd, globBase(arg)), d))).filter((r) => r && !r.startsWith('..')).map((r) => `${r}/**`);
     if (stat?.isDirectory()) {
-      const found = await fg(extGlob, { cwd: abs, caseSensitiveMatch: false, onlyFiles: true, dot: false, followSymbolicLinks: false, ignore });
+      const found = await fastGlob()(extGlob, { cwd: abs, caseSensitiveMatch: false, onlyFiles: true, dot: false, followSymbolicLinks: false, ignore });
       if (found.length === 0) throw new PixelError('E_USAGE', `No images found in folder ${displayPath(abs, cwd)}`, { hint: `pixel reads ${IMAGE_EXTENSIONS.join(', ')} files, recursively.` });
       for (const f of found.sort()) add(join(abs, f), abs);
       continue;
     }
-    if (!fg.isDynamicPattern(toPosix(arg))) {
+    if (!fastGlob().isDynamicPattern(toPosix(arg))) {
       throw new PixelError('E_USAGE', `Input not found: ${arg}`, { hint: 'Check the path; quote globs so the shell does not expand them: pixel convert "sprites/**/*.png"' });
     }
     const base = resolve(cwd, globBase(arg));
-    const found = await fg(toPosix(relative(base, resolve(cwd, arg))), { cwd: base, onlyFiles: true, followSymbolicLinks: false, ignore });
+    const found = await fastGlob()(toPosix(relative(base, resolve(cwd, arg))), { cwd: base, onlyFiles: true, followSymbolicLinks: false, ignore });
     if (found.length === 0) throw new PixelError('E_USAGE', `No files match ${arg}`, { hint: 'Check the pattern; it is matched relative to the current folder.' });
     for (const f of found.sort()) add(join(base, f), base);
   }
