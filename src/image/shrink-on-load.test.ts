@@ -66,6 +66,14 @@ describe('decoding at the scale needed', () => {
       const b = await convert(jpeg, { config: { steps: ART(false) } });
       expect([a.image.width, a.image.height]).toEqual([b.image.width, b.image.height]);
     }
+    for (const fit of ['cover', 'contain', 'fill'] as const) {
+      const jpeg = await photo(2001, 1333, 'jpeg');
+      const steps = (shrinkOnLoad: boolean) => [{ use: 'resize', width: 50, height: 40, fit, shrinkOnLoad }, { use: 'adjust' }, { use: 'dither' }];
+      expect((await createPipeline(steps(true))).decodeSize(2001, 1333), fit).toBeDefined();
+      const a = await convert(jpeg, { config: { steps: steps(true) } });
+      const b = await convert(jpeg, { config: { steps: steps(false) } });
+      expect([a.image.width, a.image.height], fit).toEqual([b.image.width, b.image.height]);
+    }
     const png = await photo(1200, 700, 'png');
     const a = await convert(png, { config: { steps: ART(true) } });
     const b = await convert(png, { config: { steps: ART(false) } });
