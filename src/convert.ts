@@ -206,28 +206,34 @@ function isTensor(x: unknown): x is ImageTensor {
  * Used by the batch on this thread and by each worker thread.
  */
 export class Engine {
-  private readonly built = new Map<string, Promise<Pipeline>>();
+  /** Built pipelines by key (the batch's per-config key), else by the config object itself. */
+  private readonly byKey = new Map<string, Promise<Pipeline>>();
+  private byConfig = new WeakMap<ResolvedConfig, Promise<Pipeline>>();
+  private readonly all: Array<Promise<Pipeline>> = [];
   constructor(readonly plugins: ReadonlyMap<string, Plugin>) {}
 
-  /** The built pipeline for a config, shared by every image with the same key. */
-  pipeline(key: string, config: ResolvedConfig): Promise<Pipeline> {
-    let p = this.built.get(key);
+  /** The built pipeline for a config, shared by every image with the same key (or the same config object). */
+  pipeline(config: ResolvedConfig, key?: string): Promise<Pipeline> {
+    let p = key === undefined ? this.byConfig.get(config) : this.byKey.get(key);
     if (!p) {
       p = buildPipeline(config.steps, this.plugins);
-      this.built.set(key, p);
+      if (key === undefined) this.byConfig.set(config, p);
+      else this.byKey.set(key, p);
+      this.all.push(p);
     }
     return p;
   }
 
   async convert(input: string | Buffer | ImageTensor, config: ResolvedConfig, ctx: RunContext & { key?: string } = {}): Promise<ConvertResult> {
-    const pipeline = await this.pipeline(ctx.key ?? '', config);
+    const pipeline = await this.pipeline(config, ctx.key);
     const source = typeof input === 'string' ? await readInput(input) : input;
     return runOne(source, config, pipeline, { ...ctx, file: ctx.file ?? (typeof input === 'string' ? input : undefined) });
   }
 
   async dispose(): Promise<void> {
-    const built = await Promise.allSettled(this.built.values());
-    this.built.clear();
+    const built = await Promise.allSettled(this.all.splice(0));
+    this.byKey.clear();
+    this.byConfig = new WeakMap();
     await Promise.all(built.map((b) => (b.status === 'fulfilled' ? b.value.dispose() : undefined)));
   }
 }
