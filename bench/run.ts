@@ -10,7 +10,7 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { resolveConfig } from '../src/config/resolve.js';
-import { runOne } from '../src/convert.js';
+import { Engine } from '../src/convert.js';
 import { buildPipeline } from '../src/pipeline/pipeline.js';
 import type { StepConfig } from '../src/pipeline/pipeline.js';
 import { pluginTable } from '../src/plugins/index.js';
@@ -30,16 +30,16 @@ function median(xs: number[]): number {
 async function job(name: string, steps: StepConfig[], files: Buffer[], rounds: number) {
   const plugins = pluginTable();
   const config = resolveConfig({ config: { steps }, plugins });
-  const pipeline = await buildPipeline(config.steps, plugins);
-  for (const f of files.slice(0, 3)) await runOne(f, config, pipeline); // warm up
+  const engine = new Engine(plugins);
+  for (const f of files.slice(0, 3)) await engine.convert(f, config); // warm up
   const times: number[] = [];
   for (let r = 0; r < rounds; r++)
     for (const f of files) {
       const t0 = performance.now();
-      await runOne(f, config, pipeline);
+      await engine.convert(f, config);
       times.push(performance.now() - t0);
     }
-  await pipeline.dispose();
+  await engine.dispose();
   return { job: name, medianMs: median(times), images: files.length, rounds };
 }
 
@@ -115,6 +115,7 @@ async function main() {
   const kernels = [
     kernel('floyd-steinberg (serpentine)', () => diffuse(gray, w, h, KERNELS['floyd-steinberg'], { serpentine: true, strength: 1 }, out), w * h),
     kernel('jarvis-judice-ninke (serpentine)', () => diffuse(gray, w, h, KERNELS['jarvis-judice-ninke'], { serpentine: true, strength: 1 }, out), w * h),
+    kernel('atkinson (serpentine)', () => diffuse(gray, w, h, KERNELS.atkinson, { serpentine: true, strength: 1 }, out), w * h),
     kernel('bayer-8 ordered', () => ordered(gray, w, h, bayerThresholds(8), 8, 1, out), w * h),
   ];
   for (const k of kernels) console.log(`${k.kernel.padEnd(52)} ${k.nsPerPixel.toFixed(2)} ns/pixel (1024×768)`);

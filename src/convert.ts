@@ -1,15 +1,17 @@
 /**
- * Converting images: the library API (`convert`, `createPipeline`) and the
- * per-file job the CLI batch runs. decode → pipeline → encode → atomic write.
+ * The conversion engine: resolve → build → decode → run → encode, one path
+ * for the library API (`convert`), the CLI batch on this thread and in its
+ * workers (convert, staged, --watch) and eval (which runs a built pipeline
+ * with `until`). Writing is the batch policy's part (atomic, cached).
  */
 import { readFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { resolveConfig, type ResolvedConfig } from './config/resolve.js';
 import type { PixelConfig } from './config/types.js';
-import { decodeAnimation, decodeImage, type Animation } from './image/decode.js';
-import { companions, encode, encodeGif, FORMATS, keepsFrames, maskAsInk, type EncodeContext, type FormatName, type OutputFormat } from './image/encode/index.js';
+import { decodeAnimation, decodeImage, type Animation, type DecodeOptions } from './image/decode.js';
+import { companions, encode, encodeAsync, encodeGif, FORMATS, keepsFrames, maskAsInk, type EncodeContext, type FormatName, type OutputFormat } from './image/encode/index.js';
 import { PixelError, withContext } from './pipeline/errors.js';
-import { buildPipeline, type Pipeline, type StepConfig } from './pipeline/pipeline.js';
+import { buildPipeline, type Pipeline, type RunOptions, type StepConfig } from './pipeline/pipeline.js';
 import type { BinaryTensor, ImageTensor, Plugin, RGB } from './pipeline/types.js';
 import { pluginTable } from './plugins/index.js';
 import { parseHexColor, WHITE } from './image/color.js';
@@ -30,6 +32,8 @@ export interface ConvertOptions {
   /** Name used in error messages. */
   file?: string;
   signal?: AbortSignal;
+  /** Called after every step with its result and time. */
+  onStep?: RunOptions['onStep'];
 }
 
 export interface ConvertResult {
@@ -55,15 +59,27 @@ export function paperOf(config: ResolvedConfig): RGB {
   return paper ?? WHITE;
 }
 
+/** Per-image context for the engine: names for messages, cancellation, warnings and step hooks. */
+export interface RunContext {
+  file?: string;
+  signal?: AbortSignal;
+  warn?: (m: string) => void;
+  /** Identifier base for XBM/C outputs (default: the file's base name). */
+  name?: string;
+  /** Called after every step (see Pipeline.run). */
+  onStep?: RunOptions['onStep'];
+}
+
 /** Runs decode → steps → encode for one image, given a resolved config and its built pipeline. */
-export async function runOne(
-  input: string | Buffer | ImageTensor,
-  config: ResolvedConfig,
-  pipeline: Pipeline,
-  ctx: { file?: string; signal?: AbortSignal; warn?: (m: string) => void; name?: string } = {},
-): Promise<ConvertResult> {
-  const decodeOptions = { background: paperOf(config), limitInputPixels: config.maxPixels, file: ctx.file, gray: pipeline.grayInput };
-  const stepCtx = { file: ctx.file, signal: ctx.signal, warn: ctx.warn ?? (() => {}) };
+export async function runOne(input: string | Buffer | ImageTensor, config: ResolvedConfig, pipeline: Pipeline, ctx: RunContext = {}): Promise<ConvertResult> {
+  const decodeOptions: DecodeOptions = {
+    background: paperOf(config),
+    limitInputPixels: config.maxPixels,
+    file: ctx.file,
+    gray: pipeline.grayInput,
+    size: (w, h) => pipeline.decodeSize(w, h),
+  };
+  const stepCtx = { file: ctx.file, signal: ctx.signal, warn: ctx.warn ?? (() => {}), onStep: ctx.onStep };
   // Animated input to a format that keeps frames (GIF, C header, bin, pdt): every frame through the pipeline.
   if (!isTensor(input) && keepsFrames(config.output.format, config.output.sheet)) {
     const animation = await decodeAnimation(input, decodeOptions);
@@ -74,7 +90,7 @@ export async function runOne(
   if (out.range !== 'binary') throw new PixelError('E_PIPELINE', 'The pipeline did not produce a binary image', { file: ctx.file });
   const format = config.output.format;
   try {
-    return encodeOutput(out as BinaryTensor, config.output, ctx.name ?? nameOf(ctx.file));
+    return await encodeOutputAsync(out as BinaryTensor, config.output, ctx.name ?? nameOf(ctx.file));
   } catch (error) {
     throw withContext(error, { plugin: `encode:${format}`, file: ctx.file });
   }
@@ -94,7 +110,7 @@ async function runAnimation(
   animation: Animation,
   config: ResolvedConfig,
   pipeline: Pipeline,
-  ctx: { file?: string; signal?: AbortSignal; warn: (m: string) => void; name: string },
+  ctx: { file?: string; signal?: AbortSignal; warn: (m: string) => void; name: string; onStep?: RunOptions['onStep'] },
 ): Promise<ConvertResult> {
   const dither = config.steps.find((s) => s.plugin.name === 'dither')?.options as { method?: string } | undefined;
   if (dither?.method && DIFFUSION.test(dither.method))
@@ -142,6 +158,12 @@ function nameOf(file: string | undefined): string {
   return file ? basename(file, extname(file)) : 'image';
 }
 
+/** The encoder's view of the output settings. */
+function encodeContext(output: Partial<ResolvedConfig['output']>, name: string): EncodeContext {
+  const { layout, mask, sizePrefix, prefix, bytesPerLine, swapBits, accentBit, sheet } = output;
+  return { name, layout, mask, sizePrefix, prefix, bytesPerLine, swapBits, accentBit, sheet };
+}
+
 /**
  * Encodes a finished binary image as `output` says, with its mask handling:
  * 'palette' forces transparent pixels to paper (which the encoder makes
@@ -150,17 +172,27 @@ function nameOf(file: string | undefined): string {
  * opaque pixels as the format's `maskOpaque` says; an image without a mask is
  * all opaque.
  */
-/** The encoder's view of the output settings. */
-function encodeContext(output: Partial<ResolvedConfig['output']>, name: string): EncodeContext {
-  const { layout, mask, sizePrefix, prefix, bytesPerLine, swapBits, accentBit, sheet } = output;
-  return { name, layout, mask, sizePrefix, prefix, bytesPerLine, swapBits, accentBit, sheet };
-}
-
 export function encodeOutput(
   image: BinaryTensor,
   output: Pick<ResolvedConfig['output'], 'format' | 'layout' | 'mask'> & Partial<ResolvedConfig['output']>,
   name = 'image',
 ): ConvertResult {
+  const parts = outputParts(image, output, name);
+  return { image: parts.image, data: encode(parts.image, output.format, parts.context), format: output.format, extras: parts.extras };
+}
+
+/** encodeOutput with the compression off the JS thread (the same bytes): what the engine uses. */
+export async function encodeOutputAsync(
+  image: BinaryTensor,
+  output: Pick<ResolvedConfig['output'], 'format' | 'layout' | 'mask'> & Partial<ResolvedConfig['output']>,
+  name = 'image',
+): Promise<ConvertResult> {
+  const parts = outputParts(image, output, name);
+  return { image: parts.image, data: await encodeAsync(parts.image, output.format, parts.context), format: output.format, extras: parts.extras };
+}
+
+/** The image to encode (mask applied), its encode context and the companion mask file. */
+function outputParts(image: BinaryTensor, output: Pick<ResolvedConfig['output'], 'format' | 'layout' | 'mask'> & Partial<ResolvedConfig['output']>, name: string) {
   const { format, layout, mask } = output;
   const spec = FORMATS[format];
   const context = encodeContext(output, name);
@@ -177,7 +209,7 @@ export function encodeOutput(
     extras.push({ suffix: `.mask.${spec.extension}`, data: encode(maskImage, format, { name: `${name}_mask`, layout, mask: 'none' }) });
   }
   extras.push(...companions([img], format, context));
-  return { image: img, data: encode(img, format, context), format, extras };
+  return { image: img, context, extras };
 }
 
 function isTensor(x: unknown): x is ImageTensor {
@@ -185,9 +217,47 @@ function isTensor(x: unknown): x is ImageTensor {
 }
 
 /**
+ * The engine for many images: each distinct config (by key) is built into a
+ * pipeline once, then every image runs decode → steps → encode through it.
+ * Used by the batch on this thread and by each worker thread.
+ */
+export class Engine {
+  /** Built pipelines by key (the batch's per-config key), else by the config object itself. */
+  private readonly byKey = new Map<string, Promise<Pipeline>>();
+  private byConfig = new WeakMap<ResolvedConfig, Promise<Pipeline>>();
+  private readonly all: Array<Promise<Pipeline>> = [];
+  constructor(readonly plugins: ReadonlyMap<string, Plugin>) {}
+
+  /** The built pipeline for a config, shared by every image with the same key (or the same config object). */
+  pipeline(config: ResolvedConfig, key?: string): Promise<Pipeline> {
+    let p = key === undefined ? this.byConfig.get(config) : this.byKey.get(key);
+    if (!p) {
+      p = buildPipeline(config.steps, this.plugins);
+      if (key === undefined) this.byConfig.set(config, p);
+      else this.byKey.set(key, p);
+      this.all.push(p);
+    }
+    return p;
+  }
+
+  async convert(input: string | Buffer | ImageTensor, config: ResolvedConfig, ctx: RunContext & { key?: string } = {}): Promise<ConvertResult> {
+    const pipeline = await this.pipeline(config, ctx.key);
+    const source = typeof input === 'string' ? await readInput(input) : input;
+    return runOne(source, config, pipeline, { ...ctx, file: ctx.file ?? (typeof input === 'string' ? input : undefined) });
+  }
+
+  async dispose(): Promise<void> {
+    const built = await Promise.allSettled(this.all.splice(0));
+    this.byKey.clear();
+    this.byConfig = new WeakMap();
+    await Promise.all(built.map((b) => (b.status === 'fulfilled' ? b.value.dispose() : undefined)));
+  }
+}
+
+/**
  * Converts one image (a path, the file's bytes, or a tensor) to a 1-bit image
  * and its encoded bytes. Builds and disposes a pipeline per call: for many
- * images, use createPipeline and run it yourself.
+ * images, use an Engine (or createPipeline and runOne).
  */
 export async function convert(input: string | Buffer | ImageTensor, options: ConvertOptions = {}): Promise<ConvertResult> {
   const plugins = pluginTable(options.plugins);
@@ -197,13 +267,11 @@ export async function convert(input: string | Buffer | ImageTensor, options: Con
     cli: options.format ? { output: { format: options.format } } : undefined,
     plugins,
   });
-  const pipeline = await buildPipeline(config.steps, plugins);
+  const engine = new Engine(plugins);
   try {
-    const file = options.file ?? (typeof input === 'string' ? input : undefined);
-    const source = typeof input === 'string' ? await readInput(input) : input;
-    return await runOne(source, config, pipeline, { file, signal: options.signal });
+    return await engine.convert(input, config, { file: options.file, signal: options.signal, onStep: options.onStep });
   } finally {
-    await pipeline.dispose();
+    await engine.dispose();
   }
 }
 

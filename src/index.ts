@@ -4,11 +4,11 @@ export type { PixelConfig, Preset, Rule, OutputConfig } from './config/types.js'
 export { resolveConfig } from './config/resolve.js';
 export type { ResolvedConfig } from './config/resolve.js';
 export { loadConfig } from './config/load.js';
-export { convert, createPipeline } from './convert.js';
-export type { ConvertOptions, ConvertResult } from './convert.js';
+export { convert, createPipeline, Engine } from './convert.js';
+export type { ConvertOptions, ConvertResult, RunContext } from './convert.js';
 export { PixelError } from './pipeline/errors.js';
 export type { ErrorCode } from './pipeline/errors.js';
-export type { Pipeline, StepConfig } from './pipeline/pipeline.js';
+export type { Pipeline, RunOptions, StepConfig, StepEvent } from './pipeline/pipeline.js';
 export { definePlugin, binaryTensor, toneTensor, isBinary } from './pipeline/types.js';
 export type {
   Accepts,

@@ -80,7 +80,7 @@ describe('worker threads', () => {
 });
 
 /** A batch with every file sent to worker threads (mainThread: false), as the CLI would plan it. */
-async function workersOnly(dir: string, out: string, jobs: number, cancelAfterFirst = false) {
+async function workersOnly(dir: string, out: string, jobs: number, cancelAfterFirst = false, memoryBudget?: number) {
   const controller = new AbortController();
   const loaded = await loadConfig({ cwd: dir });
   const ctx = { config: loaded.config, filepath: loaded.filepath, configDir: dir, plugins: pluginTable(loaded.plugins) };
@@ -96,7 +96,7 @@ async function workersOnly(dir: string, out: string, jobs: number, cancelAfterFi
     done() {},
   };
   const policy = writePolicy(planned, { plan: { out: join(dir, out), outIsFile: false, configDir: dir, single: false }, cwd: dir });
-  const { code } = await runBatch(planned, { ctx, reporter, policy, jobs, mainThread: false, signal: controller.signal, workerInit: workerInitFor(ctx, dir) });
+  const { code } = await runBatch(planned, { ctx, reporter, policy, jobs, mainThread: false, memoryBudget, signal: controller.signal, workerInit: workerInitFor(ctx, dir) });
   return { code, results };
 }
 
@@ -114,6 +114,16 @@ describe('worker threads only (the main thread converts nothing)', () => {
     const failure = w.results.find((r) => r.startsWith('failed'))!;
     expect(failure).toContain('in/bad.png: ');
     expect(one.stderr).toContain(failure.slice('failed in/bad.png '.length).split('\n')[0]);
+    expect(bytesOf(join(p, 'two'))).toEqual(bytesOf(join(p, 'one')));
+  });
+
+  it('with a memory budget smaller than any file, files run one at a time and all convert, same bytes', async () => {
+    const p = await project();
+    const one = await run(['convert', 'in', '--out', 'one', '--jobs', '1'], p);
+    expect(one.code).toBe(0);
+    const w = await workersOnly(p, 'two', 3, false, 1);
+    expect(w.code).toBe(0);
+    expect(w.results.every((r) => r.startsWith('converted'))).toBe(true);
     expect(bytesOf(join(p, 'two'))).toEqual(bytesOf(join(p, 'one')));
   });
 

@@ -5,11 +5,14 @@
  * workers are terminated, writes in flight finish (atomic: the file is whole or
  * absent, never partial) and no new write begins.
  */
-import { runOne } from '../convert.js';
+import { Engine } from '../convert.js';
+import { pixelCount } from '../image/decode.js';
+import { BYTES_PER_PIXEL, defaultBudget, MemoryBudget } from './budget.js';
 import type { FileResult, Reporter, Summary } from '../cli/reporters/types.js';
 import { emptySummary } from '../cli/reporters/types.js';
 import { EXIT, PixelError, withContext } from '../pipeline/errors.js';
-import { buildPipeline, checkContract, type Pipeline } from '../pipeline/pipeline.js';
+import type { EventLoopUtilization } from 'node:perf_hooks';
+import { checkContract } from '../pipeline/pipeline.js';
 import type { ConfigContext, Job } from './plan.js';
 import { WorkerPool, type PoolResult, type PoolWorker } from './pool.js';
 import type { WorkerInit } from './protocol.js';
@@ -43,11 +46,14 @@ export interface BatchOptions {
    * while the workers start). False sends every file to a worker (tests).
    */
   mainThread?: boolean;
+  /** Bytes the decoded files in flight may take together (default: defaultBudget()); see MemoryBudget. */
+  memoryBudget?: number;
 }
 
 /**
- * Files this thread keeps in flight with --jobs > 1: while one waits for
- * sharp's decoder (libvips, off the JS thread), the other runs its steps.
+ * Files this thread keeps in flight: while one waits for sharp's decoder
+ * (libvips, off the JS thread) or for deflate (libuv's pool), another runs
+ * its steps. With --jobs 1 too: it is one JS thread either way.
  */
 const LOCAL_SLOTS = 2;
 
@@ -61,26 +67,17 @@ const WORKER_START_MS = 250;
 /** Errors that are about the whole run, not one file: stop and report them once. */
 const FATAL = new Set(['E_PIPELINE', 'E_CONFIG', 'E_USAGE', 'E_OPTION']);
 
-/** Runs a file's conversion on this thread, building each config's pipeline once. */
+/** Runs a file's conversion on this thread through the engine (each config's pipeline built once). */
 function inProcess(ctx: ConfigContext, signal: AbortSignal) {
-  const pipelines = new Map<string, Promise<Pipeline>>();
+  const engine = new Engine(ctx.plugins);
   return {
     async run(job: Job, bytes: Uint8Array): Promise<Converted> {
-      let p = pipelines.get(job.key);
-      if (!p) {
-        p = buildPipeline(job.config.steps, ctx.plugins);
-        pipelines.set(job.key, p);
-      }
-      const pipeline = await p;
       const warnings: string[] = [];
       const buffer = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-      const r = await runOne(buffer, job.config, pipeline, { file: job.file.display, signal, warn: (m) => warnings.push(m) });
+      const r = await engine.convert(buffer, job.config, { key: job.key, file: job.file.display, signal, warn: (m) => warnings.push(m) });
       return { data: r.data, format: r.format, extras: r.extras, warnings };
     },
-    async dispose() {
-      const built = await Promise.allSettled(pipelines.values());
-      await Promise.all(built.map((b) => (b.status === 'fulfilled' ? b.value.dispose() : undefined)));
-    },
+    dispose: () => engine.dispose(),
   };
 }
 
@@ -115,7 +112,8 @@ export async function runBatch(jobs: readonly Job[], opts: BatchOptions): Promis
   // keeps working while workers start.
   const width = Math.max(1, Math.min(opts.jobs, jobs.length));
   type Exec = { kind: 'local' } | { kind: 'worker'; w: PoolWorker };
-  const localOnly = opts.mainThread === false ? 0 : width === 1 ? 1 : LOCAL_SLOTS;
+  const localOnly = opts.mainThread === false ? 0 : LOCAL_SLOTS;
+  const budget = new MemoryBudget(opts.memoryBudget ?? defaultBudget());
   const free: Exec[] = Array.from({ length: localOnly }, (): Exec => ({ kind: 'local' }));
   // Files waiting for an executor, earliest in input order first: results are
   // reported in that order, and a cancel then leaves the later ones unstarted.
@@ -129,15 +127,26 @@ export async function runBatch(jobs: readonly Job[], opts: BatchOptions): Promis
   const pool = width > 1 ? new WorkerPool(width - 1, opts.workerInit, (w) => give({ kind: 'worker', w })) : undefined;
   let next = 0;
   let settled = 0; // files decided or converted, on any executor
-  // Time per file on this thread, leaving out the first (it also loads sharp and warms the JIT).
+  // How busy this thread's JS is per file (event-loop utilisation), from the end of the first
+  // file on (the first also loads sharp and warms the JIT).
   let localFiles = 0;
-  let localMs = 0;
-  /** Starts the workers when the files not yet done would keep this thread busy longer than a worker takes to start. */
+  let afterFirst: EventLoopUtilization | undefined;
+  /**
+   * Starts the workers when the files not yet done would keep this thread's JS
+   * busy longer than a worker takes to start. Decoding and deflate already run
+   * on other threads while this one keeps two files in flight, so workers pay
+   * only where the JS is heavy (full-size error diffusion, dbs, unet), not
+   * where the time is decoding.
+   */
   const grow = () => {
     if (!pool || pool.started > 0) return;
+    if (localOnly === 0) return pool.start();
+    if (localFiles === 1) afterFirst ??= performance.eventLoopUtilization();
+    if (!afterFirst || localFiles < 2) return;
+    const busyPerFile = performance.eventLoopUtilization(afterFirst).active / (localFiles - 1);
     // A worker helps after ~WORKER_START_MS, and its start-up competes for the cores meanwhile:
     // worth it when this thread alone has more than twice that left.
-    if (localOnly === 0 || (localFiles > 1 && ((jobs.length - settled) * localMs) / (localFiles - 1) / localOnly > 2 * WORKER_START_MS)) pool.start();
+    if ((jobs.length - settled) * busyPerFile > 2 * WORKER_START_MS) pool.start();
   };
   const acquire = (index: number): Promise<Exec | undefined> => {
     if (stop.signal.aborted) return Promise.resolve(undefined);
@@ -151,6 +160,7 @@ export async function runBatch(jobs: readonly Job[], opts: BatchOptions): Promis
   };
   const onStop = () => {
     void pool?.terminate();
+    budget.drain();
     for (const w of waiters.splice(0)) w.take(undefined);
   };
   stop.signal.addEventListener('abort', onStop, { once: true });
@@ -173,20 +183,28 @@ export async function runBatch(jobs: readonly Job[], opts: BatchOptions): Promis
       const decision = await policy.decide(job);
       if ('done' in decision) return decision.done;
       if (stop.signal.aborted) return undefined;
-      const exec = await acquire(job.index);
-      if (!exec) return undefined;
-      reporter.running?.(job.index, job.file.display);
+      // Reserve the decoded size first (in input order), then take an executor.
+      const cost = ((await pixelCount(decision.bytes)) ?? 0) * BYTES_PER_PIXEL;
+      await budget.reserve(cost);
       let converted: Converted;
-      const began = performance.now();
       try {
-        converted = exec.kind === 'local' ? await local.run(job, decision.bytes) : await pool!.run(exec.w, job.key, job.recipe, job.file.display, decision.bytes);
-      } finally {
-        // A worker hands itself back through onIdle when it replies.
-        if (exec.kind === 'local') {
-          if (localFiles++ > 0) localMs += performance.now() - began;
-          grow();
-          give(exec);
+        if (stop.signal.aborted) return undefined;
+        const exec = await acquire(job.index);
+        if (!exec) return undefined;
+        reporter.running?.(job.index, job.file.display);
+        try {
+          if (exec.kind === 'local') converted = await local.run(job, decision.bytes);
+          else converted = await pool!.run(exec.w, job.key, job.recipe, job.file.display, decision.bytes);
+        } finally {
+          // A worker hands itself back through onIdle when it replies.
+          if (exec.kind === 'local') {
+            localFiles++;
+            grow();
+            give(exec);
+          }
         }
+      } finally {
+        budget.release(cost);
       }
       // Cancelled while converting: start no write.
       if (stop.signal.aborted) return undefined;
@@ -205,7 +223,7 @@ export async function runBatch(jobs: readonly Job[], opts: BatchOptions): Promis
 
   reporter.start(jobs.length);
   // Lanes read, decide and write: two per executor keep them fed (and a cancel leaves the rest unstarted).
-  const lanes = width === 1 ? 1 : (localOnly + width - 1) * 2;
+  const lanes = (localOnly + width - 1) * 2;
   try {
     await Promise.all(
       Array.from({ length: lanes }, async () => {

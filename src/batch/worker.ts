@@ -1,42 +1,39 @@
 /**
- * A batch worker thread: resolves each recipe's config once, builds its
- * pipeline once, then decodes → runs → encodes the bytes it is sent and posts
+ * A batch worker thread: resolves each recipe's config once, and converts the
+ * bytes it is sent through the engine (each pipeline built once) and posts
  * the encoded files back. Writing (atomic, cancellable, cached) stays on the
  * main thread, so a terminated worker can never leave a half-written file.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadConfig, loadPlugins } from '../config/load.js';
 import type { ResolvedConfig } from '../config/resolve.js';
-import { runOne } from '../convert.js';
-import { buildPipeline, type Pipeline } from '../pipeline/pipeline.js';
+import { Engine } from '../convert.js';
 import { pluginTable } from '../plugins/index.js';
 import { resolveRecipe, type ConfigContext } from './plan.js';
 import { ownBytes, serializeError, type TaskMessage, type WorkerInit, type WorkerReply } from './protocol.js';
 
 const init = workerData as WorkerInit;
-let context: Promise<Pick<ConfigContext, 'config' | 'source' | 'plugins'>> | undefined;
-const built = new Map<string, Promise<{ config: ResolvedConfig; pipeline: Pipeline }>>();
+let context: Promise<Pick<ConfigContext, 'config' | 'source' | 'plugins'> & { engine: Engine }> | undefined;
+const configs = new Map<string, Promise<ResolvedConfig>>();
 
-async function loadContext(): Promise<Pick<ConfigContext, 'config' | 'source' | 'plugins'>> {
+async function loadContext() {
   if (init.config) {
-    const plugins = await loadPlugins(init.config.plugins ?? [], init.configDir, init.source);
-    return { config: init.config, source: init.source, plugins: pluginTable(plugins) };
+    const plugins = pluginTable(await loadPlugins(init.config.plugins ?? [], init.configDir, init.source));
+    return { config: init.config, source: init.source, plugins, engine: new Engine(plugins) };
   }
   const loaded = await loadConfig({ cwd: init.cwd, configPath: init.configPath });
   const config = init.maxPixels !== undefined ? { ...loaded.config, maxPixels: init.maxPixels } : loaded.config;
-  return { config, source: init.source, plugins: pluginTable(loaded.plugins) };
+  const plugins = pluginTable(loaded.plugins);
+  return { config, source: init.source, plugins, engine: new Engine(plugins) };
 }
 
-function pipelineFor(task: TaskMessage) {
-  let entry = built.get(task.key);
+/** The task's config, resolved once per key on this side of the thread wall. */
+async function configFor(task: TaskMessage): Promise<ResolvedConfig> {
+  context ??= loadContext();
+  let entry = configs.get(task.key);
   if (!entry) {
-    entry = (async () => {
-      context ??= loadContext();
-      const ctx = await context;
-      const config = resolveRecipe(ctx, task.recipe);
-      return { config, pipeline: await buildPipeline(config.steps, ctx.plugins) };
-    })();
-    built.set(task.key, entry);
+    entry = context.then((ctx) => resolveRecipe(ctx, task.recipe));
+    configs.set(task.key, entry);
   }
   return entry;
 }
@@ -47,8 +44,10 @@ port.postMessage({ type: 'ready' } satisfies WorkerReply);
 port.on('message', async (task: TaskMessage) => {
   const warnings: string[] = [];
   try {
-    const { config, pipeline } = await pipelineFor(task);
-    const result = await runOne(Buffer.from(task.bytes.buffer, task.bytes.byteOffset, task.bytes.byteLength), config, pipeline, {
+    const config = await configFor(task);
+    const { engine } = await context!;
+    const result = await engine.convert(Buffer.from(task.bytes.buffer, task.bytes.byteOffset, task.bytes.byteLength), config, {
+      key: task.key,
       file: task.file,
       warn: (m) => warnings.push(m),
     });

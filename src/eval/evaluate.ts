@@ -26,8 +26,8 @@ import type { InputFile } from '../files/inputs.js';
 import { referenceFrom, scoreBinary, type Scores } from '../metrics/index.js';
 import { PixelError, withContext } from '../pipeline/errors.js';
 import { didYouMean } from '../pipeline/options.js';
-import { checkContract, DECODED_KIND, resolveSteps, type ResolvedStep, type StepConfig } from '../pipeline/pipeline.js';
-import type { BinaryTensor, ImageTensor, Plugin, Step, TensorKind, ToneTensor } from '../pipeline/types.js';
+import { buildPipeline, DECODED_KIND, resolveSteps, type Pipeline, type ResolvedStep, type StepConfig } from '../pipeline/pipeline.js';
+import type { BinaryTensor, ImageTensor, Plugin, TensorKind, ToneTensor } from '../pipeline/types.js';
 import { pluginTable } from '../plugins/index.js';
 import { resize, resizePlan } from '../plugins/resize/index.js';
 import { resizeBox } from '../plugins/resize/kernels.js';
@@ -242,11 +242,10 @@ export interface EvalOptions {
   onDrop?: (column: string, error: PixelError) => void;
 }
 
-/** A column ready to run: created steps and where its binarizer is. */
+/** A column ready to run: its built pipeline (the engine's) and where its binarizer is. */
 interface Prepared {
   column: EvalColumn;
-  steps: ResolvedStep[];
-  created: Step[];
+  pipeline: Pipeline;
   binarizer: number;
   /** Resize steps before the binarizer: the column sets its own grid. */
   resizes: ResolvedStep[];
@@ -268,43 +267,28 @@ async function prepare(column: EvalColumn, plugins: ReadonlyMap<string, Plugin>)
   const b = binarizerIndex(all, input);
   if (b < 0)
     throw new PixelError('E_PIPELINE', `${column.name}: no step turns the image into 1 bit`, { hint: "Add a 'dither' or 'threshold' step." });
-  const steps = all.slice(0, b + 1);
-  checkContract(steps, input);
-  const created: Step[] = [];
-  for (const step of steps) {
-    try {
-      created.push(await step.plugin.create(step.options));
-    } catch (error) {
-      await Promise.all(created.map((s) => s.dispose?.()));
-      throw withContext(error, { plugin: step.plugin.name });
-    }
-  }
-  return { column, steps, created, binarizer: b, resizes: steps.filter((s) => s.plugin.name === 'resize') };
+  // The real pipeline, run up to the binarizer (upscale and palette are never scored).
+  const pipeline = await buildPipeline(all, plugins, input);
+  return { column, pipeline, binarizer: b, resizes: all.slice(0, b + 1).filter((s) => s.plugin.name === 'resize') };
 }
 
 function copyTensor<T extends ImageTensor>(t: T): T {
   return { ...t, data: t.data.slice() } as T;
 }
 
-/** Runs a prepared column on `input`; returns the binary image and the step timings. */
+/** Runs a prepared column on `input` up to its binarizer; returns the binary image and the step timings. */
 async function runColumn(p: Prepared, input: ImageTensor, file: string, signal?: AbortSignal): Promise<{ out: BinaryTensor; msBinarize: number; msSteps: number }> {
-  let current: ImageTensor = input;
   let msBinarize = 0;
   let msSteps = 0;
-  const ctx = { file, signal, warn: () => {} };
-  for (let i = 0; i < p.created.length; i++) {
-    if (signal?.aborted) throw new PixelError('E_CANCELLED', 'Cancelled', { file });
-    const plugin = p.steps[i].plugin;
-    const t0 = performance.now();
-    try {
-      current = await p.created[i].run(current, ctx);
-    } catch (error) {
-      throw withContext(error, { plugin: plugin.name, file });
-    }
-    const dt = performance.now() - t0;
-    msSteps += dt;
-    if (i === p.binarizer) msBinarize = dt;
-  }
+  const current = await p.pipeline.run(input, {
+    file,
+    signal,
+    until: p.binarizer,
+    onStep: ({ index, ms }) => {
+      msSteps += ms;
+      if (index === p.binarizer) msBinarize = ms;
+    },
+  });
   if (current.range !== 'binary' || current.channels !== 1)
     throw new PixelError('E_PIPELINE', `${p.column.name} did not produce a 1-channel binary image`, { file });
   return { out: current as BinaryTensor, msBinarize, msSteps };
@@ -460,7 +444,7 @@ export async function evaluateSet(files: readonly (string | InputFile)[], option
       }
     }
   } finally {
-    await Promise.all(prepared.flatMap((p) => p.created.map((s) => s.dispose?.())));
+    await Promise.all(prepared.map((p) => p.pipeline.dispose()));
   }
 
   const columns: ColumnSummary[] = prepared.map((p, i) => {

@@ -11,10 +11,9 @@ import { lstatSync, readdirSync, readlinkSync, statSync, type Dirent, type Stats
 import * as fs from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import fg from 'fast-glob';
 import sharp from 'sharp';
 import { PixelError } from '../pipeline/errors.js';
-import { globBase, toPosix } from './glob.js';
+import { fastGlob, globBase, toPosix } from './glob.js';
 
 /**
  * The extensions a folder scan picks up: those sharp's build decodes. HEIC
@@ -300,7 +299,7 @@ export async function findInputs(args: readonly string[], cwd: string, ignoreDir
       addScanned(found, closed, abs, true);
       continue;
     }
-    if (!fg.isDynamicPattern(toPosix(arg))) {
+    if (!fastGlob().isDynamicPattern(toPosix(arg))) {
       throw new PixelError('E_USAGE', `Input not found: ${arg}`, { hint: 'Check the path; quote globs so the shell does not expand them: pixel convert "sprites/**/*.png"' });
     }
     const base = resolve(cwd, globBase(arg));
@@ -368,7 +367,7 @@ async function scan(pattern: string, cwd: string, ignore: string[], caseSensitiv
         callback(null, []);
       } else callback(error, list);
     })) as unknown as typeof fs.readdir;
-  const found = await fg(pattern, { cwd, caseSensitiveMatch: caseSensitive, onlyFiles: false, dot: false, followSymbolicLinks: false, ignore, objectMode: true, fs: { readdir } });
+  const found = await fastGlob()(pattern, { cwd, caseSensitiveMatch: caseSensitive, onlyFiles: false, dot: false, followSymbolicLinks: false, ignore, objectMode: true, fs: { readdir } });
   return { found: found.filter((e) => !e.dirent.isDirectory()).map((e) => ({ path: e.path })), closed };
 }
 

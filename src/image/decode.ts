@@ -32,7 +32,18 @@ export interface DecodeOptions {
    * (Pipeline.grayInput), a third of the float work at full resolution.
    */
   gray?: boolean;
+  /**
+   * The smallest size the pipeline needs from a `width`×`height` source
+   * (Pipeline.decodeSize), or undefined for every pixel. JPEG and WebP are
+   * then shrunk on load towards it (libjpeg's DCT scaling, libwebp's scaled
+   * decode, the rest by libvips in the stored coding), which skips most of
+   * the decoding work; other formats are decoded in full.
+   */
+  size?: (width: number, height: number) => { width: number; height: number } | undefined;
 }
+
+/** Formats whose decoders can shrink on load (sharp's fastShrinkOnLoad). */
+const SHRINK_ON_LOAD = new Set(['jpeg', 'webp']);
 
 /** sharp's own default: 0x3FFF × 0x3FFF. */
 export const DEFAULT_PIXEL_LIMIT = 16383 * 16383;
@@ -61,29 +72,42 @@ function unitTable16(): Float32Array {
 }
 
 let linear8: Float32Array | undefined;
+let lumaTables: [Float64Array, Float64Array, Float64Array] | undefined;
 
 /**
  * Bytes straight to linear-light gray: each byte's linear value is the one
  * color.ts's 16-bit table gives for v/255 (index v·257), and the luminance is
  * summed as luminance() does, so this equals decoding to sRGB floats, then
- * convertSpace, then luminance, value for value.
+ * convertSpace, then luminance, value for value. The weighted linear values
+ * are looked up (r·lin[v] is the same double whether multiplied here or in
+ * the table), so a pixel is three loads and two adds, with no float RGB.
  */
-function linearGray8(src: Uint8Array, channels: 1 | 3, pixels: number): Float32Array {
+function linearGray8(data: Uint8Array, channels: 1 | 3, pixels: number): Float32Array {
   if (!linear8) {
     // = srgbToLinearTable()[v·257] (v·257/65535 and v/255 are the same double), without building all 65536 entries.
     linear8 = new Float32Array(256);
     for (let v = 0; v < 256; v++) linear8[v] = srgbToLinearExact(v / 255);
+    const { r, g, b } = LUMA;
+    lumaTables = [new Float64Array(256), new Float64Array(256), new Float64Array(256)];
+    for (let v = 0; v < 256; v++) {
+      lumaTables[0][v] = r * linear8[v];
+      lumaTables[1][v] = g * linear8[v];
+      lumaTables[2][v] = b * linear8[v];
+    }
   }
+  // A plain Uint8Array view: element loads from a Buffer are slower in V8.
+  const src = new Uint8Array(data.buffer, data.byteOffset, data.length);
   const lin = linear8;
   const out = new Float32Array(pixels);
   if (channels === 1) {
     for (let i = 0; i < pixels; i++) out[i] = lin[src[i]];
     return out;
   }
-  const { r, g, b } = LUMA;
+  const [tr, tg, tb] = lumaTables!;
   for (let i = 0, j = 0; i < pixels; i++, j += 3) {
-    const y = r * lin[src[j]] + g * lin[src[j + 1]] + b * lin[src[j + 2]];
-    out[i] = y > 1 ? 1 : y < 0 ? 0 : y;
+    // Never below 0 (every term is >= 0); the weights' rounding can pass 1 at white.
+    const y = tr[src[j]] + tg[src[j + 1]] + tb[src[j + 2]];
+    out[i] = y > 1 ? 1 : y;
   }
   return out;
 }
@@ -140,7 +164,9 @@ export async function decodeImage(input: string | Buffer, options: DecodeOptions
     // that keeps the alpha band for the transparency mask, and sharp flattens
     // 16-bit images onto the 8-bit background ×256 (white becomes 65280).
     const blendHere = meta.hasAlpha === true;
-    const pipeline = image.rotate();
+    let pipeline = image.rotate();
+    const scaled = options.size && !options.allPages && SHRINK_ON_LOAD.has(meta.format ?? '') ? scaledSize(meta, options.size) : undefined;
+    if (scaled) pipeline = pipeline.resize({ width: scaled.width, height: scaled.height, fit: 'fill', kernel: 'linear', fastShrinkOnLoad: true });
     const { data, info } = await pipeline
       .toColourspace(space)
       .raw(deep ? { depth: 'ushort' } : {})
@@ -193,6 +219,17 @@ export async function decodeImage(input: string | Buffer, options: DecodeOptions
   }
 }
 
+/** The size to shrink a JPEG/WebP to on load (upright, after EXIF rotation), when it is at most half the source. */
+function scaledSize(meta: Metadata, size: NonNullable<DecodeOptions['size']>): { width: number; height: number } | undefined {
+  if (!meta.width || !meta.height) return undefined;
+  const turned = (meta.orientation ?? 1) >= 5;
+  const width = turned ? meta.height : meta.width;
+  const height = turned ? meta.width : meta.height;
+  const need = size(width, height);
+  if (!need || need.width * 2 > width || need.height * 2 > height) return undefined;
+  return need;
+}
+
 /** The frames of an animated image, each a full-size tone tensor (with its own mask). */
 export interface Animation {
   frames: ToneTensor[];
@@ -232,6 +269,22 @@ export async function decodeAnimation(input: string | Buffer, options: DecodeOpt
   }
   const delay = frames.map((_, i) => meta.delay?.[i] ?? 100);
   return { frames, delay, loop: meta.loop ?? 0 };
+}
+
+/**
+ * The pixel count of an encoded image from its header, without decoding
+ * (PNG read here, other formats through sharp's header parse); undefined
+ * when the header cannot be read (the decoder then reports why).
+ */
+export async function pixelCount(bytes: Uint8Array): Promise<number | undefined> {
+  const b = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (b.length >= 24 && b.subarray(0, 8).equals(PNG_SIGNATURE) && b.toString('latin1', 12, 16) === 'IHDR') return b.readUInt32BE(16) * b.readUInt32BE(20);
+  try {
+    const meta = await sharp(b, { limitInputPixels: false }).metadata();
+    return meta.width && meta.height ? meta.width * meta.height * (meta.pages ?? 1) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function emptyFile(file: string | undefined): PixelError {

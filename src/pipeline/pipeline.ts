@@ -22,13 +22,35 @@ export interface ResolvedStep {
   path: string;
 }
 
+/** What a step did, for Pipeline.run's onStep: its index, plugin, result and time. */
+export interface StepEvent {
+  index: number;
+  plugin: string;
+  image: ImageTensor;
+  ms: number;
+}
+
+/** Pipeline.run's options: the step context plus hooks to observe the steps and stop early. */
+export interface RunOptions extends Partial<StepContext> {
+  /** Called after every step with its result (eval times the binarizer; tools show stages). */
+  onStep?(event: StepEvent): void;
+  /** Index of the last step to run (inclusive); later steps are skipped. Default: all. */
+  until?: number;
+}
+
 export interface Pipeline {
   readonly steps: readonly ResolvedStep[];
   /** The kind the pipeline produces from the decoded kind it was checked with. */
   readonly output: TensorKind;
   /** No step needs colour: the decoder may hand linear-light gray straight away (see Plugin.gray). */
   readonly grayInput: boolean;
-  run(image: ImageTensor, ctx?: Partial<StepContext>): Promise<ImageTensor>;
+  /**
+   * The smallest decoded size that gives the first step (within tolerance)
+   * the result it gives on the full source, or undefined when it needs every
+   * pixel (see Plugin.decodeSize). The decoder may shrink on load to it.
+   */
+  decodeSize(width: number, height: number): { width: number; height: number } | undefined;
+  run(image: ImageTensor, options?: RunOptions): Promise<ImageTensor>;
   dispose(): Promise<void>;
 }
 
@@ -169,15 +191,22 @@ export async function buildPipeline(
     steps: resolved,
     output,
     grayInput: acceptsGrayInput(resolved),
-    async run(image, partial = {}) {
+    decodeSize(width, height) {
+      const first = resolved[0];
+      return first.plugin.decodeSize?.(first.options, width, height);
+    },
+    async run(image, options = {}) {
+      const { onStep, until, ...partial } = options;
       const ctx: StepContext = { warn: () => {}, ...partial };
       let current = image;
-      for (let i = 0; i < created.length; i++) {
+      const last = until === undefined ? created.length - 1 : Math.min(until, created.length - 1);
+      for (let i = 0; i <= last; i++) {
         const { plugin } = resolved[i];
         if (ctx.signal?.aborted) throw new PixelError('E_CANCELLED', 'Cancelled', { file: ctx.file });
         // The static check used the worst case; check the real image too (cheap).
         const bad = mismatch(plugin.accepts, current);
         if (bad) throw new PixelError('E_PIPELINE', `Step ${i + 1} '${plugin.name}' needs ${bad.needs} but received ${bad.got}`, { plugin: plugin.name, file: ctx.file });
+        const t0 = onStep ? performance.now() : 0;
         try {
           let next = await created[i].run(current, ctx);
           // Steps that keep the size may ignore the transparency mask and the accent plane: carry them over.
@@ -188,6 +217,7 @@ export async function buildPipeline(
         } catch (error) {
           throw withContext(error, { plugin: plugin.name, file: ctx.file });
         }
+        onStep?.({ index: i, plugin: plugin.name, image: current, ms: performance.now() - t0 });
       }
       return current;
     },

@@ -130,6 +130,13 @@ export interface Plugin<O = any> {
    * that accepts only 1 channel needs gray anyway.
    */
   gray?(options: O): 'passes' | 'converts' | undefined;
+  /**
+   * For a first step: the smallest input size from which it gives (within
+   * tolerance) the result it gives on a `width`×`height` source, so the
+   * decoder may shrink on load (JPEG, WebP). Absent or undefined: every
+   * pixel is needed.
+   */
+  decodeSize?(options: O, width: number, height: number): { width: number; height: number } | undefined;
   create(options: O): Step | Promise<Step>;
 }
 

@@ -20,7 +20,7 @@ export const STAGED_OPTIONS: OptionTable = {
   check: { type: 'boolean', description: 'Write nothing; exit 2 listing outputs that are stale or missing from the index' },
   all: { type: 'boolean', description: 'Every tracked image, not only the staged ones (for CI: pixel staged --check --all)' },
   config: { type: 'string', short: 'c', value: 'file', description: 'Config file (default: pixel.config.* found from the current folder up)' },
-  jobs: { type: 'string', short: 'j', value: 'n', description: 'Files converted in parallel (default: the number of cores)' },
+  jobs: { type: 'string', short: 'j', value: 'n', description: 'Threads converting in parallel (default: cores − 1; see convert --help)' },
   reporter: { type: 'string', short: 'r', value: 'name', description: `${REPORTERS.join(' | ')} (default auto: plain inside git hooks)` },
   help: { type: 'boolean', short: 'h', description: 'Show this help' },
 };

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { rng } from '../../../test/helpers.js';
 import { binaryTensor, type BinaryTensor, type Palette } from '../../pipeline/types.js';
 import { PixelError } from '../../pipeline/errors.js';
-import { FORMATS, FORMAT_NAMES, encode, encodePbm, encodePng1, isFormatName, packBits } from './index.js';
+import { FORMATS, FORMAT_NAMES, encode, encodeAsync, encodePbm, encodePng1, isFormatName, packBits } from './index.js';
 
 function randomBinary(width: number, height: number, seed: number, palette?: Palette): BinaryTensor {
   const img = binaryTensor(width, height, palette);
@@ -70,6 +70,14 @@ const SIZES: [number, number][] = [
 ];
 
 describe('encodePng1', () => {
+  it('the async encoder (deflate on the thread pool) writes the same bytes as the sync one', async () => {
+    const r = rng(5);
+    const image = binaryTensor(301, 97);
+    for (let i = 0; i < image.data.length; i++) image.data[i] = r() < 0.5 ? 1 : 0;
+    for (const mask of ['none', 'palette'] as const) expect(Buffer.compare(await encodeAsync(image, 'png', { mask }), encode(image, 'png', { mask }))).toBe(0);
+    expect(Buffer.compare(await encodeAsync(image, 'pbm'), encode(image, 'pbm'))).toBe(0);
+  });
+
   it.each(SIZES)('%i×%i: a true 1-bit indexed PNG that sharp reads back bit-exactly', async (w, h) => {
     const img = randomBinary(w, h, w * 100 + h);
     const png = encodePng1(img);

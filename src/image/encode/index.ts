@@ -12,7 +12,7 @@ import { encodeGif } from './gif.js';
 import type { Layout } from './layout.js';
 import { encodePbm } from './pbm.js';
 import { encodePdi, encodePdt, playdateSheet, sheetPng, splitCells, tableCellSize } from './playdate.js';
-import { encodePng1 } from './png.js';
+import { encodePng1, encodePng1Async } from './png.js';
 import { encodeThreeColourPng } from './three-colour.js';
 import { encodeTiff } from './tiff.js';
 import { encodeXbm } from './xbm.js';
@@ -79,6 +79,8 @@ export interface OutputFormat {
   encodeFrames?(frames: readonly BinaryTensor[], context?: EncodeContext): Buffer;
   /** Companion files the format itself adds (a second-colour plane, an SDK sheet). */
   companions?(frames: readonly BinaryTensor[], context?: EncodeContext): Companion[];
+  /** The same bytes, with the slow part off the JS thread (formats that compress). */
+  encodeAsync?(image: BinaryTensor, context?: EncodeContext): Promise<Buffer>;
 }
 
 const cOptions = (context: EncodeContext = {}) => ({
@@ -112,6 +114,7 @@ export const FORMATS = {
     encode: (image, context) => (image.accent ? encodeThreeColourPng(image) : encodePng1(image, { transparentPaper: context?.mask === 'palette' })),
     // With output.sheet: the frames of an animated input side by side (a Playdate `-table-W-H` source sheet).
     encodeFrames: (frames, context) => sheetPng(frames, context?.mask === 'palette'),
+    encodeAsync: (image, context) => (image.accent ? Promise.resolve(encodeThreeColourPng(image)) : encodePng1Async(image, { transparentPaper: context?.mask === 'palette' })),
   },
   pbm: {
     extension: 'pbm',
@@ -234,11 +237,17 @@ export function keepsFrames(format: FormatName, sheet = false): boolean {
   return format === 'gif' || (FORMATS[format] as OutputFormat).encodeFrames !== undefined;
 }
 
+/** encode, with the compression off the JS thread where the format has it (the same bytes). */
+export function encodeAsync(image: BinaryTensor, format: FormatName, context: EncodeContext = {}): Promise<Buffer> {
+  const f = FORMATS[format] as OutputFormat;
+  return f.encodeAsync ? f.encodeAsync(image, context) : Promise.resolve(f.encode(image, context));
+}
+
 export { packBits, rowBytes, assertBinary } from './bits.js';
 export type { PackOptions } from './bits.js';
 export { packLayout, layoutBytes, LAYOUTS, LAYOUT_DESCRIPTIONS } from './layout.js';
 export type { Layout } from './layout.js';
-export { encodePng1, DEFAULT_PALETTE } from './png.js';
+export { encodePng1, encodePng1Async, DEFAULT_PALETTE } from './png.js';
 export { encodePbm } from './pbm.js';
 export { encodeBmp } from './bmp.js';
 export { encodeGif, lzwGif } from './gif.js';

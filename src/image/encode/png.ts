@@ -12,7 +12,7 @@
  * written with filter 2 (Up) as all zeros: upscaled pixel art repeats every
  * row `scale` times, and zero rows deflate ~5× faster and smaller.
  */
-import { crc32, deflateSync } from 'node:zlib';
+import { crc32, deflate, deflateSync, type ZlibOptions } from 'node:zlib';
 import { PixelError } from '../../pipeline/errors.js';
 import type { BinaryTensor, Palette } from '../../pipeline/types.js';
 import { BLACK, WHITE } from '../color.js';
@@ -57,7 +57,8 @@ function upFilterRepeats(scanlines: Buffer, height: number): void {
   }
 }
 
-export function encodePng1(image: BinaryTensor, options: Png1Options = {}): Buffer {
+/** Everything but the compressed pixels: the chunks before and after IDAT, the scanlines to deflate and zlib's options. */
+function png1Parts(image: BinaryTensor, options: Png1Options): { head: Buffer[]; scanlines: Buffer; zlib: ZlibOptions } {
   assertBinary(image, 'PNG');
   const { width, height } = image;
   if (width < 1 || height < 1) {
@@ -80,8 +81,24 @@ export function encodePng1(image: BinaryTensor, options: Png1Options = {}): Buff
   // zero-filled prefix byte is filter type 0 (None).
   const scanlines = packBits(image, { msbFirst: true, inkBit: 0, rowPrefix: 1 });
   upFilterRepeats(scanlines, height);
-  const idat = deflateSync(scanlines, { level: options.level ?? 6, memLevel: 9 });
-
   const trns = options.transparentPaper ? [pngChunk('tRNS', Buffer.from([255, 0]))] : [];
-  return Buffer.concat([SIGNATURE, pngChunk('IHDR', ihdr), pngChunk('PLTE', plte), ...trns, pngChunk('IDAT', idat), pngChunk('IEND', Buffer.alloc(0))]);
+  return { head: [SIGNATURE, pngChunk('IHDR', ihdr), pngChunk('PLTE', plte), ...trns], scanlines, zlib: { level: options.level ?? 6, memLevel: 9 } };
+}
+
+const IEND = pngChunk('IEND', Buffer.alloc(0));
+
+export function encodePng1(image: BinaryTensor, options: Png1Options = {}): Buffer {
+  const { head, scanlines, zlib } = png1Parts(image, options);
+  return Buffer.concat([...head, pngChunk('IDAT', deflateSync(scanlines, zlib)), IEND]);
+}
+
+/**
+ * The same bytes as encodePng1, with the deflate (most of the time on
+ * dithered full-resolution images) on libuv's thread pool, so the batch's
+ * main thread runs the next file's steps meanwhile.
+ */
+export async function encodePng1Async(image: BinaryTensor, options: Png1Options = {}): Promise<Buffer> {
+  const { head, scanlines, zlib } = png1Parts(image, options);
+  const idat = await new Promise<Buffer>((done, fail) => deflate(scanlines, zlib, (error, out) => (error ? fail(error) : done(out))));
+  return Buffer.concat([...head, pngChunk('IDAT', idat), IEND]);
 }

@@ -133,6 +133,24 @@ describe('error diffusion kernel', () => {
     ]);
   });
 
+  it('the unrolled loops of every kernel give the same bits as the general ring loop', () => {
+    const w = 97;
+    const h = 61;
+    const img = new Float32Array(w * h);
+    let seed = 3;
+    for (let i = 0; i < img.length; i++) {
+      seed = (seed * 1103515245 + 12345) >>> 0;
+      img[i] = i % 13 === 0 ? 0 : i % 17 === 0 ? 1 : seed / 2 ** 32;
+    }
+    for (const kernel of Object.values(KERNELS))
+      for (const serpentine of [false, true])
+        for (const strength of [1, 0.8]) {
+          const fast = diffuse(img, w, h, kernel, { serpentine, strength });
+          const general = diffuse(img, w, h, kernel, { serpentine, strength }, undefined, true);
+          expect(Buffer.compare(fast, general), `${kernel.name} serpentine=${serpentine} strength=${strength}`).toBe(0);
+        }
+  });
+
   it('the unrolled Floyd–Steinberg loop gives the same bits as the generic loop', () => {
     // Same weights over 32 instead of 16: not recognised as FS, so it runs the generic loop.
     const generic = { name: 'fs-generic', divisor: 32, entries: KERNELS['floyd-steinberg'].entries.map((e) => ({ ...e, weight: 2 * e.weight })) };

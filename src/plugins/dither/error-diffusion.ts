@@ -212,13 +212,15 @@ export function diffuse(
   kernel: DiffusionKernel,
   options: DiffuseOptions,
   out: Uint8Array = new Uint8Array(width * height),
+  /** Run the general ring loop even where an unrolled one exists (the reference the tests compare with). */
+  general = false,
 ): Uint8Array {
   if (gray.length < width * height || out.length < width * height) throw new RangeError('diffuse: buffer smaller than width × height');
   if (!(options.strength >= 0 && options.strength <= 1)) throw new RangeError('diffuse: strength must be between 0 and 1');
   checkKernel(kernel);
   if (width === 0 || height === 0) return out;
   const strength = options.strength;
-  if (isFloydSteinberg(kernel)) return floydSteinberg(gray, width, height, options.serpentine, strength, out);
+  if (!general && isFloydSteinberg(kernel)) return floydSteinberg(gray, width, height, options.serpentine, strength, out);
 
   // Same-row weights go to locals; the rest are (dy, dx, weight) triples.
   let r1 = 0;
@@ -230,15 +232,27 @@ export function diffuse(
       else r2 += w;
     }
   }
-  const { n, dxs, dys, ws, rows, stride, pad, buf, offs } = errorRing(
+  const ring = errorRing(
     kernel.entries.filter((e) => e.dy > 0),
     kernel.divisor,
     strength,
     width,
   );
+  const run = !general && ring.n <= UNROLL_MAX ? unrolledLoop(ring.n) : ringLoop;
+  run(gray, width, height, options.serpentine, r1, r2, ring, out, ERR_LO, ERR_HI, ROUND);
+  return out;
+}
+
+/**
+ * The general error-diffusion loop over a ring (the entries' weights and
+ * offsets read from arrays per pixel): kernels with many entries run it, and
+ * the unrolled loops are tested against it bit for bit.
+ */
+function ringLoop(gray: Float32Array, width: number, height: number, serpentine: boolean, r1: number, r2: number, ring: Ring, out: Uint8Array, lo: number, hi: number, round: number): void {
+  const { n, dxs, dys, ws, rows, stride, pad, buf, offs } = ring;
 
   for (let y = 0; y < height; y++) {
-    const reverse = options.serpentine && (y & 1) === 1;
+    const reverse = serpentine && (y & 1) === 1;
     const dir = reverse ? -1 : 1;
     for (let k = 0; k < n; k++) offs[k] = ((y + dys[k]) % rows) * stride + pad + dxs[k] * dir;
     const rowStart = (y % rows) * stride;
@@ -250,9 +264,9 @@ export function diffuse(
     for (let x = reverse ? width - 1 : 0; x !== end; x += dir) {
       const g = gray[line + x];
       let v = g + buf[cur + x] + c1;
-      if (v > g + ERR_HI) v = g + ERR_HI;
-      else if (v < g + ERR_LO) v = g + ERR_LO;
-      const o = v + ROUND - ROUND;
+      if (v > g + hi) v = g + hi;
+      else if (v < g + lo) v = g + lo;
+      const o = v + round - round;
       out[line + x] = o;
       const err = v - o;
       c1 = c2 + err * r1;
@@ -261,7 +275,57 @@ export function diffuse(
     }
     buf.fill(0, rowStart, rowStart + stride);
   }
-  return out;
+}
+
+
+/** Kernels with at most this many later-row entries get an unrolled loop (Jarvis, Stucki and Sierra-3 have 10). */
+const UNROLL_MAX = 12;
+
+type Ring = ReturnType<typeof errorRing>;
+type Loop = (gray: Float32Array, width: number, height: number, serpentine: boolean, r1: number, r2: number, ring: Ring, out: Uint8Array, lo: number, hi: number, round: number) => void;
+const unrolled = new Map<number, Loop>();
+
+/**
+ * The generic loop with its per-pixel `for k` unrolled for n entries: each
+ * entry's weight and ring offset live in locals, so a pixel is n
+ * multiply-adds into the ring and nothing else. The source is generated once
+ * per entry count (the weights are arguments, not code). The operations and
+ * their order are the generic loop's, so the bits are identical (tested).
+ */
+function unrolledLoop(n: number): Loop {
+  let loop = unrolled.get(n);
+  if (loop) return loop;
+  const ks = Array.from({ length: n }, (_, k) => k);
+  const body = `
+    const { dxs, dys, ws, rows, stride, pad, buf } = ring;
+    ${ks.map((k) => `const w${k} = ws[${k}];`).join(' ')}
+    for (let y = 0; y < height; y++) {
+      const reverse = serpentine && (y & 1) === 1;
+      const dir = reverse ? -1 : 1;
+      ${ks.map((k) => `const o${k} = ((y + dys[${k}]) % rows) * stride + pad + dxs[${k}] * dir;`).join('\n      ')}
+      const rowStart = (y % rows) * stride;
+      const cur = rowStart + pad;
+      const line = y * width;
+      let c1 = 0;
+      let c2 = 0;
+      const end = reverse ? -1 : width;
+      for (let x = reverse ? width - 1 : 0; x !== end; x += dir) {
+        const g = gray[line + x];
+        let v = g + buf[cur + x] + c1;
+        if (v > g + hi) v = g + hi;
+        else if (v < g + lo) v = g + lo;
+        const o = v + round - round;
+        out[line + x] = o;
+        const err = v - o;
+        c1 = c2 + err * r1;
+        c2 = err * r2;
+        ${ks.map((k) => `buf[o${k} + x] += err * w${k};`).join('\n        ')}
+      }
+      buf.fill(0, rowStart, rowStart + stride);
+    }`;
+  loop = new Function('gray', 'width', 'height', 'serpentine', 'r1', 'r2', 'ring', 'out', 'lo', 'hi', 'round', body) as Loop;
+  unrolled.set(n, loop);
+  return loop;
 }
 
 /**

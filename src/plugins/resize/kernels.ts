@@ -137,6 +137,21 @@ export function nearestTaps(srcN: number, dstN: number, start = 0, length = srcN
   return b.done();
 }
 
+/** Scratch sizes up to this many doubles (4 MB) are kept between calls; larger ones are freed. */
+const SCRATCH_KEEP = 2 ** 19;
+let kept: Float64Array | undefined;
+
+/**
+ * The horizontal pass's buffer: reused between calls when small (a batch of
+ * icons then allocates nothing here), so fewer large allocations push the
+ * garbage collector. Every element read is written first.
+ */
+function scratch(n: number): Float64Array {
+  if (n > SCRATCH_KEEP) return new Float64Array(n);
+  if (!kept || kept.length < n) kept = new Float64Array(Math.max(n, 2 ** 16));
+  return kept;
+}
+
 /** Applies per-axis taps: horizontal pass over the needed rows, then vertical pass. */
 export function applyTaps(
   src: Float32Array,
@@ -159,7 +174,7 @@ export function applyTaps(
   }
   const rows = r1 - r0 + 1;
   const rowLen = dstW * c;
-  const tmp = new Float64Array(rows * rowLen);
+  const tmp = scratch(rows * rowLen);
   const xo = tx.offset;
   const xi = tx.index;
   const xw = tx.weight;
