@@ -4,12 +4,13 @@ import { adjust } from './adjust/index.js';
 import { complete } from './complete/index.js';
 import { dither } from './dither/index.js';
 import { palette } from './palette/index.js';
+import { pixelArt } from './pixel-art/index.js';
 import { resize } from './resize/index.js';
 import { threshold } from './threshold/index.js';
 import { unet } from './unet/index.js';
 import { upscale } from './upscale/index.js';
 
-export const builtinPlugins: readonly Plugin[] = [resize, adjust, threshold, dither, upscale, palette, unet, complete];
+export const builtinPlugins: readonly Plugin[] = [resize, adjust, threshold, dither, pixelArt, upscale, palette, unet, complete];
 
 export function pluginTable(extra: readonly Plugin[] = []): Map<string, Plugin> {
   const table = new Map<string, Plugin>();

@@ -25,6 +25,12 @@ export interface ResizeOptions {
   background: string;
   kernel: ResizeKernel;
   withoutEnlargement: boolean;
+  /**
+   * Set by the pipeline, not by users (pipeline.ts, linkWorkingScale): make
+   * this many times the planned size, for a next step that works above the
+   * grid and returns it.
+   */
+  oversample?: number;
 }
 
 export const FITS: readonly Fit[] = ['inside', 'cover', 'contain', 'fill'];
@@ -159,6 +165,12 @@ export function resizeMask(mask: Uint8Array, sw: number, sh: number, plan: Resiz
   return out;
 }
 
+/** A plan k times as large: the same source region, every output size and offset × k. */
+function scalePlan(p: ResizePlan, k: number): ResizePlan {
+  if (k === 1) return p;
+  return { ...p, width: p.width * k, height: p.height * k, contentWidth: p.contentWidth * k, contentHeight: p.contentHeight * k, left: p.left * k, top: p.top * k };
+}
+
 const KERNEL_FN = { box: resizeBox, lanczos: resizeLanczos, nearest: resizeNearest } as const;
 
 export const resize = definePlugin<ResizeOptions>({
@@ -190,8 +202,9 @@ export const resize = definePlugin<ResizeOptions>({
       run(image) {
         const src = inSpace(image as ToneTensor, 'linear');
         const { width: sw, height: sh, channels: c } = src;
-        const plan = resizePlan(sw, sh, options);
-        if (!plan) return src;
+        const grid = resizePlan(sw, sh, options);
+        if (!grid) return src;
+        const plan = scalePlan(grid, options.oversample ?? 1);
         const r = plan.region;
         const same = plan.width === sw && plan.height === sh && plan.contentWidth === sw && plan.contentHeight === sh && r.x === 0 && r.y === 0 && r.width === sw && r.height === sh;
         if (same) return src;

@@ -1,0 +1,138 @@
+/**
+ * The structure-first binarizer as one function: working-resolution gray in,
+ * grid-sized 1-bit image out. Order of decisions (later ones win):
+ *
+ *   1. tone: the gray area-averaged to the grid (linear light), coded in the
+ *      chosen tone space, optionally smoothed edge-preservingly;
+ *   2. detail: where the local contrast is high (text, small sharp detail),
+ *      a locally adaptive threshold decides the pixel (strokes, not dots);
+ *   3. lines: dark lines found at the working resolution, mapped to the
+ *      grid, thinned to continuous 1-px lines, short pieces dropped, L
+ *      corners removed; they are ink;
+ *   4. silhouette: transparent pixels are paper, the opaque pixels touching
+ *      them are ink (the sprite's outline);
+ *   5. everything else is filled from the tone with the pattern table, by
+ *      error diffusion of the level, so the fixed pixels' tone is accounted for;
+ *   6. cleanup: pixels whose 8 neighbours all differ are flipped (not lines
+ *      or outline, which are meant).
+ */
+import { convertSpace } from '../../image/color.js';
+import type { ColorSpace } from '../../pipeline/types.js';
+import { resizeBox } from '../resize/kernels.js';
+import { localMean } from '../threshold/kernels.js';
+import { bilateral, dilate, dropShort, FREE, INK_ALONE, PAPER_ALONE, lineMap, localStats, patternFill, pixelPerfect, removeOrphans, thin, toGrid } from './kernels.js';
+import type { FillPattern } from './patterns.js';
+
+export interface PixelArtParams {
+  space: ColorSpace;
+  pattern: FillPattern;
+  /** Strong threshold of the line response (coded gray); 0 turns lines off. */
+  lineContrast: number;
+  /** Line pieces shorter than this many grid pixels are dropped. */
+  minLine: number;
+  /** Local contrast (coded gray, max − min over 5×5) above which the adaptive threshold decides; 0 turns it off. */
+  detailContrast: number;
+  /** Range σ of the edge-preserving smoothing (coded gray); 0 turns it off. */
+  smooth: number;
+  outline: boolean;
+  cleanup: boolean;
+  screen: number;
+}
+
+export interface PixelArtResult {
+  data: Uint8Array;
+  width: number;
+  height: number;
+  mask?: Uint8Array;
+}
+
+/** Line-finder scales in grid pixels: the centre sees a line, the surround its background. */
+const SIGMA_CENTRE = 0.4;
+const SIGMA_SURROUND = 1.2;
+/** How far (grid px) the detail zone reaches past its high-contrast pixels, and the half-size of its threshold window. */
+const DETAIL_REACH = Number(process.env.PA_REACH ?? 2);
+const DETAIL_RADIUS = Number(process.env.PA_RADIUS ?? 4);
+
+/**
+ * `gray` is linear-light luminance at the working resolution (w × h), which is
+ * `scale` times the grid (the grid is w / scale × h / scale, rounded). `mask`
+ * (1 = opaque) is at the working resolution too.
+ */
+export function binarizePixelArt(gray: Float32Array, w: number, h: number, scale: number, params: PixelArtParams, mask?: Uint8Array): PixelArtResult {
+  const gw = Math.max(1, Math.round(w / scale));
+  const gh = Math.max(1, Math.round(h / scale));
+  const n = gw * gh;
+  const k = w / gw;
+
+  // 1. tone at the grid.
+  const linear = gw === w && gh === h ? gray : resizeBox(gray, w, h, 1, gw, gh);
+  const coded = convertSpace(linear, 'linear', 'srgb');
+  let tone = params.space === 'srgb' ? coded : new Float32Array(linear);
+  if (params.smooth > 0) tone = bilateral(tone, gw, gh, params.space === 'srgb' ? params.smooth : params.smooth * 0.5);
+
+  const fixed = new Uint8Array(n).fill(FREE);
+
+  // 2. detail: adaptive threshold where the contrast is high.
+  // The zone is where the 3×3 contrast is high, widened by DETAIL_REACH so
+  // the ground around a letter is cleared too (text reads best with a halo);
+  // the level is the mean over a window wider than a stroke.
+  if (params.detailContrast > 0) {
+    const { min, max } = localStats(coded, gw, gh, 1);
+    const zone = new Uint8Array(n);
+    for (let i = 0; i < n; i++) if (max[i] - min[i] >= params.detailContrast) zone[i] = 1;
+    const wide = dilate(zone, gw, gh, DETAIL_REACH);
+    const mean = localMean(coded, gw, gh, DETAIL_RADIUS);
+    for (let i = 0; i < n; i++) if (wide[i]) fixed[i] = coded[i] > mean[i] ? PAPER_ALONE : INK_ALONE;
+  }
+
+  // 3. lines.
+  let lines: Uint8Array | undefined;
+  if (params.lineContrast > 0) {
+    const codedHi = gw === w && gh === h ? coded : convertSpace(gray, 'linear', 'srgb');
+    const hi = lineMap(codedHi, w, h, SIGMA_CENTRE * k, SIGMA_SURROUND * k, params.lineContrast);
+    lines = toGrid(hi, w, h, gw, gh);
+    thin(lines, gw, gh);
+    dropShort(lines, gw, gh, params.minLine);
+    pixelPerfect(lines, gw, gh);
+    for (let i = 0; i < n; i++) if (lines[i]) fixed[i] = 0;
+  }
+
+  // 4. silhouette.
+  let gridMask: Uint8Array | undefined;
+  const keep = new Uint8Array(n);
+  if (lines) keep.set(lines);
+  if (mask) {
+    gridMask = gw === w && gh === h ? new Uint8Array(mask) : maskToGrid(mask, w, h, gw, gh);
+    for (let y = 0; y < gh; y++) {
+      for (let x = 0; x < gw; x++) {
+        const i = y * gw + x;
+        if (!gridMask[i]) {
+          fixed[i] = PAPER_ALONE;
+          continue;
+        }
+        if (!params.outline) continue;
+        const edge = (x > 0 && !gridMask[i - 1]) || (x < gw - 1 && !gridMask[i + 1]) || (y > 0 && !gridMask[i - gw]) || (y < gh - 1 && !gridMask[i + gw]);
+        if (edge) {
+          fixed[i] = 0;
+          keep[i] = 1;
+        }
+      }
+    }
+    for (let i = 0; i < n; i++) if (!gridMask[i]) keep[i] = 1;
+  }
+
+  // 5. fill, 6. cleanup.
+  let data = patternFill(tone, fixed, gw, gh, params.pattern, params.screen);
+  if (params.cleanup) data = removeOrphans(data, gw, gh, keep);
+  return gridMask ? { data, width: gw, height: gh, mask: gridMask } : { data, width: gw, height: gh };
+}
+
+/** A working-resolution mask at the grid: opaque when at least half the cell is. */
+function maskToGrid(mask: Uint8Array, w: number, h: number, gw: number, gh: number): Uint8Array {
+  const cover = new Float32Array(mask.length);
+  for (let i = 0; i < mask.length; i++) cover[i] = mask[i];
+  const small = resizeBox(cover, w, h, 1, gw, gh);
+  const out = new Uint8Array(gw * gh);
+  for (let i = 0; i < out.length; i++) out[i] = small[i] >= 0.5 ? 1 : 0;
+  return out;
+}

@@ -1,0 +1,339 @@
+/**
+ * The structure-first binarizer's kernels, each a plain function on planes
+ * (row-major Float32Array / Uint8Array), so each is testable alone:
+ *
+ *   lineMap      dark lines at the working resolution (difference of
+ *                Gaussians with hysteresis: a dark line is one ridge, and a
+ *                step edge gives one line on its dark side, not two edges)
+ *   toGrid       the line pixels as grid cells (any hit in the cell)
+ *   thin         Zhang–Suen thinning to 1-px lines
+ *   dropShort    line pieces shorter than a length removed (texture, noise)
+ *   pixelPerfect L-shaped corners of 1-px lines removed
+ *   patternFill  tone quantised to the pattern's levels by error diffusion,
+ *                each level drawn with its phase-locked pattern; fixed
+ *                pixels (lines, detail, outline, transparency) keep their
+ *                value and hand their tone error to their neighbours
+ *   removeOrphans pixels whose 8 neighbours all have the other colour flipped
+ */
+import { gaussianBlur } from '../../metrics/gaussian.js';
+import type { FillPattern } from './patterns.js';
+
+/**
+ * Dark-line map at the working resolution: D = blur(S, σc) − blur(S, σs) on
+ * sRGB-coded gray (lines are judged as the eye sees contrast). A pixel is a
+ * line where −D ≥ `contrast`, or ≥ contrast / 2 and 8-connected to such a
+ * pixel (hysteresis, as Canny). σ in pixels of this plane.
+ */
+export function lineMap(coded: Float32Array, width: number, height: number, sigmaCentre: number, sigmaSurround: number, contrast: number): Uint8Array {
+  const n = width * height;
+  const c = gaussianBlur(coded, width, height, sigmaCentre);
+  const s = gaussianBlur(coded, width, height, sigmaSurround);
+  const out = new Uint8Array(n);
+  const stack: number[] = [];
+  const weak = contrast / 2;
+  // 2 = weak candidate, 1 = line.
+  for (let i = 0; i < n; i++) {
+    const r = s[i] - c[i];
+    if (r >= contrast) {
+      out[i] = 1;
+      stack.push(i);
+    } else if (r >= weak) out[i] = 2;
+  }
+  while (stack.length > 0) {
+    const i = stack.pop()!;
+    const x = i % width;
+    const y = (i - x) / width;
+    for (let dy = -1; dy <= 1; dy++) {
+      const yy = y + dy;
+      if (yy < 0 || yy >= height) continue;
+      for (let dx = -1; dx <= 1; dx++) {
+        const xx = x + dx;
+        if (xx < 0 || xx >= width) continue;
+        const j = yy * width + xx;
+        if (out[j] === 2) {
+          out[j] = 1;
+          stack.push(j);
+        }
+      }
+    }
+  }
+  for (let i = 0; i < n; i++) if (out[i] === 2) out[i] = 0;
+  return out;
+}
+
+/** Grid cells (gw × gh) that contain at least one set pixel of a w × h map. */
+export function toGrid(map: Uint8Array, width: number, height: number, gw: number, gh: number): Uint8Array {
+  const out = new Uint8Array(gw * gh);
+  for (let y = 0; y < height; y++) {
+    const gy = Math.min(gh - 1, Math.floor((y * gh) / height));
+    for (let x = 0; x < width; x++) if (map[y * width + x]) out[gy * gw + Math.min(gw - 1, Math.floor((x * gw) / width))] = 1;
+  }
+  return out;
+}
+
+/** Zhang–Suen thinning in place (1 = set); outside the image counts as unset. */
+export function thin(m: Uint8Array, width: number, height: number): Uint8Array {
+  const at = (x: number, y: number) => (x < 0 || y < 0 || x >= width || y >= height ? 0 : m[y * width + x]);
+  const remove: number[] = [];
+  let changed = true;
+  while (changed) {
+    changed = false;
+    for (let pass = 0; pass < 2; pass++) {
+      remove.length = 0;
+      for (let y = 0; y < height; y++) {
+        for (let x = 0; x < width; x++) {
+          if (!m[y * width + x]) continue;
+          // P2..P9 clockwise from north.
+          const p2 = at(x, y - 1), p3 = at(x + 1, y - 1), p4 = at(x + 1, y), p5 = at(x + 1, y + 1);
+          const p6 = at(x, y + 1), p7 = at(x - 1, y + 1), p8 = at(x - 1, y), p9 = at(x - 1, y - 1);
+          const b = p2 + p3 + p4 + p5 + p6 + p7 + p8 + p9;
+          if (b < 2 || b > 6) continue;
+          const a = +(!p2 && p3) + +(!p3 && p4) + +(!p4 && p5) + +(!p5 && p6) + +(!p6 && p7) + +(!p7 && p8) + +(!p8 && p9) + +(!p9 && p2);
+          if (a !== 1) continue;
+          if (pass === 0 ? p2 * p4 * p6 === 0 && p4 * p6 * p8 === 0 : p2 * p4 * p8 === 0 && p2 * p6 * p8 === 0) remove.push(y * width + x);
+        }
+      }
+      for (const i of remove) m[i] = 0;
+      if (remove.length > 0) changed = true;
+    }
+  }
+  return m;
+}
+
+/** Removes 8-connected pieces with fewer than `min` pixels, in place. */
+export function dropShort(m: Uint8Array, width: number, height: number, min: number): Uint8Array {
+  if (min <= 1) return m;
+  const seen = new Uint8Array(m.length);
+  const piece: number[] = [];
+  for (let start = 0; start < m.length; start++) {
+    if (!m[start] || seen[start]) continue;
+    piece.length = 0;
+    piece.push(start);
+    seen[start] = 1;
+    for (let k = 0; k < piece.length; k++) {
+      const i = piece[k];
+      const x = i % width;
+      const y = (i - x) / width;
+      for (let dy = -1; dy <= 1; dy++) {
+        const yy = y + dy;
+        if (yy < 0 || yy >= height) continue;
+        for (let dx = -1; dx <= 1; dx++) {
+          const xx = x + dx;
+          if (xx < 0 || xx >= width) continue;
+          const j = yy * width + xx;
+          if (m[j] && !seen[j]) {
+            seen[j] = 1;
+            piece.push(j);
+          }
+        }
+      }
+    }
+    if (piece.length < min) for (const i of piece) m[i] = 0;
+  }
+  return m;
+}
+
+/**
+ * "Pixel-perfect" lines, in place: a pixel whose only set neighbours are one
+ * vertical and one horizontal 4-neighbour (an L) is removed; the two stay
+ * joined diagonally. Raster order, so the result is deterministic.
+ */
+export function pixelPerfect(m: Uint8Array, width: number, height: number): Uint8Array {
+  const at = (x: number, y: number) => (x < 0 || y < 0 || x >= width || y >= height ? 0 : m[y * width + x]);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      if (!m[y * width + x]) continue;
+      const n = at(x, y - 1), s = at(x, y + 1), e = at(x + 1, y), w = at(x - 1, y);
+      const ne = at(x + 1, y - 1), nw = at(x - 1, y - 1), se = at(x + 1, y + 1), sw = at(x - 1, y + 1);
+      if (n + s + e + w + ne + nw + se + sw !== 2) continue;
+      if (n + s === 1 && e + w === 1) m[y * width + x] = 0;
+    }
+  }
+  return m;
+}
+
+/** No fixed value: the pixel is filled from the tone. */
+export const FREE = 255;
+/** Fixed paper / ink that take no part in the error diffusion. */
+export const PAPER_ALONE = 2;
+export const INK_ALONE = 3;
+
+/**
+ * Tone → pattern levels by serpentine Floyd–Steinberg error diffusion of the
+ * LEVEL error (not the pixel error: the pattern, not noise, renders a level),
+ * then each pixel drawn from the level's pattern. `fixed[i]` is 0 or 1 for a
+ * pixel whose value is decided (its error tone − value still diffuses, so
+ * lines do not darken the picture), 2 / 3 for paper / ink that takes no
+ * part in the diffusion (outside the silhouette; the detail zone, whose
+ * error would pile up and spill at the zone's edge as a dark rim), or FREE.
+ */
+export function patternFill(tone: Float32Array, fixed: Uint8Array, width: number, height: number, pattern: FillPattern, screen = 0): Uint8Array {
+  const levels = new Set(pattern.ranks).size;
+  const out = new Uint8Array(width * height);
+  let cur = new Float32Array(width + 2);
+  let next = new Float32Array(width + 2);
+  for (let y = 0; y < height; y++) {
+    const ltr = (y & 1) === 0;
+    const dir = ltr ? 1 : -1;
+    const py = (y % pattern.height) * pattern.width;
+    for (let k = 0; k < width; k++) {
+      const x = ltr ? k : width - 1 - k;
+      const i = y * width + x;
+      const f = fixed[i];
+      if (f === 2 || f === 3) {
+        out[i] = f === 2 ? 1 : 0;
+        continue;
+      }
+      let v = tone[i] + cur[x + 1];
+      v = v < -0.5 ? -0.5 : v > 1.5 ? 1.5 : v;
+      let err: number;
+      if (f === FREE && screen > 0) {
+        const t = 0.5 + screen * ((levels - pattern.ranks[py + (x % pattern.width)] - 0.5) / levels - 0.5);
+        out[i] = v > t ? 1 : 0;
+        err = v - out[i];
+      } else if (f === FREE) {
+        let j = Math.round(v * levels);
+        j = j < 0 ? 0 : j > levels ? levels : j;
+        err = v - j / levels;
+        out[i] = pattern.ranks[py + (x % pattern.width)] < levels - j ? 0 : 1;
+      } else {
+        out[i] = f;
+        err = v - f;
+      }
+      cur[x + 1 + dir] += (err * 7) / 16;
+      next[x + 1 - dir] += (err * 3) / 16;
+      next[x + 1] += (err * 5) / 16;
+      next[x + 1 + dir] += err / 16;
+    }
+    const t = cur;
+    cur = next;
+    next = t;
+    next.fill(0);
+  }
+  return out;
+}
+
+/**
+ * Flips pixels whose 8 neighbours all have the other colour (decided on the
+ * input, so the order does not matter), except where `keep` is set. Pixels
+ * on the border count only the neighbours inside the image.
+ */
+export function removeOrphans(b: Uint8Array, width: number, height: number, keep?: Uint8Array): Uint8Array {
+  const out = new Uint8Array(b);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const i = y * width + x;
+      if (keep?.[i]) continue;
+      const v = b[i];
+      let same = 0;
+      let count = 0;
+      for (let dy = -1; dy <= 1; dy++) {
+        const yy = y + dy;
+        if (yy < 0 || yy >= height) continue;
+        for (let dx = -1; dx <= 1; dx++) {
+          const xx = x + dx;
+          if ((dx === 0 && dy === 0) || xx < 0 || xx >= width) continue;
+          count++;
+          if (b[yy * width + xx] === v) same++;
+        }
+      }
+      if (count > 0 && same === 0) out[i] = 1 - v;
+    }
+  }
+  return out;
+}
+
+/** Local minimum and maximum over a (2r+1)² window (clamped borders), and the box mean. */
+export function localStats(data: Float32Array, width: number, height: number, r: number): { min: Float32Array; max: Float32Array; mean: Float32Array } {
+  const n = width * height;
+  const min = new Float32Array(n);
+  const max = new Float32Array(n);
+  const mean = new Float32Array(n);
+  for (let y = 0; y < height; y++) {
+    const y0 = Math.max(0, y - r), y1 = Math.min(height - 1, y + r);
+    for (let x = 0; x < width; x++) {
+      const x0 = Math.max(0, x - r), x1 = Math.min(width - 1, x + r);
+      let lo = Infinity, hi = -Infinity, sum = 0;
+      for (let yy = y0; yy <= y1; yy++) {
+        for (let xx = x0; xx <= x1; xx++) {
+          const v = data[yy * width + xx];
+          if (v < lo) lo = v;
+          if (v > hi) hi = v;
+          sum += v;
+        }
+      }
+      const i = y * width + x;
+      min[i] = lo;
+      max[i] = hi;
+      mean[i] = sum / ((y1 - y0 + 1) * (x1 - x0 + 1));
+    }
+  }
+  return { min, max, mean };
+}
+
+/**
+ * Edge-preserving smoothing (a bilateral filter over a 5×5 window, spatial
+ * σ 1.5 px, range σ `range`): flat areas become flat, so they take one
+ * pattern instead of a mix; edges stay where they are.
+ */
+export function bilateral(data: Float32Array, width: number, height: number, range: number): Float32Array {
+  const out = new Float32Array(data.length);
+  const r = 2;
+  const spatial: number[] = [];
+  for (let dy = -r; dy <= r; dy++) for (let dx = -r; dx <= r; dx++) spatial.push(Math.exp(-(dx * dx + dy * dy) / (2 * 1.5 * 1.5)));
+  const inv = -1 / (2 * range * range);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const c = data[y * width + x];
+      let sw = 0;
+      let sv = 0;
+      let k = 0;
+      for (let dy = -r; dy <= r; dy++) {
+        const yy = Math.min(height - 1, Math.max(0, y + dy));
+        for (let dx = -r; dx <= r; dx++, k++) {
+          const xx = Math.min(width - 1, Math.max(0, x + dx));
+          const v = data[yy * width + xx];
+          const d = v - c;
+          const wgt = spatial[k] * Math.exp(d * d * inv);
+          sw += wgt;
+          sv += wgt * v;
+        }
+      }
+      out[y * width + x] = sv / sw;
+    }
+  }
+  return out;
+}
+
+/** Set pixels grown by `r` pixels (square neighbourhood), as a new map. */
+export function dilate(m: Uint8Array, width: number, height: number, r: number): Uint8Array {
+  if (r <= 0) return new Uint8Array(m);
+  const rows = new Uint8Array(m.length);
+  for (let y = 0; y < height; y++) {
+    // Two sweeps per row: distance to the nearest set pixel on each side.
+    let prev = -Infinity;
+    for (let x = 0; x < width; x++) {
+      if (m[y * width + x]) prev = x;
+      if (x - prev <= r) rows[y * width + x] = 1;
+    }
+    let next = Infinity;
+    for (let x = width - 1; x >= 0; x--) {
+      if (m[y * width + x]) next = x;
+      if (next - x <= r) rows[y * width + x] = 1;
+    }
+  }
+  const out = new Uint8Array(m.length);
+  for (let x = 0; x < width; x++) {
+    let prev = -Infinity;
+    for (let y = 0; y < height; y++) {
+      if (rows[y * width + x]) prev = y;
+      if (y - prev <= r) out[y * width + x] = 1;
+    }
+    let next = Infinity;
+    for (let y = height - 1; y >= 0; y--) {
+      if (rows[y * width + x]) next = y;
+      if (next - y <= r) out[y * width + x] = 1;
+    }
+  }
+  return out;
+}
