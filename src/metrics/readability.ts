@@ -8,9 +8,10 @@
  *   words it, which also counts every pixel of a 1-px diagonal line and of
  *   a 50 % checker. Border pixels count the neighbours inside the image.
  * - Edge F1: the same edge detector on the reference Y and on the binary
- *   image B (Gaussian σ 1 grid px, Sobel gradient / 8, non-maximum
- *   suppression along the gradient, magnitude ≥ EDGE_LEVEL: a step of
- *   contrast about 0.12 after the blur); an edge pixel of one counts as
+ *   image B (Gaussian σ 1.5 grid px, QUALITY.md's eye model, so the output's
+ *   region boundaries are those the eye sees, not every dot; Sobel gradient
+ *   / 8, non-maximum suppression along the gradient, magnitude ≥ EDGE_LEVEL:
+ *   a step of contrast 0.12 after the blur); an edge pixel of one counts as
  *   matched when the other has one within 1 px (8-neighbourhood).
  *   Precision = matched output edges / output edges, recall = matched source
  *   edges / source edges, F1 their harmonic mean (1 when neither has an
@@ -19,8 +20,8 @@
  */
 import { gaussianBlur, type Plane } from './gaussian.js';
 
-/** Gradient magnitude (Sobel / 8, per pixel) that makes an edge: about a 0.12 step after a σ 1 blur. */
-export const EDGE_SIGMA = Number(process.env.EDGE_SIGMA ?? 1.5);
+/** The blur before edges are found (grid px), and the gradient (Sobel / 8, per pixel) that makes an edge: the peak slope of a 0.12 step after that blur. */
+export const EDGE_SIGMA = 1.5;
 export const EDGE_LEVEL = 0.12 / (EDGE_SIGMA * Math.sqrt(2 * Math.PI));
 
 export function orphanRate(b: Uint8Array, width: number, height: number, neighbours: 4 | 8 = 8): number {
@@ -47,7 +48,7 @@ export function orphanRate(b: Uint8Array, width: number, height: number, neighbo
   return orphans / (width * height);
 }
 
-/** Thin edges (1 = edge) of a plane: σ 1 blur, Sobel, non-maximum suppression, magnitude ≥ EDGE_LEVEL. */
+/** Thin edges (1 = edge) of a plane: σ EDGE_SIGMA blur, Sobel, non-maximum suppression, magnitude ≥ EDGE_LEVEL. */
 export function edgeMap(plane: Plane, width: number, height: number): Uint8Array {
   const s = gaussianBlur(plane, width, height, EDGE_SIGMA, new Float64Array(width * height));
   const n = width * height;

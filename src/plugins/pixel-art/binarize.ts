@@ -13,8 +13,8 @@
  *      them are ink (the sprite's outline);
  *   5. everything else is filled from the tone with the pattern table, by
  *      error diffusion of the level, so the fixed pixels' tone is accounted for;
- *   6. cleanup: pixels whose 8 neighbours all differ are flipped (not lines
- *      or outline, which are meant).
+ *   6. cleanup (option): pixels whose 8 neighbours all differ are flipped
+ *      (not lines or outline, which are meant).
  */
 import { convertSpace } from '../../image/color.js';
 import type { ColorSpace } from '../../pipeline/types.js';
@@ -50,8 +50,8 @@ export interface PixelArtResult {
 const SIGMA_CENTRE = 0.4;
 const SIGMA_SURROUND = 1.2;
 /** How far (grid px) the detail zone reaches past its high-contrast pixels, and the half-size of its threshold window. */
-const DETAIL_REACH = Number(process.env.PA_REACH ?? 2);
-const DETAIL_RADIUS = Number(process.env.PA_RADIUS ?? 4);
+const DETAIL_REACH = 2;
+const DETAIL_RADIUS = 4;
 
 /**
  * `gray` is linear-light luminance at the working resolution (w × h), which is

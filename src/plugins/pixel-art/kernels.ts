@@ -134,19 +134,24 @@ export function dropShort(m: Uint8Array, width: number, height: number, min: num
 }
 
 /**
- * "Pixel-perfect" lines, in place: a pixel whose only set neighbours are one
- * vertical and one horizontal 4-neighbour (an L) is removed; the two stay
- * joined diagonally. Raster order, so the result is deterministic.
+ * "Pixel-perfect" lines, in place: a pixel at the corner of an L (two
+ * orthogonal 4-neighbours set, the diagonal between them not) is removed
+ * when it is simple, i.e. its set neighbours form one 8-connected group
+ * (Yokoi's connectivity number is 1), so the line stays joined diagonally
+ * and nothing else is cut off. Raster order, so the result is deterministic.
  */
 export function pixelPerfect(m: Uint8Array, width: number, height: number): Uint8Array {
   const at = (x: number, y: number) => (x < 0 || y < 0 || x >= width || y >= height ? 0 : m[y * width + x]);
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       if (!m[y * width + x]) continue;
-      const n = at(x, y - 1), s = at(x, y + 1), e = at(x + 1, y), w = at(x - 1, y);
-      const ne = at(x + 1, y - 1), nw = at(x - 1, y - 1), se = at(x + 1, y + 1), sw = at(x - 1, y + 1);
-      if (n + s + e + w + ne + nw + se + sw !== 2) continue;
-      if (n + s === 1 && e + w === 1) m[y * width + x] = 0;
+      // Ring E, NE, N, NW, W, SW, S, SE.
+      const r = [at(x + 1, y), at(x + 1, y - 1), at(x, y - 1), at(x - 1, y - 1), at(x - 1, y), at(x - 1, y + 1), at(x, y + 1), at(x + 1, y + 1)];
+      const corner = (r[0] && r[2] && !r[1]) || (r[2] && r[4] && !r[3]) || (r[4] && r[6] && !r[5]) || (r[6] && r[0] && !r[7]);
+      if (!corner) continue;
+      let n8 = 0;
+      for (let k = 0; k < 8; k += 2) n8 += 1 - r[k] - (1 - r[k]) * (1 - r[(k + 1) % 8]) * (1 - r[(k + 2) % 8]);
+      if (n8 === 1) m[y * width + x] = 0;
     }
   }
   return m;
@@ -159,9 +164,13 @@ export const PAPER_ALONE = 2;
 export const INK_ALONE = 3;
 
 /**
- * Tone → pattern levels by serpentine Floyd–Steinberg error diffusion of the
- * LEVEL error (not the pixel error: the pattern, not noise, renders a level),
- * then each pixel drawn from the level's pattern. `fixed[i]` is 0 or 1 for a
+ * The fill, by serpentine Floyd–Steinberg error diffusion in one of two ways.
+ * `screen` > 0: binary error diffusion whose threshold is the pattern's
+ * (0.5 + screen · (pattern threshold − 0.5)): a flat tone at a pattern level
+ * comes out as that pattern, and the diffusion keeps the local tone exact in
+ * between. `screen` 0: the tone quantised to the pattern levels by diffusing
+ * the LEVEL error, each pixel drawn from its level's pattern (purer
+ * patterns, coarser tone). `fixed[i]` is 0 or 1 for a
  * pixel whose value is decided (its error tone − value still diffuses, so
  * lines do not darken the picture), 2 / 3 for paper / ink that takes no
  * part in the diffusion (outside the silhouette; the detail zone, whose
