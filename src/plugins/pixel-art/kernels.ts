@@ -252,34 +252,6 @@ export function removeOrphans(b: Uint8Array, width: number, height: number, keep
   return out;
 }
 
-/** Local minimum and maximum over a (2r+1)² window (clamped borders), and the box mean. */
-export function localStats(data: Float32Array, width: number, height: number, r: number): { min: Float32Array; max: Float32Array; mean: Float32Array } {
-  const n = width * height;
-  const min = new Float32Array(n);
-  const max = new Float32Array(n);
-  const mean = new Float32Array(n);
-  for (let y = 0; y < height; y++) {
-    const y0 = Math.max(0, y - r), y1 = Math.min(height - 1, y + r);
-    for (let x = 0; x < width; x++) {
-      const x0 = Math.max(0, x - r), x1 = Math.min(width - 1, x + r);
-      let lo = Infinity, hi = -Infinity, sum = 0;
-      for (let yy = y0; yy <= y1; yy++) {
-        for (let xx = x0; xx <= x1; xx++) {
-          const v = data[yy * width + xx];
-          if (v < lo) lo = v;
-          if (v > hi) hi = v;
-          sum += v;
-        }
-      }
-      const i = y * width + x;
-      min[i] = lo;
-      max[i] = hi;
-      mean[i] = sum / ((y1 - y0 + 1) * (x1 - x0 + 1));
-    }
-  }
-  return { min, max, mean };
-}
-
 /**
  * Edge-preserving smoothing (a bilateral filter over a 5×5 window, spatial
  * σ 1.5 px, range σ `range`): flat areas become flat, so they take one
