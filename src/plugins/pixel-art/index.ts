@@ -31,6 +31,7 @@ export interface PixelArtOptions {
   outline: boolean;
   cleanup: boolean;
   screen: number;
+  edgeAware: boolean;
   /** Set by the pipeline (not by users): the input is this many times the grid. */
   inputScale?: number;
 }
@@ -41,10 +42,11 @@ export const pixelArtSchema: Schema<Omit<PixelArtOptions, 'inputScale'>> = {
   pattern: enumField(`Fill patterns for flat areas: ${FILL_PATTERN_NAMES.map((p) => `${p} (${FILL_PATTERNS[p].description})`).join('; ')}.`, 'diagonal', FILL_PATTERN_NAMES),
   lineContrast: numberField('How dark (sRGB-coded gray) a line or edge must be against its surroundings to be drawn as a 1-px ink line; 0 draws no lines.', 0.12, { min: 0, max: 1 }),
   minLine: numberField('Line pieces shorter than this many grid pixels are dropped (texture, noise).', 4, { min: 1, max: 1000, integer: true }),
-  detailContrast: numberField('Local contrast (max − min over 5×5, sRGB-coded) above which a locally adaptive threshold decides, so text and sharp detail stay strokes; 0 turns it off.', 0.5, { min: 0, max: 1 }),
+  detailContrast: numberField('Local contrast (max − min over 3×3 grid pixels, sRGB-coded) above which, where the neighbourhood is two-toned, a locally adaptive threshold decides, so text and sharp detail stay strokes; 0 turns it off.', 0.4, { min: 0, max: 1 }),
   smooth: numberField('Edge-preserving smoothing of the tone before the fill (bilateral range σ, coded gray), so flat areas take one pattern; 0 turns it off.', 0.06, { min: 0, max: 1 }),
   outline: booleanField('Outline the silhouette of transparent sprites with ink.', true),
   screen: numberField('How the fill follows the pattern: 1 = error diffusion whose threshold is the pattern (flat tones come out as the pattern, tone kept exact); 0 = the tone quantised to the pattern levels (purer patterns, coarser tone).', 1, { min: 0, max: 1 }),
+  edgeAware: booleanField('Accepted so that --edge-aware works with every preset: this binarizer always keeps lines and edges (see lineContrast), so it changes nothing.', true),
   cleanup: booleanField('Flip orphan pixels (all 8 neighbours the other colour); lines and outlines are kept. Off by default: the fill leaves under 1 % and flipping them costs about 1 dB tone PSNR.', false),
 };
 
