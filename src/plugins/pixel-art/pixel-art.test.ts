@@ -4,7 +4,7 @@ import { srgbToLinearExact } from '../../image/color.js';
 import { buildPipeline, resolveSteps } from '../../pipeline/pipeline.js';
 import type { BinaryTensor, ImageTensor, ToneTensor } from '../../pipeline/types.js';
 import { pluginTable } from '../index.js';
-import { dilate, dropShort, patternFill, pixelPerfect, removeOrphans, thin, FREE } from './kernels.js';
+import { blur, dilate, dropShort, patternFill, pixelPerfect, removeOrphans, thin, FREE } from './kernels.js';
 import { FILL_PATTERNS, pixelArt } from './index.js';
 
 const plugins = pluginTable();
@@ -181,6 +181,17 @@ describe('pixel-art kernels', () => {
   it('drops short pieces and keeps long ones', () => {
     const { w, h, m } = grid(['##......', '........', '.######.']);
     expect(show(dropShort(m, w, h, 4), w)).toEqual(['........', '........', '.######.']);
+  });
+
+  it('blurs with normalised taps: a flat plane stays flat, a line keeps its ink', () => {
+    const flatPlane = new Float32Array(20 * 10).fill(0.3);
+    for (const v of blur(flatPlane, 20, 10, 2.5)) expect(v).toBeCloseTo(0.3, 6);
+    const line = new Float32Array(40 * 8).fill(1);
+    for (let y = 0; y < 8; y++) line[y * 40 + 20] = 0;
+    const b = blur(line, 40, 8, 1.6);
+    let ink = 0;
+    for (let x = 0; x < 40; x++) ink += 1 - b[3 * 40 + x];
+    expect(ink).toBeCloseTo(1, 5);
   });
 
   it('dilates by r pixels', () => {
