@@ -83,14 +83,14 @@ export function blur(data: Float32Array, width: number, height: number, sigma: n
       tmp[o + x] = acc;
     }
   }
+  // Vertical pass row by row (each tap adds a whole clamped source row), so memory is read in order.
   const out = new Float32Array(width * height);
-  const col = new Float32Array(height + 2 * r);
-  for (let x = 0; x < width; x++) {
-    for (let y = 0; y < height + 2 * r; y++) col[y] = tmp[Math.min(height - 1, Math.max(0, y - r)) * width + x];
-    for (let y = 0; y < height; y++) {
-      let acc = 0;
-      for (let t = 0; t < k.length; t++) acc += k[t] * col[y + t];
-      out[y * width + x] = acc;
+  for (let y = 0; y < height; y++) {
+    const o = y * width;
+    for (let t = 0; t < k.length; t++) {
+      const src = Math.min(height - 1, Math.max(0, y + t - r)) * width;
+      const kt = k[t];
+      for (let x = 0; x < width; x++) out[o + x] += kt * tmp[src + x];
     }
   }
   return out;
@@ -333,7 +333,10 @@ export function bilateral(data: Float32Array, width: number, height: number, ran
   const r = 2;
   const spatial: number[] = [];
   for (let dy = -r; dy <= r; dy++) for (let dx = -r; dx <= r; dx++) spatial.push(Math.exp(-(dx * dx + dy * dy) / (2 * 1.5 * 1.5)));
-  const inv = -1 / (2 * range * range);
+  // Range weights from a table over |difference| in steps of 1/1024 (tone is in 0..1).
+  const STEPS = 1024;
+  const rangeWeight = new Float64Array(STEPS + 1);
+  for (let j = 0; j <= STEPS; j++) rangeWeight[j] = Math.exp(-((j / STEPS) ** 2) / (2 * range * range));
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       const c = data[y * width + x];
@@ -345,8 +348,8 @@ export function bilateral(data: Float32Array, width: number, height: number, ran
         for (let dx = -r; dx <= r; dx++, k++) {
           const xx = Math.min(width - 1, Math.max(0, x + dx));
           const v = data[yy * width + xx];
-          const d = v - c;
-          const wgt = spatial[k] * Math.exp(d * d * inv);
+          const d = v > c ? v - c : c - v;
+          const wgt = spatial[k] * rangeWeight[d >= 1 ? STEPS : (d * STEPS + 0.5) | 0];
           sw += wgt;
           sv += wgt * v;
         }
