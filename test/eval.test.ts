@@ -226,6 +226,18 @@ describe('pixel eval: errors', () => {
 });
 
 describe('evaluateSet', () => {
+  it('gives a method that works above the grid (pixel-art) the job\'s resize, and scores it at the grid', async () => {
+    const file = join(good, 'a.png');
+    const result = await evaluateSet([file], { columns: methodColumns(['pixel-art']), job: { kind: 'grid', longSide: 32 } });
+    const image = result.images[0];
+    expect(image.skipped).toBe(false);
+    if (image.skipped) return;
+    const scored = image.results['pixel-art'];
+    expect([scored.width, scored.height]).toEqual([32, 24]);
+    expect(scored.linear!.orphans).toBeGreaterThanOrEqual(0);
+    expect(Number.isFinite(scored.srgb!.edgeF1)).toBe(true);
+  });
+
   it('scores equal a direct metrics call on the same resized gray', async () => {
     const file = join(good, 'a.png');
     const result = await evaluateSet([file], { columns: methodColumns(['floyd-steinberg']), job: { kind: 'grid', longSide: 32 } });
