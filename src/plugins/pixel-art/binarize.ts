@@ -38,6 +38,8 @@ export interface PixelArtParams {
   outline: boolean;
   cleanup: boolean;
   screen: number;
+  /** Tones within this of paper or ink are solid, with no error carried (0 = off). */
+  solid: number;
 }
 
 export interface PixelArtResult {
@@ -134,7 +136,7 @@ export function binarizePixelArt(gray: Float32Array, w: number, h: number, scale
   }
 
   // 5. fill, 6. cleanup.
-  let data = patternFill(tone, fixed, gw, gh, params.pattern, params.screen);
+  let data = patternFill(tone, fixed, gw, gh, params.pattern, params.screen, params.solid);
   if (params.cleanup) data = removeOrphans(data, gw, gh, keep);
   return gridMask ? { data, width: gw, height: gh, mask: gridMask } : { data, width: gw, height: gh };
 }

@@ -31,6 +31,7 @@ export interface PixelArtOptions {
   outline: boolean;
   cleanup: boolean;
   screen: number;
+  solid: number;
   edgeAware: boolean;
   /** Set by the pipeline (not by users): the input is this many times the grid. */
   inputScale?: number;
@@ -46,6 +47,7 @@ export const pixelArtSchema: Schema<Omit<PixelArtOptions, 'inputScale'>> = {
   smooth: numberField('Edge-preserving smoothing of the tone before the fill (bilateral range σ, coded gray), so flat areas take one pattern; 0 turns it off.', 0.06, { min: 0, max: 1 }),
   outline: booleanField('Outline the silhouette of transparent sprites with ink.', true),
   screen: numberField('How the fill follows the pattern: 1 = error diffusion whose threshold is the pattern (flat tones come out as the pattern, tone kept exact); 0 = the tone quantised to the pattern levels (purer patterns, coarser tone).', 1, { min: 0, max: 1 }),
+  solid: numberField('Tones within this of paper or ink (in the fill\'s tone space) are drawn solid, with no stray dots in near-white or near-black fills; 0 keeps every tone.', 0, { min: 0, max: 0.5 }),
   edgeAware: booleanField('Accepted so that --edge-aware works with every preset: this binarizer always keeps lines and edges (see lineContrast), so it changes nothing.', true),
   cleanup: booleanField('Flip orphan pixels (all 8 neighbours the other colour); lines and outlines are kept. Off by default: the fill leaves under 1 % and flipping them costs about 1 dB tone PSNR.', false),
 };

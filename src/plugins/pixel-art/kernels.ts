@@ -241,13 +241,14 @@ export const INK_ALONE = 3;
  * comes out as that pattern, and the diffusion keeps the local tone exact in
  * between. `screen` 0: the tone quantised to the pattern levels by diffusing
  * the LEVEL error, each pixel drawn from its level's pattern (purer
- * patterns, coarser tone). `fixed[i]` is 0 or 1 for a
+ * patterns, coarser tone). Tones within `solid` of paper or ink are drawn
+ * solid and stop the error there. `fixed[i]` is 0 or 1 for a
  * pixel whose value is decided (its error tone − value still diffuses, so
  * lines do not darken the picture), 2 / 3 for paper / ink that takes no
  * part in the diffusion (outside the silhouette; the detail zone, whose
  * error would pile up and spill at the zone's edge as a dark rim), or FREE.
  */
-export function patternFill(tone: Float32Array, fixed: Uint8Array, width: number, height: number, pattern: FillPattern, screen = 0): Uint8Array {
+export function patternFill(tone: Float32Array, fixed: Uint8Array, width: number, height: number, pattern: FillPattern, screen = 0, solid = 0): Uint8Array {
   const levels = new Set(pattern.ranks).size;
   const out = new Uint8Array(width * height);
   let cur = new Float32Array(width + 2);
@@ -267,7 +268,11 @@ export function patternFill(tone: Float32Array, fixed: Uint8Array, width: number
       let v = tone[i] + cur[x + 1];
       v = v < -0.5 ? -0.5 : v > 1.5 ? 1.5 : v;
       let err: number;
-      if (f === FREE && screen > 0) {
+      if (f === FREE && solid > 0 && (tone[i] >= 1 - solid || tone[i] <= solid)) {
+        // Near paper or near ink: solid, and the error stops here (no stray dots in white or black fills).
+        out[i] = tone[i] >= 1 - solid ? 1 : 0;
+        err = 0;
+      } else if (f === FREE && screen > 0) {
         const t = 0.5 + screen * ((levels - pattern.ranks[py + (x % pattern.width)] - 0.5) / levels - 0.5);
         out[i] = v > t ? 1 : 0;
         err = v - out[i];

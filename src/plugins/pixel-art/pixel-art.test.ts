@@ -204,6 +204,14 @@ describe('pixel-art kernels', () => {
     expect(show(removeOrphans(m, w, h), w)).toEqual(['.....', '.....', '.....', '...##', '.....']);
   });
 
+  it('solid: tones near paper or ink come out solid, without stray dots', () => {
+    const tone = new Float32Array(32 * 32).fill(0.95);
+    const free = new Uint8Array(32 * 32).fill(FREE);
+    expect(patternFill(tone, free, 32, 32, FILL_PATTERNS.diagonal, 1).reduce((a, b) => a + b, 0)).toBeLessThan(32 * 32);
+    expect(patternFill(tone, free, 32, 32, FILL_PATTERNS.diagonal, 1, 0.1).reduce((a, b) => a + b, 0)).toBe(32 * 32);
+    expect(patternFill(tone.fill(0.04), free, 32, 32, FILL_PATTERNS.diagonal, 1, 0.1).reduce((a, b) => a + b, 0)).toBe(0);
+  });
+
   it('fixed pixels keep their value; free ones follow the tone', () => {
     const tone = new Float32Array(16).fill(1);
     const fixed = new Uint8Array(16).fill(FREE);
