@@ -1,13 +1,19 @@
 import { definePreset } from '../src/config/types.js';
 
-/** Sprites and icons: a tiny grid and a clean threshold, no dither noise. */
+/**
+ * Sprites and icons: a tiny grid, the structure-first pixel-art binarizer
+ * (lines found at 4× the grid, flat areas solid or patterned, outlined
+ * silhouettes). On devbench at grid 32 it beat the former Otsu + sharpen on
+ * every figure (README, "Pixel-art binarizer").
+ */
 export default definePreset({
-  description: '32-px grid, Otsu threshold (no dither), ×8 nearest',
-  target: 'Logos, icons and sprites with flat colours: clean edges, no noise.',
+  description: '32-px grid, pixel-art binarizer (1-px lines, patterns, outlined silhouettes), ×8 nearest',
+  target: 'Logos, icons and sprites: clean outlines, flat fills, transparent sprites outlined.',
   steps: [
     { use: 'resize', longSide: 32, kernel: 'box' },
-    { use: 'adjust', sharpen: 1 },
-    { use: 'threshold', mode: 'otsu' },
+    // Near-white and near-black fills solid: on devbench at grid 32, edge F1 +0.004, orphans
+    // 0.55 % vs 0.67 %, tone PSNR −0.2 dB coded / +0.05 dB linear, and no stray dots in flat sprites.
+    { use: 'pixel-art', solid: 0.125 },
     { use: 'upscale', scale: 8 },
   ],
 });

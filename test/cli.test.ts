@@ -263,7 +263,7 @@ describe('pixel convert shortcut flags for later features', () => {
     const { resolveConfig } = await import('../src/config/resolve.js');
     const { pluginTable } = await import('../src/plugins/index.js');
     const plugins = pluginTable();
-    for (const [preset, plugin] of [['photo', 'dither'], ['sprite', 'threshold']] as const) {
+    for (const [preset, plugin] of [['photo', 'dither'], ['sprite', 'pixel-art']] as const) {
       const c = resolveConfig({ config: {}, preset, cli: flagsToLayer({ 'edge-aware': true }), plugins });
       const step = c.steps.find((s) => s.plugin.name === plugin)!;
       expect((step.options as { edgeAware: boolean }).edgeAware).toBe(true);

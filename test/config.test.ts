@@ -73,7 +73,7 @@ describe('config resolution', () => {
     const c = resolveConfig({ config, ruleLayers: [{ preset: 'tiny', path: 'rules[0]' }], plugins });
     expect(c.presets).toEqual(['sprite', 'tiny']);
     expect(opts(c, 'resize').longSide).toBe(16);
-    expect(names(c)).toContain('threshold');
+    expect(names(c)).toContain('pixel-art');
   });
 
   it('lets --preset replace the config pipeline but keep its output settings', () => {

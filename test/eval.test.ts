@@ -79,10 +79,10 @@ describe('pixel eval: tables', () => {
     const srgb = lines.indexOf('sRGB-coded (secondary)');
     expect(lin).toBeGreaterThan(0);
     expect(srgb).toBeGreaterThan(lin);
-    expect(lines[lin + 1].split(/\s{2,}/)).toEqual(['method', 'PSNR σ1.5 dB', 'PSNR σ1.0 dB', 'SSIM', 'tone bias', 'ms binarize', 'ms total']);
-    expect(lines[lin + 2]).toMatch(/^bayer-4 +\d+\.\d\d ± \d+\.\d\d +\d+\.\d\d ± \d+\.\d\d +0\.\d{3} ± 0\.\d{3} +([+-]?0\.\d{3}) ± 0\.\d{3} +\d+\.\d\d +\d+\.\d\d$/);
+    expect(lines[lin + 1].split(/\s{2,}/)).toEqual(['method', 'PSNR σ1.5 dB', 'PSNR σ1.0 dB', 'SSIM', 'tone bias', 'PSNR σ2 dB', 'edge F1', 'orphans %', 'orphans4 %', 'ms binarize', 'ms total']);
+    expect(lines[lin + 2]).toMatch(/^bayer-4 +\d+\.\d\d ± \d+\.\d\d +\d+\.\d\d ± \d+\.\d\d +0\.\d{3} ± 0\.\d{3} +([+-]?0\.\d{3}) ± 0\.\d{3} +\d+\.\d\d +[01]\.\d{3} +\d+\.\d\d +\d+\.\d +\d+\.\d\d +\d+\.\d\d$/);
     expect(lines[lin + 3]).toMatch(/^floyd-steinberg /);
-    expect(lines[srgb + 1].split(/\s{2,}/)).toEqual(['method', 'PSNR σ1.5 dB', 'PSNR σ1.0 dB', 'SSIM', 'tone bias']);
+    expect(lines[srgb + 1].split(/\s{2,}/)).toEqual(['method', 'PSNR σ1.5 dB', 'PSNR σ1.0 dB', 'SSIM', 'tone bias', 'PSNR σ2 dB', 'edge F1', 'orphans %', 'orphans4 %']);
     expect(lines[srgb + 2]).toMatch(/^bayer-4 /);
     expect(lines[srgb + 3]).toMatch(/^floyd-steinberg /);
   });
@@ -138,7 +138,7 @@ describe('pixel eval: files written', () => {
     expect(json.methods.map((m: { name: string }) => m.name)).toEqual(['floyd-steinberg', 'blue-noise']);
     const m = json.methods[0];
     expect(Object.keys(m)).toEqual(['name', 'kind', 'images', 'msBinarize', 'msTotal', 'linear', 'srgb']);
-    expect(Object.keys(m.linear)).toEqual(['tonePsnr15', 'tonePsnr10', 'ssim', 'toneBias']);
+    expect(Object.keys(m.linear)).toEqual(['tonePsnr15', 'tonePsnr10', 'ssim', 'toneBias', 'tonePsnr20', 'edgeF1', 'orphans', 'orphans4']);
     for (const s of [m.linear.tonePsnr15, m.srgb.ssim, m.msBinarize]) {
       expect(Number.isFinite(s.mean)).toBe(true);
       expect(s.sd).toBeGreaterThanOrEqual(0);
@@ -147,7 +147,7 @@ describe('pixel eval: files written', () => {
     const img = json.images[1];
     expect(img).toMatchObject({ file: 'good/b.png', skipped: false, width: 48, height: 64 });
     expect(img.results['blue-noise']).toMatchObject({ width: 24, height: 32 });
-    expect(Object.keys(img.results['blue-noise'].linear)).toEqual(['tonePsnr15', 'tonePsnr10', 'ssim', 'toneBias']);
+    expect(Object.keys(img.results['blue-noise'].linear)).toEqual(['tonePsnr15', 'tonePsnr10', 'ssim', 'toneBias', 'tonePsnr20', 'edgeF1', 'orphans', 'orphans4']);
     // The summary is the mean of the per-image figures.
     const per = json.images.map((i: any) => i.results['floyd-steinberg'].linear.tonePsnr15);
     expect(m.linear.tonePsnr15.mean).toBeCloseTo((per[0] + per[1]) / 2, 12);
@@ -164,7 +164,7 @@ describe('pixel eval: files written', () => {
     expect(meta.width).toBe(SHEET_GAP + 3 * (cell + SHEET_GAP));
     expect(meta.height).toBe(SHEET_GAP + 2 * (cell + SHEET_LABEL_HEIGHT + SHEET_GAP));
     const md = readFileSync(join(dir, 'tables.md'), 'utf8');
-    expect(md).toContain('| method | PSNR σ1.5 dB | PSNR σ1.0 dB | SSIM | tone bias | ms binarize | ms total |');
+    expect(md).toContain('| method | PSNR σ1.5 dB | PSNR σ1.0 dB | SSIM | tone bias | PSNR σ2 dB | edge F1 | orphans % | orphans4 % | ms binarize | ms total |');
     expect(md).toMatch(/\| floyd-steinberg \| \d+\.\d\d ± \d+\.\d\d \|/);
   });
 
@@ -226,6 +226,18 @@ describe('pixel eval: errors', () => {
 });
 
 describe('evaluateSet', () => {
+  it('gives a method that works above the grid (pixel-art) the job\'s resize, and scores it at the grid', async () => {
+    const file = join(good, 'a.png');
+    const result = await evaluateSet([file], { columns: methodColumns(['pixel-art']), job: { kind: 'grid', longSide: 32 } });
+    const image = result.images[0];
+    expect(image.skipped).toBe(false);
+    if (image.skipped) return;
+    const scored = image.results['pixel-art'];
+    expect([scored.width, scored.height]).toEqual([32, 24]);
+    expect(scored.linear!.orphans).toBeGreaterThanOrEqual(0);
+    expect(Number.isFinite(scored.srgb!.edgeF1)).toBe(true);
+  });
+
   it('scores equal a direct metrics call on the same resized gray', async () => {
     const file = join(good, 'a.png');
     const result = await evaluateSet([file], { columns: methodColumns(['floyd-steinberg']), job: { kind: 'grid', longSide: 32 } });

@@ -14,6 +14,7 @@ const THRESHOLD_METHODS: Record<string, MethodInfo> = {
   otsu: { plugin: 'threshold', options: { mode: 'otsu' } },
   adaptive: { plugin: 'threshold', options: { mode: 'adaptive' } },
   unet: { plugin: 'unet', options: {} },
+  'pixel-art': { plugin: 'pixel-art', options: {} },
 };
 
 export function methodTable(): Record<string, MethodInfo> {

@@ -23,6 +23,7 @@ import type { PixelConfig } from '../config/types.js';
 import { decodeImage } from '../image/decode.js';
 import { inSpace } from '../image/color.js';
 import type { InputFile } from '../files/inputs.js';
+import { charAccuracy, readText, truthFor } from './ocr.js';
 import { referenceFrom, scoreBinary, type Scores } from '../metrics/index.js';
 import { PixelError, withContext } from '../pipeline/errors.js';
 import { didYouMean } from '../pipeline/options.js';
@@ -178,6 +179,8 @@ export interface ColumnScores {
   height: number;
   linear?: Scores;
   srgb?: Scores;
+  /** OCR character accuracy (with `ocr`, for images with a `.txt` sidecar). */
+  ocr?: number;
   /** The binarizer step alone. */
   msBinarize: number;
   /** Decode + resize to the job + every step up to the binarizer. */
@@ -195,6 +198,8 @@ export interface ColumnSummary {
   images: number;
   linear?: ScoreStats;
   srgb?: ScoreStats;
+  /** OCR character accuracy over the images with known text (with `ocr`). */
+  ocr?: Stat;
   msBinarize: Stat;
   msTotal: Stat;
 }
@@ -233,6 +238,11 @@ export interface EvalOptions {
   /** Run every column once on the first image untimed, so JIT warm-up does not count. Default true. */
   warmup?: boolean;
   maxPixels?: number;
+  /**
+   * Read each output with this OCR command (tesseract) and score it against
+   * the text in the image's `.txt` sidecar (ocr.ts); images without one get no OCR figure.
+   */
+  ocr?: string;
   signal?: AbortSignal;
   /** Called before each image: `index` counts from 1. */
   onProgress?: (index: number, total: number, file: string) => void;
@@ -261,8 +271,11 @@ function binarizerIndex(steps: readonly ResolvedStep[], input: TensorKind): numb
   return -1;
 }
 
-async function prepare(column: EvalColumn, plugins: ReadonlyMap<string, Plugin>): Promise<Prepared> {
-  const all = resolveSteps(column.steps, plugins);
+async function prepare(column: EvalColumn, plugins: ReadonlyMap<string, Plugin>, job: EvalJob): Promise<Prepared> {
+  let all = resolveSteps(column.steps, plugins);
+  // A method that works above the grid (pixel-art) gets the job's resize as its own step, so it sees the source at its working scale.
+  if (column.kind === 'method' && (all[0]?.plugin.workingScale?.(all[0].options) ?? 1) > 1)
+    all = resolveSteps([{ use: 'resize', longSide: job.longSide }, ...all], plugins);
   const input: TensorKind = column.kind === 'method' ? { channels: 1, range: 'unit', space: 'linear' } : DECODED_KIND;
   const b = binarizerIndex(all, input);
   if (b < 0)
@@ -305,7 +318,7 @@ function stat(values: readonly number[]): Stat {
   return { mean, sd: n > 1 ? Math.sqrt(q / (n - 1)) : 0 };
 }
 
-const SCORE_KEYS: readonly (keyof Scores)[] = ['tonePsnr15', 'tonePsnr10', 'ssim', 'toneBias'];
+const SCORE_KEYS: readonly (keyof Scores)[] = ['tonePsnr15', 'tonePsnr10', 'ssim', 'toneBias', 'tonePsnr20', 'edgeF1', 'orphans', 'orphans4'];
 
 function scoreStats(list: readonly Scores[]): ScoreStats {
   return Object.fromEntries(SCORE_KEYS.map((k) => [k, stat(list.map((s) => s[k]))])) as ScoreStats;
@@ -340,11 +353,12 @@ export async function evaluateSet(files: readonly (string | InputFile)[], option
   const dropped: EvalResult['dropped'] = [];
   const images: ImageResult[] = [];
   const kept: KeptImage[] = [];
-  const collected: Array<{ linear: Scores[]; srgb: Scores[]; bin: number[]; total: number[] }> = [];   let warm = options.warmup === false;
+  const collected: Array<{ linear: Scores[]; srgb: Scores[]; bin: number[]; total: number[]; ocr: number[] }> = [];
+  let warm = options.warmup === false;
   try {
     for (const column of options.columns) {
       try {
-        prepared.push(await prepare(column, plugins));
+        prepared.push(await prepare(column, plugins, job));
       } catch (error) {
         const e = withContext(error, {});
         if (!column.optional || e.code === 'E_CANCELLED') throw e;
@@ -353,7 +367,7 @@ export async function evaluateSet(files: readonly (string | InputFile)[], option
       }
     }
     if (prepared.length === 0) throw new PixelError('E_USAGE', 'None of the methods could be prepared', { hint: dropped.map((d) => `${d.name}: ${d.message}`).join('; ') });
-    for (const _ of prepared) collected.push({ linear: [], srgb: [], bin: [], total: [] });
+    for (const _ of prepared) collected.push({ linear: [], srgb: [], bin: [], total: [], ocr: [] });
     const entries = files.map((f) => (typeof f === 'string' ? { path: f, display: f } : { path: f.path, display: f.display }));
     for (const [index, entry] of entries.entries()) {
       const file = entry.display;
@@ -363,6 +377,7 @@ export async function evaluateSet(files: readonly (string | InputFile)[], option
         const t0 = performance.now();
         const tone = await decodeImage(entry.path, { file, limitInputPixels: options.maxPixels });
         const msDecode = performance.now() - t0;
+        const truth = options.ocr ? await truthFor(entry.path) : undefined;
 
         // The job's gray: luminance in linear light, area-averaged to the long side.
         const t1 = performance.now();
@@ -377,7 +392,7 @@ export async function evaluateSet(files: readonly (string | InputFile)[], option
           // The column's own resize steps, with the box kernel, on the full-size gray.
           let plane: ToneTensor = grayTensor(tone.width, tone.height, fullGray);
           for (const r of p.resizes) {
-            const step = await resize.create({ ...(r.options as object), kernel: 'box' } as never);
+            const step = await resize.create({ ...(r.options as object), kernel: 'box', oversample: 1 } as never);
             plane = (await step.run(plane, { warn: () => {} })) as ToneTensor;
           }
           return { key: JSON.stringify(p.resizes.map((r) => r.options)), plane };
@@ -423,6 +438,7 @@ export async function evaluateSet(files: readonly (string | InputFile)[], option
           const refs = spacesOf(key, plane);
           const scores: ColumnScores = { width: out.width, height: out.height, msBinarize, msTotal: msInput + msSteps };
           for (const s of spaces) scores[s] = scoreBinary(refs[s]!, out.data, out.width, out.height);
+          if (truth !== undefined) scores.ocr = charAccuracy(truth, await readText(out, options.ocr));
           results[p.column.name] = scores;
           outputs.push(out);
         }
@@ -433,6 +449,7 @@ export async function evaluateSet(files: readonly (string | InputFile)[], option
           if (r.srgb) collected[i].srgb.push(r.srgb);
           collected[i].bin.push(r.msBinarize);
           collected[i].total.push(r.msTotal);
+          if (r.ocr !== undefined) collected[i].ocr.push(r.ocr);
         });
         images.push({ file, skipped: false, width: tone.width, height: tone.height, results });
         if (kept.length < keep) kept.push({ file, reference: inSpace(Y, 'srgb'), outputs });
@@ -452,6 +469,7 @@ export async function evaluateSet(files: readonly (string | InputFile)[], option
     const summary: ColumnSummary = { name: p.column.name, kind: p.column.kind, images: c.bin.length, msBinarize: stat(c.bin), msTotal: stat(c.total) };
     if (spaces.includes('linear')) summary.linear = scoreStats(c.linear);
     if (spaces.includes('srgb')) summary.srgb = scoreStats(c.srgb);
+    if (c.ocr.length > 0) summary.ocr = stat(c.ocr);
     return summary;
   });
   return { job, spaces: [...spaces], columns, images, skipped: images.filter((i) => i.skipped).length, dropped, kept, ms: performance.now() - started };

@@ -31,7 +31,7 @@ interface Cell {
   right: boolean;
 }
 
-function cellsFor(space: EvalSpace, withMs: boolean): Cell[] {
+function cellsFor(space: EvalSpace, withMs: boolean, withOcr = false): Cell[] {
   const s = (c: ColumnSummary) => c[space]!;
   const cells: Cell[] = [
     { head: 'method', value: (c) => c.name, right: false },
@@ -39,7 +39,12 @@ function cellsFor(space: EvalSpace, withMs: boolean): Cell[] {
     { head: 'PSNR σ1.0 dB', value: (c) => pm(s(c).tonePsnr10, 2), right: true },
     { head: 'SSIM', value: (c) => pm(s(c).ssim, 3), right: true },
     { head: 'tone bias', value: (c) => pm(s(c).toneBias, 3, true), right: true },
+    { head: 'PSNR σ2 dB', value: (c) => fmt(s(c).tonePsnr20.mean, 2), right: true },
+    { head: 'edge F1', value: (c) => fmt(s(c).edgeF1.mean, 3), right: true },
+    { head: 'orphans %', value: (c) => fmt(100 * s(c).orphans.mean, 2), right: true },
+    { head: 'orphans4 %', value: (c) => fmt(100 * s(c).orphans4.mean, 1), right: true },
   ];
+  if (withOcr) cells.push({ head: 'OCR chars', value: (c) => (c.ocr ? pm(c.ocr, 3) : '–'), right: true });
   if (withMs) {
     cells.push({ head: 'ms binarize', value: (c) => fmt(c.msBinarize.mean, 2), right: true });
     cells.push({ head: 'ms total', value: (c) => fmt(c.msTotal.mean, 2), right: true });
@@ -63,7 +68,7 @@ export function formatTables(result: EvalResult, spaces?: readonly EvalSpace[]):
     `${scored} image${scored === 1 ? '' : 's'} scored${result.skipped ? `, ${result.skipped} skipped` : ''}; mean ± sd over images; ms per image (binarizer alone, and decode + resize + steps)`,
   ];
   printed(result, spaces).forEach((space, i) => {
-    const cells = cellsFor(space, i === 0);
+    const cells = cellsFor(space, i === 0, i === 0 && result.columns.some((c) => c.ocr));
     const rows = [cells.map((c) => c.head), ...result.columns.map((col) => cells.map((c) => c.value(col)))];
     const widths = cells.map((_, k) => Math.max(...rows.map((r) => [...r[k]].length)));
     lines.push('', SPACE_TITLES[space]);
@@ -92,7 +97,7 @@ export function markdownTables(result: EvalResult, spaces?: readonly EvalSpace[]
   const scored = result.images.length - result.skipped;
   const out: string[] = [`${jobTitle(result.job)}. ${scored} images; mean ± sd over images; ms per image on one thread.`];
   printed(result, spaces).forEach((space, i) => {
-    const cells = cellsFor(space, i === 0);
+    const cells = cellsFor(space, i === 0, i === 0 && result.columns.some((c) => c.ocr));
     out.push('', `**${SPACE_TITLES[space]}**`, '');
     out.push(`| ${cells.map((c) => c.head).join(' | ')} |`);
     out.push(`|${cells.map((c) => (c.right ? '---:' : '---')).join('|')}|`);

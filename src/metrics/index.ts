@@ -42,9 +42,11 @@ import type { BinaryTensor, ColorSpace, ToneTensor } from '../pipeline/types.js'
 import { gaussianBlur } from './gaussian.js';
 import type { Plane } from './gaussian.js';
 import { ssim } from './ssim.js';
+import { edgeF1, orphanRate } from './readability.js';
 
 export { gaussianBlur, gaussianKernel, gaussianRadius, reflectIndex, DEFAULT_TRUNCATE } from './gaussian.js';
 export type { Plane } from './gaussian.js';
+export { edgeF1, edgeMap, orphanRate, EDGE_LEVEL, EDGE_SIGMA } from './readability.js';
 export { ssim, SSIM_K1, SSIM_K2, SSIM_SIGMA, SSIM_TRUNCATE } from './ssim.js';
 
 /** PSNR reported for identical images (MSE 0), in dB. */
@@ -52,6 +54,8 @@ export const PSNR_CAP = 100;
 /** The eye-model blurs of QUALITY.md, in grid pixels. */
 export const SIGMA_MAIN = 1.5;
 export const SIGMA_FINE = 1.0;
+/** The coarse blur of the pixel-art figures. */
+export const SIGMA_COARSE = 2.0;
 
 export interface Scores {
   /** Tone PSNR in dB after a σ 1.5 Gaussian on both images (capped at 100). */
@@ -62,6 +66,14 @@ export interface Scores {
   ssim: number;
   /** mean(B) − mean(Y). */
   toneBias: number;
+  /** Tone PSNR with σ 2 (pixel art may trade fine tone for structure, not coarse tone). */
+  tonePsnr20: number;
+  /** F1 of B's edges against Y's, 1-px tolerance (readability.ts). */
+  edgeF1: number;
+  /** Fraction of pixels whose 8 neighbours all have the other colour (the same in both spaces). */
+  orphans: number;
+  /** The same with the 4 edge neighbours (also counts 1-px diagonals and checkers). */
+  orphans4: number;
 }
 
 export interface Evaluation {
@@ -138,6 +150,7 @@ let diff = new Float64Array(0);
 let e15 = new Float64Array(0);
 let e10 = new Float64Array(0);
 let x15 = new Float64Array(0);
+let e20 = new Float64Array(0);
 
 /**
  * The blur is linear, so blur(Y) − blur(B) = blur(Y − B): each PSNR costs one
@@ -151,6 +164,7 @@ function scoreCore(reference: Plane, binary: Uint8Array, width: number, height: 
     e15 = new Float64Array(n);
     e10 = new Float64Array(n);
     x15 = new Float64Array(n);
+    e20 = new Float64Array(n);
   }
   const d = diff;
   let sumY = 0;
@@ -164,11 +178,14 @@ function scoreCore(reference: Plane, binary: Uint8Array, width: number, height: 
   }
   const a15 = gaussianBlur(d, width, height, SIGMA_MAIN, e15);
   const a10 = gaussianBlur(d, width, height, SIGMA_FINE, e10);
+  const a20 = gaussianBlur(d, width, height, SIGMA_COARSE, e20);
   let s15 = 0;
   let s10 = 0;
+  let s20 = 0;
   for (let i = 0; i < n; i++) {
     s15 += a15[i] * a15[i];
     s10 += a10[i] * a10[i];
+    s20 += a20[i] * a20[i];
   }
   const x = gaussianBlur(reference, width, height, SIGMA_MAIN, x15);
   for (let i = 0; i < n; i++) d[i] = x[i] - a15[i]; // blur(B), reusing the scratch
@@ -177,6 +194,10 @@ function scoreCore(reference: Plane, binary: Uint8Array, width: number, height: 
     tonePsnr10: capPsnr(s10 / n),
     ssim: ssim(x, d, width, height),
     toneBias: (ones - sumY) / n,
+    tonePsnr20: capPsnr(s20 / n),
+    edgeF1: edgeF1(reference, binary, width, height),
+    orphans: orphanRate(binary, width, height, 8),
+    orphans4: orphanRate(binary, width, height, 4),
   };
 }
 

@@ -118,13 +118,8 @@ export function splitBatch(n: number, k: number): [number, number][] {
 
 function mean(list: Scores[]): Scores {
   const n = list.length;
-  const s = { tonePsnr15: 0, tonePsnr10: 0, ssim: 0, toneBias: 0 };
-  for (const x of list) {
-    s.tonePsnr15 += x.tonePsnr15 / n;
-    s.tonePsnr10 += x.tonePsnr10 / n;
-    s.ssim += x.ssim / n;
-    s.toneBias += x.toneBias / n;
-  }
+  const s = { tonePsnr15: 0, tonePsnr10: 0, ssim: 0, toneBias: 0, tonePsnr20: 0, edgeF1: 0, orphans: 0, orphans4: 0 } satisfies Scores;
+  for (const x of list) for (const k of Object.keys(s) as (keyof Scores)[]) s[k] += x[k] / n;
   return s;
 }
 

@@ -101,7 +101,7 @@ export function resolveSteps(steps: readonly (StepConfig | ResolvedStep)[], plug
     throw new PixelError('E_CONFIG', `Expected a non-empty array of steps for steps but received ${describeValue(steps)}`, {
       hint: "Start from a preset (extends: 'photo') or list steps like [{ use: 'resize', width: 128 }, { use: 'dither' }].",
     });
-  return steps.map((step, i) => {
+  return linkWorkingScale(steps.map((step, i) => {
     const path = `steps[${i}]`;
     if (isResolved(step)) return step;
     if (!isPlainObject(step)) throw new PixelError('E_CONFIG', `Expected an object like { use: 'dither' } for ${path} but received ${describeValue(step)}`);
@@ -113,7 +113,25 @@ export function resolveSteps(steps: readonly (StepConfig | ResolvedStep)[], plug
       if (error instanceof PixelError) throw withContext(error, { plugin: plugin.name });
       throw new PixelError('E_OPTION', error instanceof Error ? error.message : String(error), { plugin: plugin.name });
     }
-  });
+  }));
+}
+
+/**
+ * A step that wants its input at a multiple of the grid (Plugin.workingScale)
+ * right after a resize: the resize makes that multiple of its size
+ * (`oversample`) and the step learns it (`inputScale`) and returns the grid.
+ * The cost stays that of resizing once, from the source, to a small multiple
+ * of the grid. Idempotent, so already linked steps may pass again.
+ */
+export function linkWorkingScale(steps: ResolvedStep[]): ResolvedStep[] {
+  for (let i = 1; i < steps.length; i++) {
+    const scale = steps[i].plugin.workingScale?.(steps[i].options) ?? 1;
+    const prev = steps[i - 1];
+    if (scale <= 1 || prev.plugin.name !== 'resize') continue;
+    steps[i - 1] = { ...prev, options: { ...(prev.options as object), oversample: scale } };
+    steps[i] = { ...steps[i], options: { ...(steps[i].options as object), inputScale: scale } };
+  }
+  return steps;
 }
 
 function isResolved(step: StepConfig | ResolvedStep): step is ResolvedStep {

@@ -137,6 +137,14 @@ export interface Plugin<O = any> {
    * pixel is needed.
    */
   decodeSize?(options: O, width: number, height: number): { width: number; height: number } | undefined;
+  /**
+   * A step that finds structure above the grid (e.g. lines at 4× the grid)
+   * says here how many times the grid it wants its input. When the step
+   * right before it is `resize`, the pipeline asks that resize for this
+   * multiple of its size and tells this step (as the `inputScale` option),
+   * which then returns the grid (see linkWorkingScale in pipeline.ts).
+   */
+  workingScale?(options: O): number;
   create(options: O): Step | Promise<Step>;
 }
 

@@ -23,6 +23,7 @@ import {
   type EvalJob,
   type EvalSpace,
 } from '../../eval/index.js';
+import { findTesseract } from '../../eval/ocr.js';
 import { writeFileAtomic } from '../../files/atomic.js';
 import { displayPath, findInputs } from '../../files/inputs.js';
 import { PixelError } from '../../pipeline/errors.js';
@@ -46,6 +47,7 @@ export const EVAL_OPTIONS: OptionTable = {
   markdown: { type: 'string', value: 'file', description: 'Write the tables as markdown (README-ready)' },
   sheet: { type: 'string', value: 'file.png', description: 'Write a contact sheet: a row per source, a column per method' },
   'sheet-rows': { type: 'string', value: 'n', description: 'Sources on the sheet (default 6, the first ones scored)' },
+  ocr: { type: 'boolean', description: 'Text legibility: tesseract reads each output; images with a .txt sidecar (their text) get OCR character accuracy' },
   'max-pixels': { type: 'string', value: 'n', description: 'Refuse images larger than this many pixels' },
   quiet: { type: 'boolean', short: 'q', description: 'No progress lines' },
   help: { type: 'boolean', short: 'h', description: 'Show this help' },
@@ -68,7 +70,8 @@ export function evalHelp(): string {
       '  pixel eval photos/ --methods floyd-steinberg,atkinson,blue-noise\n' +
       '  pixel eval photos/ --full 512 --methods all --json eval.json\n' +
       '  pixel eval photos/ --methods floyd-steinberg,floyd-steinberg:edge-aware,dbs:dbs-iterations=4\n' +
-      "  pixel eval 'shots/*.png' --preset pixel-art,sprite --sheet sheet.png\n\n" +
+      "  pixel eval 'shots/*.png' --preset pixel-art,sprite --sheet sheet.png\n" +
+      '  pixel eval text-set/ --grid 256 --ocr --methods adaptive,floyd-steinberg,pixel-art\n\n' +
       'Exit code 1 when an image could not be scored (it is named and skipped; the rest are scored).',
   );
 }
@@ -135,7 +138,14 @@ export async function evalCommand(argv: string[], io: EvalIO, cwd = process.cwd(
     progressShown = false;
   };
 
+  let ocr: string | undefined;
+  if (values.ocr === true) {
+    ocr = findTesseract();
+    if (!ocr) io.stderr('pixel: OCR skipped: the tesseract command was not found (Debian/Ubuntu: apt install tesseract-ocr); the other figures are scored\n');
+  }
+
   const result = await evaluateSet(files, {
+    ocr,
     columns,
     job,
     spaces,

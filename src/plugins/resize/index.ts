@@ -26,6 +26,12 @@ export interface ResizeOptions {
   kernel: ResizeKernel;
   withoutEnlargement: boolean;
   shrinkOnLoad: boolean;
+  /**
+   * Set by the pipeline, not by users (pipeline.ts, linkWorkingScale): make
+   * this many times the planned size, for a next step that works above the
+   * grid and returns it.
+   */
+  oversample?: number;
 }
 
 export const FITS: readonly Fit[] = ['inside', 'cover', 'contain', 'fill'];
@@ -174,6 +180,12 @@ export function resizeMask(mask: Uint8Array, sw: number, sh: number, plan: Resiz
   return out;
 }
 
+/** A plan k times as large: the same source region, every output size and offset × k. */
+function scalePlan(p: ResizePlan, k: number): ResizePlan {
+  if (k === 1) return p;
+  return { ...p, width: p.width * k, height: p.height * k, contentWidth: p.contentWidth * k, contentHeight: p.contentHeight * k, left: p.left * k, top: p.top * k };
+}
+
 const KERNEL_FN = { box: resizeBox, lanczos: resizeLanczos, nearest: resizeNearest } as const;
 
 export const resize = definePlugin<ResizeOptions>({
@@ -198,8 +210,10 @@ export const resize = definePlugin<ResizeOptions>({
   gray: (o) => (o.kernel === 'lanczos' ? undefined : 'passes'),
   decodeSize(options, w, h) {
     if (!options.shrinkOnLoad || options.kernel !== 'box') return undefined;
-    const plan = resizePlan(w, h, options);
-    if (!plan) return undefined;
+    // With oversample (a next step working above the grid) the decoder must keep that multiple too.
+    const grid = resizePlan(w, h, options);
+    if (!grid) return undefined;
+    const plan = scalePlan(grid, options.oversample ?? 1);
     const s = Math.min(plan.region.width / plan.contentWidth, plan.region.height / plan.contentHeight) / SHRINK_MARGIN;
     if (s < 2) return undefined;
     // The smaller source must give the same output geometry: the rounded size, or one a pixel off.
@@ -207,7 +221,7 @@ export const resize = definePlugin<ResizeOptions>({
     for (const dw of [0, -1, 1])
       for (const dh of [0, -1, 1]) {
         const size = { width: Math.round(w / s) + dw, height: Math.round(h / s) + dh };
-        const small = resizePlan(size.width, size.height, options)!;
+        const small = scalePlan(resizePlan(size.width, size.height, options)!, options.oversample ?? 1);
         if (keys.every((k) => small[k] === plan[k])) return size;
       }
     return undefined;
@@ -221,8 +235,9 @@ export const resize = definePlugin<ResizeOptions>({
       run(image) {
         const src = inSpace(image as ToneTensor, 'linear');
         const { width: sw, height: sh, channels: c } = src;
-        const plan = resizePlan(sw, sh, options);
-        if (!plan) return src;
+        const grid = resizePlan(sw, sh, options);
+        if (!grid) return src;
+        const plan = scalePlan(grid, options.oversample ?? 1);
         const r = plan.region;
         const same = plan.width === sw && plan.height === sh && plan.contentWidth === sw && plan.contentHeight === sh && r.x === 0 && r.y === 0 && r.width === sw && r.height === sh;
         if (same) return src;

@@ -1,0 +1,223 @@
+import { describe, expect, it } from 'vitest';
+import { expectGolden, flat, gray, rgb, whiteShare } from '../../../test/helpers.js';
+import { srgbToLinearExact } from '../../image/color.js';
+import { buildPipeline, resolveSteps } from '../../pipeline/pipeline.js';
+import type { BinaryTensor, ImageTensor, ToneTensor } from '../../pipeline/types.js';
+import { pluginTable } from '../index.js';
+import { blur, dilate, dropShort, patternFill, pixelPerfect, removeOrphans, thin, FREE } from './kernels.js';
+import { FILL_PATTERNS, pixelArt } from './index.js';
+
+const plugins = pluginTable();
+
+async function run(steps: Array<Record<string, unknown>>, image: ImageTensor): Promise<BinaryTensor> {
+  const p = await buildPipeline(steps as never, plugins);
+  try {
+    return (await p.run(image)) as BinaryTensor;
+  } finally {
+    await p.dispose();
+  }
+}
+
+/** A source-resolution line drawing: white paper, black strokes `stroke` px wide. */
+function drawing(size: number, stroke: number): ToneTensor {
+  const c = size / 2;
+  const r = size * 0.35;
+  return gray(size, size, (x, y) => {
+    const ring = Math.abs(Math.hypot(x + 0.5 - c, y + 0.5 - c) - r) < stroke / 2;
+    const diagonal = Math.abs(x - y) / Math.SQRT2 < stroke / 2 && x > size * 0.1 && x < size * 0.9;
+    return ring || diagonal ? 0 : 1;
+  });
+}
+
+/** 8-connected pieces of ink. */
+function inkPieces(b: BinaryTensor): number {
+  const seen = new Uint8Array(b.data.length);
+  let pieces = 0;
+  for (let s = 0; s < b.data.length; s++) {
+    if (b.data[s] || seen[s]) continue;
+    pieces++;
+    const stack = [s];
+    seen[s] = 1;
+    while (stack.length) {
+      const i = stack.pop()!;
+      const x = i % b.width;
+      const y = (i - x) / b.width;
+      for (let dy = -1; dy <= 1; dy++)
+        for (let dx = -1; dx <= 1; dx++) {
+          const xx = x + dx, yy = y + dy;
+          if (xx < 0 || yy < 0 || xx >= b.width || yy >= b.height) continue;
+          const j = yy * b.width + xx;
+          if (!b.data[j] && !seen[j]) {
+            seen[j] = 1;
+            stack.push(j);
+          }
+        }
+    }
+  }
+  return pieces;
+}
+
+describe('pixel-art options', () => {
+  it('has defaults and rejects bad values with the exact message', () => {
+    expect(pixelArt.parseOptions({}, 'steps[1]')).toMatchObject({ workScale: 4, space: 'srgb', pattern: 'diagonal', screen: 1, cleanup: false, outline: true });
+    expect(() => pixelArt.parseOptions({ pattern: 'checkers' }, 'steps[1]')).toThrow('Expected one of "diagonal", "dots", "bayer-4", "solid" for steps[1].pattern but received "checkers"');
+    expect(() => pixelArt.parseOptions({ workScale: 0 }, 'steps[1]')).toThrow('Expected an integer between 1 and 8 for steps[1].workScale but received 0');
+    expect(() => pixelArt.parseOptions({ inputScale: 4 }, 'steps[1]')).toThrow(/Unknown option "inputScale"|inputScale/);
+  });
+});
+
+describe('working scale: resize → pixel-art', () => {
+  it('asks the resize right before it for workScale × the grid and returns the grid', async () => {
+    const steps = resolveSteps([{ use: 'resize', longSide: 32 }, { use: 'pixel-art' }], plugins);
+    expect(steps[0].options).toMatchObject({ longSide: 32, oversample: 4 });
+    expect(steps[1].options).toMatchObject({ inputScale: 4 });
+    // Linking again (eval re-resolves resolved steps) changes nothing.
+    expect(resolveSteps(steps, plugins)[0].options).toMatchObject({ oversample: 4 });
+    const out = await run([{ use: 'resize', longSide: 32 }, { use: 'pixel-art' }], drawing(256, 2));
+    expect([out.width, out.height]).toEqual([32, 32]);
+  });
+
+  it('works at the size it is given without a resize right before it', async () => {
+    const steps = resolveSteps([{ use: 'adjust' }, { use: 'pixel-art' }], plugins);
+    expect((steps[1].options as { inputScale?: number }).inputScale).toBeUndefined();
+    const out = await run([{ use: 'pixel-art' }], flat(20, 10, 1));
+    expect([out.width, out.height]).toEqual([20, 10]);
+  });
+
+  it('keeps non-multiple aspect ratios: the grid is what resize alone would give', async () => {
+    const src = gray(301, 97, (x) => x / 300);
+    const a = await run([{ use: 'resize', longSide: 50 }, { use: 'pixel-art' }], src);
+    const b = await run([{ use: 'resize', longSide: 50 }, { use: 'adjust' }, { use: 'dither' }], src);
+    expect([a.width, a.height]).toEqual([b.width, b.height]);
+  });
+});
+
+describe('pixel-art output', () => {
+  it('keeps pure black black and pure white white', async () => {
+    expect(whiteShare(await run([{ use: 'pixel-art' }], flat(24, 24, 1)))).toBe(1);
+    expect(whiteShare(await run([{ use: 'pixel-art' }], flat(24, 24, 0)))).toBe(0);
+  });
+
+  it('fills flat tones with the phase-locked pattern (coded 50 % → checker, 75 % → diagonal hatching)', async () => {
+    const half = await run([{ use: 'pixel-art' }], flat(16, 16, srgbToLinearExact(0.5)));
+    for (let y = 2; y < 14; y++) for (let x = 2; x < 14; x++) expect(half.data[y * 16 + x], `${x},${y}`).toBe((x + y) % 2);
+    const light = await run([{ use: 'pixel-art' }], flat(16, 16, srgbToLinearExact(0.75)));
+    let ink = 0;
+    for (let y = 2; y < 14; y++) for (let x = 2; x < 14; x++) if (!light.data[y * 16 + x]) {
+      ink++;
+      expect((x + y) % 4, `ink at ${x},${y}`).toBe(0);
+    }
+    expect(ink).toBe(36);
+  });
+
+  it('turns a 2-px outline at an 8× reduction into one continuous 1-px line', async () => {
+    const out = await run([{ use: 'resize', longSide: 32 }, { use: 'pixel-art' }], drawing(256, 2));
+    expect(inkPieces(out)).toBe(1);
+    // 1 px wide: no 2×2 block of ink, except one where the diagonal crosses the circle.
+    const blocks: string[] = [];
+    for (let y = 0; y + 1 < 32; y++)
+      for (let x = 0; x + 1 < 32; x++) {
+        const i = y * 32 + x;
+        if (out.data[i] + out.data[i + 1] + out.data[i + 32] + out.data[i + 33] === 0) blocks.push(`${x},${y}`);
+      }
+    expect(blocks).toEqual(['23,23']);
+    // Without lines the same drawing falls apart into dots: the lines are what keep it.
+    expect(inkPieces(await run([{ use: 'resize', longSide: 32 }, { use: 'pixel-art', lineContrast: 0 }], drawing(256, 2)))).toBeGreaterThan(10);
+    expectGolden('pixel-art-drawing', out);
+  });
+
+  it('gives the same result for colour and gray input', async () => {
+    const g = gray(64, 48, (x, y) => ((x * 7 + y * 3) % 64) / 64, 'srgb');
+    const c = rgb(64, 48, (x, y) => {
+      const v = g.data[y * 64 + x];
+      return [v, v, v];
+    });
+    const steps = [{ use: 'resize', longSide: 16 }, { use: 'pixel-art' }];
+    expect((await run(steps, c)).data).toEqual((await run(steps, g)).data);
+  });
+
+  it('outlines a transparent sprite and leaves its outside paper', async () => {
+    const sprite = gray(64, 64, () => srgbToLinearExact(0.6));
+    sprite.mask = new Uint8Array(64 * 64);
+    for (let y = 0; y < 64; y++) for (let x = 0; x < 64; x++) sprite.mask[y * 64 + x] = Math.hypot(x - 31.5, y - 31.5) < 24 ? 1 : 0;
+    const out = await run([{ use: 'resize', longSide: 16 }, { use: 'pixel-art' }], sprite);
+    expect(out.mask).toBeDefined();
+    for (let y = 0; y < 16; y++)
+      for (let x = 0; x < 16; x++) {
+        const i = y * 16 + x;
+        if (!out.mask![i]) expect(out.data[i], `outside ${x},${y}`).toBe(1);
+        else if (!out.mask![i - 1] || !out.mask![i + 1] || !out.mask![i - 16] || !out.mask![i + 16]) expect(out.data[i], `outline ${x},${y}`).toBe(0);
+      }
+    expectGolden('pixel-art-sprite', out);
+  });
+
+  it('is bit-exact on a photo-like card (golden)', async () => {
+    const card = rgb(96, 72, (x, y) => {
+      const d = Math.hypot(x - 48, y - 36);
+      const base = d < 20 ? 0.85 : 0.2 + (0.6 * x) / 95;
+      const text = y > 60 && y < 66 && x % 6 < 2 ? 0.05 : base;
+      return [text, text * 0.9, Math.min(1, text * 1.1)];
+    });
+    expectGolden('pixel-art-card', await run([{ use: 'resize', longSide: 48 }, { use: 'pixel-art' }], card));
+    expectGolden('pixel-art-card-linear-dots', await run([{ use: 'resize', longSide: 48 }, { use: 'pixel-art', space: 'linear', pattern: 'dots', screen: 0, cleanup: true }], card));
+  });
+});
+
+describe('pixel-art kernels', () => {
+  const grid = (rows: string[]) => ({ w: rows[0].length, h: rows.length, m: Uint8Array.from(rows.join('').split(''), (c) => (c === '#' ? 1 : 0)) });
+  const show = (m: Uint8Array, w: number) => Array.from({ length: m.length / w }, (_, y) => Array.from(m.subarray(y * w, (y + 1) * w), (v) => (v ? '#' : '.')).join(''));
+
+  it('thins a 3-px band to a 1-px line', () => {
+    const { w, h, m } = grid(['..........', '.########.', '.########.', '.########.', '..........']);
+    // Zhang–Suen's known asymmetry: the line ends one pixel short on the right.
+    expect(show(thin(m, w, h), w)).toEqual(['..........', '..........', '..#####...', '..........', '..........']);
+  });
+
+  it('removes L corners but keeps the line joined', () => {
+    const { w, h, m } = grid(['#....', '##...', '.##..', '..##.', '...#.']);
+    expect(show(pixelPerfect(m, w, h), w)).toEqual(['#....', '.#...', '..#..', '...#.', '...#.']);
+  });
+
+  it('drops short pieces and keeps long ones', () => {
+    const { w, h, m } = grid(['##......', '........', '.######.']);
+    expect(show(dropShort(m, w, h, 4), w)).toEqual(['........', '........', '.######.']);
+  });
+
+  it('blurs with normalised taps: a flat plane stays flat, a line keeps its ink', () => {
+    const flatPlane = new Float32Array(20 * 10).fill(0.3);
+    for (const v of blur(flatPlane, 20, 10, 2.5)) expect(v).toBeCloseTo(0.3, 6);
+    const line = new Float32Array(40 * 8).fill(1);
+    for (let y = 0; y < 8; y++) line[y * 40 + 20] = 0;
+    const b = blur(line, 40, 8, 1.6);
+    let ink = 0;
+    for (let x = 0; x < 40; x++) ink += 1 - b[3 * 40 + x];
+    expect(ink).toBeCloseTo(1, 5);
+  });
+
+  it('dilates by r pixels', () => {
+    const { w, h, m } = grid(['.....', '.....', '..#..', '.....', '.....']);
+    expect(show(dilate(m, w, h, 1), w)).toEqual(['.....', '.###.', '.###.', '.###.', '.....']);
+  });
+
+  it('flips only pixels whose 8 neighbours all differ', () => {
+    const { w, h, m } = grid(['.....', '.#...', '.....', '...##', '.....']);
+    expect(show(removeOrphans(m, w, h), w)).toEqual(['.....', '.....', '.....', '...##', '.....']);
+  });
+
+  it('solid: tones near paper or ink come out solid, without stray dots', () => {
+    const tone = new Float32Array(32 * 32).fill(0.95);
+    const free = new Uint8Array(32 * 32).fill(FREE);
+    expect(patternFill(tone, free, 32, 32, FILL_PATTERNS.diagonal, 1).reduce((a, b) => a + b, 0)).toBeLessThan(32 * 32);
+    expect(patternFill(tone, free, 32, 32, FILL_PATTERNS.diagonal, 1, 0.1).reduce((a, b) => a + b, 0)).toBe(32 * 32);
+    expect(patternFill(tone.fill(0.04), free, 32, 32, FILL_PATTERNS.diagonal, 1, 0.1).reduce((a, b) => a + b, 0)).toBe(0);
+  });
+
+  it('fixed pixels keep their value; free ones follow the tone', () => {
+    const tone = new Float32Array(16).fill(1);
+    const fixed = new Uint8Array(16).fill(FREE);
+    fixed[5] = 0;
+    const out = patternFill(tone, fixed, 4, 4, FILL_PATTERNS.diagonal, 1);
+    expect(out[5]).toBe(0);
+    expect(out.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(14);
+  });
+});
