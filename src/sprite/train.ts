@@ -141,6 +141,7 @@ export async function trainAr(options: ArTrainOptions, onProgress: (p: ArProgres
   let step = startEpoch * stepsPerEpoch;
   let lastEpoch = startEpoch;
   let lastVal = NaN;
+  let lastLr = options.lr;
   const snapshot = (): Map<string, Float32Array> => new Map(vars.map(([k, v]) => [k, v.dataSync() as Float32Array]));
   const mean = (a: readonly number[]) => a.reduce((x, y) => x + y, 0) / Math.max(1, a.length);
   const valBppTf = (): number => (val.length === 0 ? NaN : mean(scoreSpritesWith(tf, model, g, val.map((s) => s.bits))));
@@ -182,6 +183,7 @@ export async function trainAr(options: ArTrainOptions, onProgress: (p: ArProgres
         // With --max-minutes the cosine decay also follows the clock, so a run cut short by time still ends annealed.
         const byTime = options.maxMinutes > 0 ? Math.floor((steps * (performance.now() - began)) / 60000 / options.maxMinutes) : 0;
         const lr = learningRate(Math.min(steps - 1, Math.max(step, byTime)), steps, options.lr);
+        lastLr = lr;
         const loss = tf.tidy(() => {
           const x = tf.tensor4d(input, [batch, g, g, 1]);
           const { value, grads } = tf.variableGrads(() => bceWithLogits(tf, model.logits(x), x) as import('@tensorflow/tfjs').Scalar, vars.map(([, v]) => v as Variable));
@@ -199,7 +201,7 @@ export async function trainAr(options: ArTrainOptions, onProgress: (p: ArProgres
       }
       lastEpoch = epoch + 1;
       const elapsed = (performance.now() - began) / 1000;
-      appendFileSync(log, `${JSON.stringify({ epoch: lastEpoch, step, trainBpp: Number((lossSum / stepsPerEpoch).toFixed(5)), valBpp: Number.isFinite(lastVal) ? Number(lastVal.toFixed(5)) : null, lr: learningRate(step - 1, steps, options.lr), seconds: Math.round(elapsed) })}\n`);
+      appendFileSync(log, `${JSON.stringify({ epoch: lastEpoch, step, trainBpp: Number((lossSum / stepsPerEpoch).toFixed(5)), valBpp: Number.isFinite(lastVal) ? Number(lastVal.toFixed(5)) : null, lr: Number(lastLr.toExponential(3)), seconds: Math.round(elapsed) })}\n`);
       const extra = [...state].flatMap(([k, s]) => [
         { name: `adam.m.${k}`, shape: s.m.shape, data: s.m.dataSync() as Float32Array },
         { name: `adam.v.${k}`, shape: s.v.shape, data: s.v.dataSync() as Float32Array },
