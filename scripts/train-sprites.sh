@@ -20,9 +20,10 @@ if [ "$WHAT" = ar ] || [ "$WHAT" = all ]; then
   rm -f models/sprite-ar.ckpt.png
 fi
 if [ "$WHAT" = prompt ] || [ "$WHAT" = all ]; then
-  $PIXEL sprite prompt --train "$DATA" --steps 8000 --lr 0.01 -o models/sprite-prompt.png
+  $PIXEL sprite prompt --train "$DATA" --holdout models/sprite-heldout.txt --epochs 60 -o models/sprite-prompt.png
 fi
 if [ "$WHAT" = sheets ] || [ "$WHAT" = all ]; then
   $PIXEL sprite sample --count 16 --temperature 0.8,1.0,1.2 --seed 1 --scale 3 -o docs/sprite-samples.png
+  $PIXEL sprite eval --images "$DATA" --sheet docs/sprite-complete.png
   node --import tsx scripts/sprite-prompts.ts "$DATA" docs/sprite-prompts.png
 fi
