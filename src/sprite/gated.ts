@@ -38,9 +38,22 @@ export interface GatedArchitecture {
   channels: number;
   /** Dilation of each layer after layer 0 (vertical and horizontal stacks alike). */
   dilations: number[];
+  /**
+   * Mirror inputs: layer 0 of the horizontal stack also sees the pixel's
+   * mirror images across the vertical axis, (y, g−1−x), and across the
+   * horizontal axis, (g−1−y, x), wherever that pixel comes earlier in raster
+   * order (right half, bottom half). Still causal; it makes left-right and
+   * top-bottom symmetry one weight away instead of a long-range copy.
+   */
+  mirror?: boolean;
 }
 
-export const DEFAULT_GATED: GatedArchitecture = { type: 'gated-pixelcnn', grid: 24, channels: 32, dilations: [1, 2, 4, 8, 16] };
+export const DEFAULT_GATED: GatedArchitecture = { type: 'gated-pixelcnn', grid: 24, channels: 24, dilations: [1, 2, 4, 8, 16], mirror: true };
+
+/** The mirror pixels of (y, x) that come before it in raster order: [(g−1−y, x) when in the bottom half, (y, g−1−x) when in the right half], or −1. */
+export function mirrorSources(y: number, x: number, g: number): [number, number] {
+  return [g - 1 - y < y ? (g - 1 - y) * g + x : -1, g - 1 - x < x ? y * g + (g - 1 - x) : -1];
+}
 
 /** Input planes: ink and a constant one (zero outside the sprite, so shifts reveal the border). */
 const CIN = 2;
@@ -85,6 +98,7 @@ export function gatedTensorSpecs(a: GatedArchitecture): TensorSpec[] {
       { name: `ho${l}.b`, shape: [C] },
     );
   }
+  if (a.mirror) specs.push({ name: 'mirror.w', shape: [2, 2 * C] });
   specs.push({ name: 'out1.w', shape: [C, C] }, { name: 'out1.b', shape: [C] }, { name: 'out2.w', shape: [C, 1] }, { name: 'out2.b', shape: [1] });
   return specs;
 }
@@ -125,6 +139,8 @@ export interface TfGatedModel {
   vars: Map<string, Variable>;
   /** The constant-one plane [1, g, g, 1]. */
   ones: Tensor4D;
+  /** Where each mirror plane is causal (1) or zero: [1, g, g, 2]. */
+  mirrorKeep: Tensor4D;
 }
 
 export function tfGatedModel(tf: TF, arch: GatedArchitecture, weights: Map<string, Float32Array>): TfGatedModel {
@@ -138,12 +154,21 @@ export function tfGatedModel(tf: TF, arch: GatedArchitecture, weights: Map<strin
   // leak check counts as a leak; PROD keeps its console hints quiet instead.
   tf.env().set('IS_TEST', false);
   tf.env().set('PROD', true);
-  return { arch, vars, ones: tf.ones([1, arch.grid, arch.grid, 1]) };
+  const g = arch.grid;
+  const keep = new Float32Array(g * g * 2);
+  for (let y = 0; y < g; y++)
+    for (let x = 0; x < g; x++) {
+      const [v, h] = mirrorSources(y, x, g);
+      keep[(y * g + x) * 2] = v >= 0 ? 1 : 0;
+      keep[(y * g + x) * 2 + 1] = h >= 0 ? 1 : 0;
+    }
+  return { arch, vars, ones: tf.ones([1, g, g, 1]), mirrorKeep: tf.tensor4d(keep, [1, g, g, 2]) };
 }
 
 export function disposeTfGatedModel(m: TfGatedModel): void {
   for (const v of m.vars.values()) v.dispose();
   m.ones.dispose();
+  m.mirrorKeep.dispose();
 }
 
 /** The shifted views of t ([n, g, g, c]) for each tap, stacked along channels and flattened to [n·g·g, taps·c]. */
@@ -185,6 +210,8 @@ export function gatedLogits(tf: TF, m: TfGatedModel, x: Tensor4D): Tensor4D {
   const half = (t: Tensor, k: 0 | 1): Tensor => (t.rank === 1 ? tf.slice(t, [k * C], [C]) : tf.slice(t, [0, k * C], [t.shape[0], C]));
   const pos = (r: string, c: string, k: 0 | 1) => tf.reshape(tf.add(tf.reshape(half(w(r), k), [g, 1, C]), tf.reshape(half(w(c), k), [1, g, C])), [1, g * g, C]);
   const withPos = (t: Tensor2D, r: string, c: string, k: 0 | 1) => tf.reshape(tf.add(tf.reshape(t, [n, g * g, C]), pos(r, c, k)), [rows, C]) as Tensor2D;
+  // Mirror planes: x flipped top-bottom and left-right, kept only where the source pixel comes earlier.
+  const mirror = arch.mirror ? (tf.reshape(tf.mul(tf.concat([tf.reverse(x, 1), tf.reverse(x, 2)], 3), m.mirrorKeep), [rows, 2]) as Tensor2D) : undefined;
   let v: Tensor2D | undefined;
   let h: Tensor2D | undefined;
   for (let l = 0; l < L; l++) {
@@ -198,7 +225,9 @@ export function gatedLogits(tf: TF, m: TfGatedModel, x: Tensor4D): Tensor4D {
     v = l === 0 ? vGate : (tf.add(v!, vGate) as Tensor2D);
     const hPre = ([0, 1] as const).map((k) => {
       const t = tf.add(tf.add(dense(hIn, half(w(`h${l}.w`), k) as Tensor2D), dense(v!, half(w(`vh${l}.w`), k) as Tensor2D)), half(w(`h${l}.b`), k)) as Tensor2D;
-      return l === 0 ? withPos(t, 'pos.hrow', 'pos.hcol', k) : t;
+      if (l > 0) return t;
+      const withP = withPos(t, 'pos.hrow', 'pos.hcol', k);
+      return mirror ? (tf.add(withP, dense(mirror, half(w('mirror.w'), k) as Tensor2D)) as Tensor2D) : withP;
     });
     const hOut = tf.add(dense(tf.mul(tf.tanh(hPre[0]), tf.sigmoid(hPre[1])) as Tensor2D, w(`ho${l}.w`) as Tensor2D), w(`ho${l}.b`)) as Tensor2D;
     h = l === 0 ? hOut : (tf.add(h!, hOut) as Tensor2D);
@@ -264,6 +293,7 @@ export class GatedNet {
     const out1b = W.get('out1.b')!;
     const out2 = W.get('out2.w')!;
     const out2b = W.get('out2.b')![0];
+    const mirrorW = a.mirror ? W.get('mirror.w')! : undefined;
     const doGate = () => {
       for (let c = 0; c < C; c++) gated[c] = Math.tanh(pre[c]) / (1 + Math.exp(-pre[C + c]));
     };
@@ -303,7 +333,11 @@ export class GatedNet {
           const o = (s * n + p) * C;
           for (let l = 0; l < L; l++) {
             pre.set(W.get(`h${l}.b`)!);
-            if (l === 0) for (let c = 0; c < C2; c++) pre[c] += hrow[y * C2 + c] + hcol[x * C2 + c];
+            if (l === 0) {
+              for (let c = 0; c < C2; c++) pre[c] += hrow[y * C2 + c] + hcol[x * C2 + c];
+              if (mirrorW)
+                for (const [i, src] of mirrorSources(y, x, g).entries()) if (src >= 0 && bits[s * n + src]) for (let c = 0; c < C2; c++) pre[c] += mirrorW[i * C2 + c];
+            }
             addTaps(hTaps[l], l, l === 0 ? h[0] : h[l - 1], `h${l}.w`, s, y, x);
             accumulate(pre, v[l], o, C, W.get(`vh${l}.w`)!, 0, C2);
             doGate();

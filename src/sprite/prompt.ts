@@ -349,6 +349,7 @@ export async function trainPrompt(o: PromptTrainOptions, onProgress: (p: PromptP
     return { value: tf.cast(tf.greater(p, 0.5), 'float32'), gradFunc: (dy: Tensor) => dy };
   }) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (p: Tensor) => Tensor;
   const snapshotModel = (): PromptModel => ({ header: {} as ModelHeader, arch, weights: new Map([...vars].map(([k, v]) => [k, v.dataSync() as Float32Array])) });
+  const logSample = sprites.filter((_, i) => i % Math.max(1, Math.floor(N / 256)) === 0).slice(0, 256);
   const began = performance.now();
   const idx = new Int32Array(batch);
   const X = new Float32Array(batch * o.features);
@@ -384,7 +385,8 @@ export async function trainPrompt(o: PromptTrainOptions, onProgress: (p: PromptP
       if ((step + 1) % stepsPerEpoch === 0 || step + 1 === steps) {
         const epoch = Math.ceil((step + 1) / stepsPerEpoch);
         const m = snapshotModel();
-        const err = promptErrors(m, sprites.map((s) => ({ prompt: s.name, bits: s.bits }))).pixelError;
+        // Training error on a fixed sample of up to 256 icons: cheap enough for every epoch.
+        const err = promptErrors(m, logSample.map((s) => ({ prompt: s.name, bits: s.bits }))).pixelError;
         const valErr = val.length ? promptErrors(m, val.map((s) => ({ prompt: s.name, bits: s.bits }))).pixelError : undefined;
         appendFileSync(log, `${JSON.stringify({ epoch, step: step + 1, loss: Number((epochLoss / epochSteps).toFixed(5)), pixelError: Number(err.toFixed(5)), valPixelError: valErr === undefined ? null : Number(valErr.toFixed(5)), seconds: Math.round((performance.now() - began) / 1000) })}\n`);
         epochLoss = 0;

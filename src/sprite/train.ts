@@ -106,7 +106,7 @@ async function splitFor(options: ArTrainOptions, warn: (m: string) => void): Pro
 export function architectureFor(options: Pick<ArTrainOptions, 'arch' | 'grid' | 'channels' | 'blocks'>): AnyArArchitecture {
   return options.arch === 'pixelcnn'
     ? { type: 'pixelcnn', grid: options.grid, channels: options.channels, blocks: options.blocks, firstKernel: 7, kernel: 3 }
-    : { type: 'gated-pixelcnn', grid: options.grid, channels: options.channels, dilations: [1, 2, 4, 8, 16].filter((d) => d < options.grid) };
+    : { type: 'gated-pixelcnn', grid: options.grid, channels: options.channels, dilations: [1, 2, 4, 8, 16].filter((d) => d < options.grid), mirror: true };
 }
 
 export async function trainAr(options: ArTrainOptions, onProgress: (p: ArProgress) => void = () => {}, warn: (m: string) => void = () => {}): Promise<{ metrics: ArMetrics; seconds: number; backend: string }> {
