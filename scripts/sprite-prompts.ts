@@ -58,5 +58,7 @@ const report = (label: string, m: PromptModel) => {
       `held-out phrasings ${pc(re.reduce((s, r) => s + r.pixelError, 0) / re.length)}, ${pc(re.reduce((s, r) => s + r.within3, 0) / re.length)} within 3 %; held-out icons (${test.length}) by name ${pc(h.pixelError)}`,
   );
 };
+const blank = test.reduce((a, s) => a + s.bits.reduce((x, v) => x + v, 0), 0) / (test.length * 576);
+console.log(`held-out icons left blank: ${(blank * 100).toFixed(1)} % pixel error`);
 report('this model', model);
 if (older) report('older model', loadPromptModel(older));
