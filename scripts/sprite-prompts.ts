@@ -20,7 +20,7 @@ const model = loadPromptModel(defaultPromptModelPath());
 const seen = ['pixelarticons/heart.png', 'pixelarticons/home.png', 'pixelarticons/mail.png', 'pixelarticons/clock.png', 'pixelarticons/camera.png', 'hackernoon24/solid__bookmark.png', 'pixelarticons/trash.png', 'pixelarticons/user.png'];
 const phrasings = ['a picture of hearts', 'some homes', 'little mail symbol', 'draw me the clock', 'a picture of cameras', 'some solid bookmarks', 'little trash symbol', 'draw me the user'];
 // None of these is an icon name in the set (checked below); some are synonyms of names, some are new words.
-const unseen = ['house', 'envelope', 'smiley face', 'garbage bin', 'cat', 'rocket', 'ghost', 'fish bowl'];
+const unseen = ['house', 'letter', 'smiley face', 'garbage bin', 'cat', 'rocket', 'ghost', 'fish bowl'];
 const truth: Uint8Array[] = [];
 const drawn: Uint8Array[] = [];
 const rephrased: Uint8Array[] = [];
