@@ -24,6 +24,6 @@ if [ "$WHAT" = prompt ] || [ "$WHAT" = all ]; then
 fi
 if [ "$WHAT" = sheets ] || [ "$WHAT" = all ]; then
   $PIXEL sprite sample --count 16 --temperature 0.8,1.0,1.2 --seed 1 --scale 3 -o docs/sprite-samples.png
-  $PIXEL sprite eval --images "$DATA" --sheet docs/sprite-complete.png
+  $PIXEL sprite eval --images "$DATA" --samples 4 --proposals 4 --sheet docs/sprite-complete.png
   node --import tsx scripts/sprite-prompts.ts "$DATA" docs/sprite-prompts.png
 fi
