@@ -1,25 +1,66 @@
 /**
- * Sampling, completion and scoring with the autoregressive sprite model, and
- * its model file (a weights PNG, src/nn/weights-png.ts). Pure JS at inference
- * (see ArNet): no tfjs load, no tensors to leak.
+ * Sampling, completion and scoring with the autoregressive sprite models,
+ * and their model file (a weights PNG, src/nn/weights-png.ts). Two
+ * architectures share one interface: the full-context gated PixelCNN
+ * (gated.ts, the shipped model) and the original masked PixelCNN
+ * (pixelcnn.ts, kept so older model files still load). Sampling and
+ * completion run in plain JS (no tfjs load); scoring many sprites runs the
+ * teacher-forced tfjs graph in batches (one parallel pass per batch).
  */
 import { readFileSync } from 'node:fs';
+import type { Tensor, Tensor4D, Variable } from '@tensorflow/tfjs';
 import { rng } from '../nn/data.js';
+import { useBackend, type TF } from '../nn/tf.js';
 import { decodeModelPng, encodeModelPng, type ModelHeader } from '../nn/weights-png.js';
 import { PixelError } from '../pipeline/errors.js';
-import { ArNet, arTensorSpecs, type ArArchitecture } from './pixelcnn.js';
+import { disposeTfGatedModel, GatedNet, gatedLogits, gatedMacsPerPixel, gatedParameterCount, gatedTensorSpecs, initGatedWeights, tfGatedModel, type GatedArchitecture } from './gated.js';
+import { ArNet, arLogits, arMacsPerPixel, arParameterCount, arTensorSpecs, disposeTfArModel, initArWeights, tfArModel, type ArArchitecture } from './pixelcnn.js';
 
 export const AR_KIND = 'sprite-ar';
 
-export interface ArModel {
-  header: ModelHeader;
-  arch: ArArchitecture;
-  weights: Map<string, Float32Array>;
-  net: ArNet;
+export type AnyArArchitecture = ArArchitecture | GatedArchitecture;
+
+/** What sampling, completion and scoring need of a net: the grid and a raster-order run. */
+export interface ArRunner {
+  readonly grid: number;
+  run(count: number, bits: Uint8Array, decide: (p: number, logits: Float64Array) => void, from?: number): void;
 }
 
-export function encodeArModel(arch: ArArchitecture, weights: Map<string, Float32Array>, extra: Record<string, unknown> = {}, state: { name: string; shape: number[]; data: Float32Array }[] = []): Buffer {
-  const tensors = arTensorSpecs(arch).map((s) => ({ name: s.name, shape: s.shape, data: weights.get(s.name)! }));
+export interface ArModel {
+  header: ModelHeader;
+  arch: AnyArArchitecture;
+  weights: Map<string, Float32Array>;
+  net: ArRunner;
+}
+
+const isGated = (a: AnyArArchitecture): a is GatedArchitecture => a.type === 'gated-pixelcnn';
+
+export function anyTensorSpecs(a: AnyArArchitecture): { name: string; shape: number[] }[] {
+  return isGated(a) ? gatedTensorSpecs(a) : arTensorSpecs(a);
+}
+export const anyInitWeights = (a: AnyArArchitecture, seed: number): Map<string, Float32Array> => (isGated(a) ? initGatedWeights(a, seed) : initArWeights(a, seed));
+export const anyNet = (a: AnyArArchitecture, w: Map<string, Float32Array>): ArRunner => (isGated(a) ? new GatedNet(a, w) : new ArNet(a, w));
+export const anyParameterCount = (a: AnyArArchitecture): number => (isGated(a) ? gatedParameterCount(a) : arParameterCount(a));
+export const anyMacsPerPixel = (a: AnyArArchitecture): number => (isGated(a) ? gatedMacsPerPixel(a) : arMacsPerPixel(a));
+
+/** The tfjs graph of either architecture (training, batched scoring). */
+export interface TfAr {
+  vars: Map<string, Variable>;
+  logits(x: Tensor4D): Tensor4D;
+  dispose(): void;
+}
+
+export function tfAr(tf: TF, a: AnyArArchitecture, w: Map<string, Float32Array>): TfAr {
+  if (isGated(a)) {
+    const m = tfGatedModel(tf, a, w);
+    return { vars: m.vars, logits: (x) => gatedLogits(tf, m, x), dispose: () => disposeTfGatedModel(m) };
+  }
+  const m = tfArModel(tf, a, w);
+  return { vars: m.vars, logits: (x) => arLogits(tf, m, x), dispose: () => disposeTfArModel(m) };
+}
+
+export function encodeArModel(arch: AnyArArchitecture, weights: Map<string, Float32Array>, extra: Record<string, unknown> = {}, state: { name: string; shape: number[]; data: Float32Array }[] = []): Buffer {
+  const tensors = anyTensorSpecs(arch).map((s) => ({ name: s.name, shape: s.shape, data: weights.get(s.name)! }));
   return encodeModelPng({ kind: AR_KIND, architecture: arch, ...extra }, [...tensors, ...state]);
 }
 
@@ -30,11 +71,16 @@ export function decodeArModel(bytes: Uint8Array, file?: string): ArModel {
       file,
       hint: 'Train one with `pixel sprite train --images <dir>`, or use models/sprite-ar.png',
     });
-  const arch = header.architecture as ArArchitecture;
-  for (const s of arTensorSpecs(arch)) if (!tensors.has(s.name)) throw new PixelError('E_INPUT', `Expected tensor ${s.name} in the sprite model but ${file ?? 'the file'} has none`, { file });
+  const arch = header.architecture as AnyArArchitecture;
+  if (arch?.type !== 'pixelcnn' && arch?.type !== 'gated-pixelcnn')
+    throw new PixelError('E_INPUT', `Expected a sprite model architecture "gated-pixelcnn" or "pixelcnn" but ${file ?? 'the file'} has ${JSON.stringify((arch as { type?: string } | undefined)?.type)}`, { file, hint: 'The file may come from a newer pixel; retrain it with this one' });
   const weights = new Map<string, Float32Array>();
-  for (const s of arTensorSpecs(arch)) weights.set(s.name, tensors.get(s.name)!.slice());
-  return { header, arch, weights, net: new ArNet(arch, weights) };
+  for (const s of anyTensorSpecs(arch)) {
+    const t = tensors.get(s.name);
+    if (!t) throw new PixelError('E_INPUT', `Expected tensor ${s.name} in the sprite model but ${file ?? 'the file'} has none`, { file });
+    weights.set(s.name, t.slice());
+  }
+  return { header, arch, weights, net: anyNet(arch, weights) };
 }
 
 export function loadArModel(file: string): ArModel {
@@ -58,34 +104,105 @@ export interface SampleOptions {
   seed: number;
 }
 
-/**
- * Fills the pixels where `fill` is 1 by sampling in raster order, each one
- * conditioned on every pixel before it (known or already sampled); pixels
- * where `fill` is 0 keep `known`'s value exactly. A raster-causal model
- * cannot see known pixels after a filled one: that is the documented
- * limitation of `--mask` inpainting. Returns `count` sprites (ink bits).
- */
-export function completeSprites(net: ArNet, known: Uint8Array, fill: Uint8Array, o: SampleOptions): Uint8Array[] {
-  checkTemperature(o.temperature);
-  const n = net.grid * net.grid;
-  if (known.length !== n || fill.length !== n) throw new PixelError('E_USAGE', `Expected a ${net.grid}×${net.grid} sprite and fill mask but received ${known.length} and ${fill.length} pixels`);
-  const bits = new Uint8Array(o.count * n);
-  for (let s = 0; s < o.count; s++) bits.set(known, s * n);
-  const next = rng(o.seed);
-  const invT = 1 / o.temperature;
-  net.run(o.count, bits, (p, logits) => {
-    if (!fill[p]) return;
-    for (let s = 0; s < o.count; s++) {
-      const prob = 1 / (1 + Math.exp(-logits[s] * invT));
-      bits[s * n + p] = next() < prob ? 1 : 0;
-    }
-  });
-  return Array.from({ length: o.count }, (_, s) => bits.slice(s * n, (s + 1) * n));
+/** One completion job: keep `known` where `fill` is 0, draw `count` sprites. */
+export interface CompletionJob {
+  known: Uint8Array;
+  fill: Uint8Array;
+  count: number;
+  temperature: number;
+  seed: number;
 }
 
-export function sampleSprites(net: ArNet, o: SampleOptions): Uint8Array[] {
+/** Does any kept pixel come after a filled one in raster order (so a causal sampler cannot see it)? */
+export function keptAfterFill(fill: Uint8Array): boolean {
+  const first = fill.indexOf(1);
+  if (first < 0) return false;
+  for (let p = first + 1; p < fill.length; p++) if (!fill[p]) return true;
+  return false;
+}
+
+/**
+ * Completes several jobs in one batched raster-order pass. Filled pixels are
+ * sampled, each conditioned on every pixel before it (known or sampled); kept
+ * pixels keep `known`'s value exactly.
+ *
+ * A causal sampler does not look at kept pixels after a filled one (below or
+ * to the right). With `proposals` K > 1 each output is chosen among K
+ * samples by importance resampling: the sample's weight is the model's
+ * probability of those later kept pixels given it (P(x) / q(x), q being the
+ * sampler), so fills that join up with what lies below and to the right are
+ * preferred, in proportion to how well they fit. Same seed, same result.
+ */
+export function completeJobs(net: ArRunner, jobs: readonly CompletionJob[], proposals = 1): Uint8Array[][] {
+  const n = net.grid * net.grid;
+  const K = Math.max(1, Math.floor(proposals));
+  const chains: { job: number; rand: () => number; invT: number }[] = [];
+  for (const [j, job] of jobs.entries()) {
+    checkTemperature(job.temperature);
+    if (job.known.length !== n || job.fill.length !== n) throw new PixelError('E_USAGE', `Expected a ${net.grid}×${net.grid} sprite and fill mask but received ${job.known.length} and ${job.fill.length} pixels`);
+    const rand = rng(job.seed);
+    for (let c = 0; c < job.count * K; c++) chains.push({ job: j, rand, invT: 1 / job.temperature });
+  }
+  const total = chains.length;
+  const bits = new Uint8Array(total * n);
+  chains.forEach((c, s) => bits.set(jobs[c.job].known, s * n));
+  const logW = new Float64Array(total);
+  const started = new Uint8Array(total);
+  net.run(total, bits, (p, logits) => {
+    for (let s = 0; s < total; s++) {
+      const c = chains[s];
+      const z = logits[s] * c.invT;
+      if (jobs[c.job].fill[p]) {
+        started[s] = 1;
+        bits[s * n + p] = c.rand() < 1 / (1 + Math.exp(-z)) ? 1 : 0;
+      } else if (K > 1 && started[s]) {
+        // log P(kept bit | everything before it) = −softplus(∓z)
+        const x = bits[s * n + p] ? z : -z;
+        logW[s] -= Math.max(-x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
+      }
+    }
+  });
+  let s0 = 0;
+  return jobs.map((job) => {
+    const pick = rng(job.seed ^ 0x9e3779b9);
+    const out: Uint8Array[] = [];
+    for (let k = 0; k < job.count; k++, s0 += K) {
+      let chosen = s0;
+      if (K > 1) {
+        let max = -Infinity;
+        for (let i = 0; i < K; i++) max = Math.max(max, logW[s0 + i]);
+        const w = Array.from({ length: K }, (_, i) => Math.exp(logW[s0 + i] - max));
+        let r = pick() * w.reduce((a, b) => a + b, 0);
+        chosen = s0 + K - 1;
+        for (let i = 0; i < K; i++) if ((r -= w[i]) < 0) {
+          chosen = s0 + i;
+          break;
+        }
+      }
+      out.push(bits.slice(chosen * n, (chosen + 1) * n));
+    }
+    return out;
+  });
+}
+
+export function completeSprites(net: ArRunner, known: Uint8Array, fill: Uint8Array, o: SampleOptions & { proposals?: number }): Uint8Array[] {
+  return completeJobs(net, [{ known, fill, ...o }], o.proposals ?? 1)[0];
+}
+
+export function sampleSprites(net: ArRunner, o: SampleOptions): Uint8Array[] {
   const n = net.grid * net.grid;
   return completeSprites(net, new Uint8Array(n), new Uint8Array(n).fill(1), o);
+}
+
+/** One row of `count` samples per temperature, all in one batched pass; each row has its own seed stream. */
+export function sampleRows(net: ArRunner, temperatures: readonly number[], count: number, seed: number): Uint8Array[][] {
+  const n = net.grid * net.grid;
+  const blank = new Uint8Array(n);
+  const all = new Uint8Array(n).fill(1);
+  return completeJobs(
+    net,
+    temperatures.map((t, i) => ({ known: blank, fill: all, count, temperature: t, seed: seed + i * 1_000_003 })),
+  );
 }
 
 /** Fill mask for `--cut N`: the first N pixels (raster order) kept, the rest generated. */
@@ -97,8 +214,8 @@ export function cutFill(grid: number, cut: number): Uint8Array {
   return f;
 }
 
-/** Bits per pixel of each sprite under the model: −log2 P(x) / pixels. */
-export function scoreSprites(net: ArNet, sprites: readonly Uint8Array[]): number[] {
+/** Bits per pixel of each sprite under the model: −log2 P(x) / pixels (plain JS, position by position). */
+export function scoreSprites(net: ArRunner, sprites: readonly Uint8Array[]): number[] {
   const n = net.grid * net.grid;
   const count = sprites.length;
   if (count === 0) return [];
@@ -115,3 +232,36 @@ export function scoreSprites(net: ArNet, sprites: readonly Uint8Array[]): number
   });
   return Array.from(nats, (v) => v / Math.LN2 / n);
 }
+
+/** Bits per pixel per sprite from a tfjs graph, `batch` sprites per parallel pass. */
+export function scoreSpritesWith(tf: TF, model: TfAr, grid: number, sprites: readonly Uint8Array[], batch = 128): number[] {
+  const n = grid * grid;
+  const out: number[] = [];
+  for (let i = 0; i < sprites.length; i += batch) {
+    const part = sprites.slice(i, i + batch);
+    const buf = new Float32Array(part.length * n);
+    part.forEach((s, j) => buf.set(s, j * n));
+    const bpp = tf.tidy(() => {
+      const x = tf.tensor4d(buf, [part.length, grid, grid, 1]);
+      const z = model.logits(x);
+      const sp = tf.add(tf.relu(z), tf.log1p(tf.exp(tf.neg(tf.abs(z)))));
+      return tf.div(tf.sum(tf.sub(sp, tf.mul(x, z)), [1, 2, 3]), n * Math.LN2).dataSync() as Float32Array;
+    });
+    out.push(...bpp);
+  }
+  return out;
+}
+
+/** Batched scoring for the CLI: loads tfjs (wasm) once, one parallel pass per 128 sprites. */
+export async function scoreSpritesFast(model: ArModel, sprites: readonly Uint8Array[]): Promise<number[]> {
+  if (sprites.length === 0) return [];
+  const { tf } = await useBackend('auto');
+  const m = tfAr(tf, model.arch, model.weights);
+  try {
+    return scoreSpritesWith(tf, m, model.arch.grid, sprites);
+  } finally {
+    m.dispose();
+  }
+}
+
+export type { Tensor };

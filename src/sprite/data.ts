@@ -127,7 +127,51 @@ export function splitSprites<T>(items: readonly T[], valFraction: number, next: 
     const j = Math.floor(next() * (i + 1));
     [idx[i], idx[j]] = [idx[j], idx[i]];
   }
-  const nVal = Math.min(items.length - 1, Math.round(items.length * valFraction));
+  // At least one held out when asked for any (3 sprites × 0.1 would round to none).
+  const nVal = valFraction > 0 ? Math.max(1, Math.min(items.length - 1, Math.round(items.length * valFraction))) : 0;
   const valSet = new Set(idx.slice(0, nVal));
   return { train: items.filter((_, i) => !valSet.has(i)), val: items.filter((_, i) => valSet.has(i)) };
+}
+
+/**
+ * Any image onto the sprite grid, for prompts and inputs (not for training
+ * data, which is never resized): exact or up to 2 px smaller → as is
+ * (padded); anything else → fitted inside grid × grid (aspect kept, paper
+ * around it) and binarized at 50 % gray.
+ */
+export async function readAsSprite(file: string, grid: number): Promise<{ bits: Uint8Array; how: 'exact' | 'padded' | 'resized'; width: number; height: number }> {
+  const img = await readBits(file);
+  const fitted = fitToGrid(img, grid);
+  if (fitted) return { bits: fitted, how: fitted === img.bits ? 'exact' : 'padded', width: img.width, height: img.height };
+  const raw = await sharp(file)
+    .flatten({ background: '#ffffff' })
+    .greyscale()
+    .resize(grid, grid, { fit: 'contain', background: '#ffffff' })
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  const bits = new Uint8Array(grid * grid);
+  for (let i = 0; i < bits.length; i++) bits[i] = raw.data[i * raw.info.channels] < 128 ? 1 : 0;
+  return { bits, how: 'resized', width: img.width, height: img.height };
+}
+
+/** Prompts from the command line: a `.txt` argument gives one prompt per line (blank lines and # comments skipped). */
+export function expandPrompts(args: readonly string[], read: (file: string) => string): string[] {
+  const out: string[] = [];
+  for (const a of args) {
+    if (/\.txt$/i.test(a)) {
+      let text: string;
+      try {
+        text = read(a);
+      } catch {
+        throw new PixelError('E_INPUT', `Expected a readable prompt file but cannot read ${JSON.stringify(a)}`, { file: a, hint: 'One prompt per line; quote a prompt that ends in .txt' });
+      }
+      out.push(
+        ...text
+          .split(/\r?\n/)
+          .map((l) => l.replace(/#.*/, '').trim())
+          .filter(Boolean),
+      );
+    } else out.push(a);
+  }
+  return out;
 }

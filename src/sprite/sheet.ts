@@ -48,3 +48,10 @@ export function defaultArModelPath(): string {
 export function defaultPromptModelPath(): string {
   return join(packageInfo().root, 'models', 'sprite-prompt.png');
 }
+
+/** Splits one long row of sprites into rows of at most `cols` (a sheet that wraps). */
+export function wrapRow<T>(items: readonly T[], cols: number): T[][] {
+  const rows: T[][] = [];
+  for (let i = 0; i < items.length; i += cols) rows.push(items.slice(i, i + cols));
+  return rows.length ? rows : [[]];
+}

@@ -9,7 +9,7 @@ import { binaryTensor } from '../pipeline/types.js';
 import { spriteCommand, parseTemperatures } from '../cli/commands/sprite.js';
 import { checkTemperature, completeSprites, cutFill, decodeArModel, encodeArModel, loadArModel, sampleSprites, scoreSprites } from './ar.js';
 import { fitPositionBaseline, pngBpp, positionBaselineBpp } from './baseline.js';
-import { fitToGrid, loadSprites, promptOf } from './data.js';
+import { expandPrompts, fitToGrid, loadSprites, promptOf, readAsSprite, splitSprites } from './data.js';
 import { ArNet, arLogits, arTensorSpecs, disposeTfArModel, initArWeights, maskArray, tapVisible, tfArModel, type ArArchitecture } from './pixelcnn.js';
 import { decodePromptModel, promptFeatures, promptSprite, trainPrompt, PROMPT_TRAIN_DEFAULTS } from './prompt.js';
 import { trainAr, AR_TRAIN_DEFAULTS } from './train.js';
@@ -210,16 +210,42 @@ describe('training (tiny)', () => {
     const out = join(dir, 'ar.png');
     const before = tf.memory().numTensors;
     const losses: number[] = [];
-    const r = await trainAr({ ...AR_TRAIN_DEFAULTS, images: data, out, grid: G, channels: 6, blocks: 1, epochs: 12, batch: 8, lr: 0.02, command: 'test', backend: 'wasm' }, (p) => losses.push(p.loss));
+    const r = await trainAr({ ...AR_TRAIN_DEFAULTS, arch: 'pixelcnn', images: data, out, grid: G, channels: 6, blocks: 1, epochs: 12, batch: 8, lr: 0.02, command: 'test', backend: 'wasm' }, (p) => losses.push(p.loss));
     expect(tf.memory().numTensors).toBe(before);
     expect(losses.at(-1)!).toBeLessThan(losses[0] * 0.6);
-    expect(r.metrics.valBpp).toBeLessThan(r.metrics.positionBaselineBpp * 1.5);
+    expect(r.metrics.valBpp!).toBeLessThan(r.metrics.positionBaselineBpp! * 1.5);
     const model = loadArModel(out);
     const [frame, noise] = scoreSprites(model.net, [frameSprite(100), randomBits(3)]);
     expect(Number.isFinite(frame) && Number.isFinite(noise)).toBe(true);
     expect(frame).toBeLessThan(noise);
     expect(frame).toBeLessThan(0.5);
     expect(readFileSync(join(dir, 'ar.ckpt.png')).length).toBeGreaterThan(0);
+    // One JSON line per epoch: training loss and held-out bits/px.
+    const log = readFileSync(join(dir, 'ar.log.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(log).toHaveLength(12);
+    expect(log[11]).toMatchObject({ epoch: 12 });
+    expect(Number.isFinite(log[11].valBpp) && Number.isFinite(log[11].trainBpp)).toBe(true);
+  }, 60_000);
+
+  it('trains the gated model on 3 sprites: one is held out, every figure is finite (no "0 bits/px, NaN")', async () => {
+    const data = join(dir, 'three');
+    mkdirSync(data);
+    for (let i = 0; i < 3; i++) writeSprite(join(data, `f${i}.png`), frameSprite(i));
+    const r = await trainAr({ ...AR_TRAIN_DEFAULTS, images: data, out: join(dir, 'three.png'), grid: G, channels: 4, epochs: 1, batch: 2, command: 'test', backend: 'wasm' });
+    expect(r.metrics.valSprites).toBe(1);
+    expect(r.metrics.trainSprites).toBe(2);
+    for (const v of [r.metrics.valBpp, r.metrics.trainBpp, r.metrics.positionBaselineBpp, r.metrics.pngFileBpp]) expect(Number.isFinite(v) && v! > 0).toBe(true);
+    expect(loadArModel(join(dir, 'three.png')).arch.type).toBe('gated-pixelcnn');
+  }, 60_000);
+
+  it('holds out exactly the sprites of a --holdout list', async () => {
+    const data = join(dir, 'listed');
+    mkdirSync(join(data, 'sub'), { recursive: true });
+    for (let i = 0; i < 4; i++) writeSprite(join(data, 'sub', `f${i}.png`), frameSprite(i));
+    const list = join(dir, 'held.txt');
+    writeFileSync(list, '# held out\nsub/f1.png\nsub/f3.png\n');
+    const r = await trainAr({ ...AR_TRAIN_DEFAULTS, images: data, holdout: list, out: join(dir, 'listed.png'), grid: G, channels: 4, epochs: 1, batch: 2, command: 'test', backend: 'wasm' });
+    expect([r.metrics.trainSprites, r.metrics.valSprites]).toEqual([2, 2]);
   }, 60_000);
 });
 
@@ -227,7 +253,7 @@ describe('prompt model', () => {
   it('hashes trigrams deterministically into an L2-normalised vector', () => {
     const a = promptFeatures('Heart', 64);
     expect(promptFeatures('heart', 64)).toEqual(a);
-    expect(a.reduce((s, v) => s + v * v, 0)).toBeCloseTo(1, 6);
+    expect(a.reduce((s, v) => s + v * v, 0)).toBeCloseTo(2, 6); // two L2-normalised halves: words, trigrams
     expect(promptFeatures('', 64).every((v) => v === 0)).toBe(true);
   });
   it('trains a few steps, recalls its icons better than chance, round-trips, leaks nothing', async () => {
@@ -240,11 +266,14 @@ describe('prompt model', () => {
     writeSprite(join(data, 'left.png'), left);
     const out = join(dir, 'prompt.png');
     const before = tf.memory().numTensors;
-    const r = await trainPrompt({ ...PROMPT_TRAIN_DEFAULTS, images: data, out, grid: G, hidden: 16, features: 32, steps: 150, batch: 3, lr: 0.02, command: 'test', backend: 'wasm' });
+    const r = await trainPrompt({ ...PROMPT_TRAIN_DEFAULTS, images: data, out, grid: G, hidden: 16, features: 64, steps: 150, batch: 3, lr: 0.02, command: 'test', backend: 'wasm' });
     expect(tf.memory().numTensors).toBe(before);
     expect(r.metrics.trainPixelError).toBeLessThan(0.05);
     const m = decodePromptModel(readFileSync(out));
     expect(promptSprite(m, 'full')).toEqual(full);
+    // Rephrasings read as the same words.
+    expect(promptSprite(m, 'a picture of some fulls')).toEqual(full);
+    expect(Number.isFinite(r.metrics.rephrasedPixelError)).toBe(true);
     expect(() => promptSprite(m, '!!')).toThrow('Expected a prompt with letters or digits but received "!!"');
   }, 60_000);
 });
@@ -272,7 +301,142 @@ describe('CLI', () => {
     expect(JSON.parse(d.o.out)).toMatchObject({ kind: 'sprite-ar', architecture: TINY });
     await expect(spriteCommand(['sample', '--model', model, '--temperature', '0'], io().io, dir)).rejects.toThrow('Expected temperatures above 0');
     const big = join(dir, 'big.png');
-    writeSprite(big, new Uint8Array(100), 10, 10);
-    await expect(spriteCommand(['complete', big, '--model', model, '--cut', '3'], io().io, dir)).rejects.toThrow(`Expected a 8×8 sprite for pixel sprite complete but ${JSON.stringify(big)} is 10×10`);
+    writeSprite(big, new Uint8Array(100), 11, 11);
+    const e = io();
+    expect(await spriteCommand(['complete', big, '--model', model, '--cut', '3', '-o', 'big-done.png'], e.io, dir)).toBe(0);
+    expect(e.o.err).toContain(`${big} is 11×11: fitted onto the 8×8 grid and binarized at 50 %`);
+  });
+});
+
+describe('CLI habits and fixed bugs', () => {
+  const io = () => {
+    const o = { out: '', err: '' };
+    return { o, io: { stdout: (s: string) => void (o.out += s), stderr: (s: string) => void (o.err += s) } as never };
+  };
+  const model = () => {
+    const file = join(dir, 'habits-model.png');
+    writeFileSync(file, encodeArModel(TINY, randomWeights(TINY, 9)));
+    return file;
+  };
+  const pngSize = (file: string) => {
+    const b = readFileSync(file);
+    return [b.readUInt32BE(16), b.readUInt32BE(20)];
+  };
+
+  it('score pads sprites up to 2 px smaller (as training does), reports a bad file and scores the rest (exit 1)', async () => {
+    const m = model();
+    const set = join(dir, 'score-set');
+    mkdirSync(set);
+    writeSprite(join(set, 'a.png'), frameSprite(1));
+    writeSprite(join(set, 'b-short.png'), frameSprite(2).subarray(0, G * (G - 1)), G, G - 1);
+    writeSprite(join(set, 'c-huge.png'), new Uint8Array(400), 20, 20);
+    const a = io();
+    expect(await spriteCommand(['score', set, '--model', m, '--json'], a.io, dir)).toBe(1);
+    const out = JSON.parse(a.o.out);
+    expect(out.files.map((f: { file: string }) => f.file)).toEqual([join(set, 'a.png'), join(set, 'b-short.png')]);
+    expect(out.failed).toBe(1);
+    expect(a.o.err).toContain(`Expected a 8×8 sprite (or up to 2 px smaller) but ${JSON.stringify(join(set, 'c-huge.png'))} is 20×20`);
+    // The padded sprite scores exactly as its padded bitmap.
+    const padded = fitToGrid({ width: G, height: G - 1, bits: frameSprite(2).subarray(0, G * (G - 1)) }, G)!;
+    expect(out.files[1].bitsPerPixel).toBeCloseTo(scoreSprites(loadArModel(m).net, [padded])[0], 4);
+  });
+
+  it('score marks the files on the model\'s held-out list', async () => {
+    const mdir = join(dir, 'with-list');
+    mkdirSync(join(mdir, 'icons'), { recursive: true });
+    const file = join(mdir, 'm.png');
+    writeFileSync(file, encodeArModel(TINY, randomWeights(TINY, 9), { training: { heldOut: { list: 'models/m-heldout.txt' } } }));
+    writeFileSync(join(mdir, 'm-heldout.txt'), 'icons/x.png\n');
+    writeSprite(join(mdir, 'icons', 'x.png'), frameSprite(3));
+    writeSprite(join(mdir, 'icons', 'y.png'), frameSprite(4));
+    const a = io();
+    expect(await spriteCommand(['score', join(mdir, 'icons'), '--model', file], a.io, dir)).toBe(0);
+    expect(a.o.out).toMatch(/x\.png {2}\(held out\)\n/);
+    expect(a.o.out).not.toMatch(/y\.png {2}\(held out\)/);
+  });
+
+  it('sample: sheets wrap at --cols; the extension picks the format', async () => {
+    const m = model();
+    expect(await spriteCommand(['sample', '--model', m, '--count', '5', '--temperature', '1,1.2', '--cols', '2', '--scale', '1', '-o', 'wrap.png'], io().io, dir)).toBe(0);
+    // 2 temperatures × ceil(5 / 2) rows, 2 columns; cells are grid + 2 with 1-px lines.
+    expect(pngSize(join(dir, 'wrap.png'))).toEqual([2 * (G + 3) + 1, 6 * (G + 3) + 1]);
+    expect(await spriteCommand(['sample', '--model', m, '--count', '2', '-o', 'wrap.gif'], io().io, dir)).toBe(0);
+    expect(readFileSync(join(dir, 'wrap.gif')).subarray(0, 6).toString()).toBe('GIF89a');
+    await expect(spriteCommand(['sample', '--model', m, '-o', 'wrap.jpg'], io().io, dir)).rejects.toThrow('Expected an output file ending in one of .png, .pbm');
+  });
+
+  it('complete: several inputs × a temperature list in one sheet; masks use importance resampling', async () => {
+    const m = model();
+    const a = join(dir, 'in-a.png');
+    const b = join(dir, 'in-b.png');
+    writeSprite(a, frameSprite(5));
+    writeSprite(b, frameSprite(6));
+    const mask = join(dir, 'centre-mask.png');
+    writeSprite(mask, Uint8Array.from({ length: N }, (_, i) => (i % G > 2 && i % G < 6 && i > 2 * G && i < 6 * G ? 1 : 0)));
+    const r = io();
+    expect(await spriteCommand(['complete', a, b, '--model', m, '--mask', mask, '--temperature', '0.8,1', '--count', '3', '--scale', '1', '-o', 'multi.png'], r.io, dir)).toBe(0);
+    expect(r.o.out).toContain('completed 12 sprites (16 proposals each)');
+    expect(pngSize(join(dir, 'multi.png'))).toEqual([4 * (G + 3) + 1, 4 * (G + 3) + 1]);
+  });
+
+  it('prompt --train takes --grid and --epochs and a validation folder; prompts come from .txt files too', async () => {
+    const data = join(dir, 'prompt-data');
+    const val = join(dir, 'prompt-val');
+    mkdirSync(data);
+    mkdirSync(val);
+    writeSprite(join(data, 'box.png'), frameSprite(1));
+    writeSprite(join(data, 'full.png'), new Uint8Array(N).fill(1));
+    writeSprite(join(val, 'boxes.png'), frameSprite(1));
+    const r = io();
+    expect(await spriteCommand(['prompt', '--train', data, '--val', val, '--grid', String(G), '--epochs', '3', '--hidden', '8', '-o', 'p.png'], r.io, dir)).toBe(0);
+    expect(r.o.out).toMatch(/--val \d+\.\d\d%/);
+    expect(readFileSync(join(dir, 'p.log.jsonl'), 'utf8').trim().split('\n')).toHaveLength(3);
+    await expect(spriteCommand(['prompt', '--train', data, '--epochs', '2', '--steps', '5'], io().io, dir)).rejects.toThrow('Expected --epochs or --steps');
+    writeFileSync(join(dir, 'prompts.txt'), '# my prompts\nbox\n\nfull\na box\n');
+    const q = io();
+    expect(await spriteCommand(['prompt', 'prompts.txt', 'full', '--model', join(dir, 'p.png'), '--cols', '2', '--scale', '1', '-o', 'ps.png'], q.io, dir)).toBe(0);
+    expect(q.o.out).toContain('1.1  box\n1.2  full\n2.1  a box\n2.2  full');
+    expect(pngSize(join(dir, 'ps.png'))).toEqual([2 * (G + 3) + 1, 2 * (G + 3) + 1]);
+  }, 60_000);
+
+  it('| head -1 on score ends quietly (no EPIPE crash)', async () => {
+    const { spawn } = await import('node:child_process');
+    const m = model();
+    const set = join(dir, 'many');
+    mkdirSync(set);
+    for (let i = 0; i < 40; i++) writeSprite(join(set, `s${i}.png`), frameSprite(i));
+    const bin = join(process.cwd(), 'bin', 'pixel.js');
+    const child = spawn(process.execPath, [bin, 'sprite', 'score', set, '--model', m], { cwd: dir });
+    let err = '';
+    child.stderr.on('data', (d) => (err += d));
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise<number | null>((done) => child.on('exit', (c) => done(c)));
+    expect(err).toBe('');
+    expect(code).toBe(0);
+  }, 60_000);
+});
+
+describe('data helpers', () => {
+  it('fits any image onto the grid: a 2× drawing comes back exactly', async () => {
+    const small = frameSprite(7);
+    const big = new Uint8Array(4 * N);
+    for (let y = 0; y < 2 * G; y++) for (let x = 0; x < 2 * G; x++) big[y * 2 * G + x] = small[(y >> 1) * G + (x >> 1)];
+    const file = join(dir, 'big2x.png');
+    writeSprite(file, big, 2 * G, 2 * G);
+    const r = await readAsSprite(file, G);
+    expect(r.how).toBe('resized');
+    expect(r.bits).toEqual(small);
+  });
+  it('reads prompts from .txt files, skipping blank lines and comments', () => {
+    expect(expandPrompts(['cat', 'list.txt'], () => 'heart\n\n# no\n a house # yes\n')).toEqual(['cat', 'heart', 'a house']);
+    expect(() => expandPrompts(['missing.txt'], () => {
+      throw new Error('ENOENT');
+    })).toThrow('Expected a readable prompt file but cannot read "missing.txt"');
+  });
+  it('a seeded split holds out at least one of three sprites', () => {
+    const { train, val } = splitSprites([1, 2, 3], 0.1, rng(1));
+    expect(val).toHaveLength(1);
+    expect(train).toHaveLength(2);
+    expect(splitSprites([1, 2, 3], 0, rng(1)).val).toHaveLength(0);
   });
 });

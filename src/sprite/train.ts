@@ -4,7 +4,10 @@
  * (teacher forcing: one parallel pass per batch), cosine learning-rate decay
  * (the same schedule as `pixel train`), seeded shuffles and horizontal flips.
  * Checkpoints (weights, Adam moments, epoch) go to <out>.ckpt.png after every
- * epoch; the final file holds held-out metrics next to both baselines.
+ * epoch, one JSON line of metrics to the log; the final file holds held-out
+ * metrics next to both baselines. Held-out sprites come from a list
+ * (--holdout, e.g. the honest split of split.ts), a folder (--val) or a
+ * seeded random fraction (--val-split).
  */
 import { adamUpdate, learningRate, type StepProgress } from '../nn/optim.js';
 import { readFileSync } from 'node:fs';
@@ -14,23 +17,34 @@ import { rng } from '../nn/data.js';
 import { useBackend, type BackendName } from '../nn/tf.js';
 import { decodeModelPng } from '../nn/weights-png.js';
 import { PixelError } from '../pipeline/errors.js';
-import { encodeArModel, scoreSprites } from './ar.js';
+import { anyInitWeights, anyMacsPerPixel, anyParameterCount, anyTensorSpecs, encodeArModel, scoreSpritesWith, tfAr, type AnyArArchitecture } from './ar.js';
 import { fitPositionBaseline, pngBpp, positionBaselineBpp } from './baseline.js';
 import { loadSprites, splitSprites, type Sprite } from './data.js';
-import { ArNet, arLogits, arMacsPerPixel, arParameterCount, arTensorSpecs, bceWithLogits, disposeTfArModel, initArWeights, tfArModel, type ArArchitecture } from './pixelcnn.js';
+import { bceWithLogits } from './pixelcnn.js';
+import { readHoldoutList, spriteKey } from './split.js';
+import { appendFileSync, writeFileSync } from 'node:fs';
 import { dataLabel } from '../files/data-label.js';
 
 export interface ArTrainOptions {
   images: string;
   out: string;
   grid: number;
+  /** 'gated' (full context, the default) or 'pixelcnn' (masked convolutions, blind spot). */
+  arch: 'gated' | 'pixelcnn';
   channels: number;
+  /** Residual mask-B layers of the 'pixelcnn' architecture. */
   blocks: number;
   epochs: number;
   lr: number;
   batch: number;
   seed: number;
   valSplit: number;
+  /** A list of held-out sprites (paths relative to `images`), never trained on. */
+  holdout?: string;
+  /** A folder of validation sprites (instead of a split of `images`). */
+  val?: string;
+  /** JSON-lines training log (one line per epoch); default <out>.log.jsonl. */
+  log?: string;
   /** Stop after this many minutes (at an epoch boundary's step), 0 = no limit. */
   maxMinutes: number;
   resume?: string;
@@ -38,7 +52,7 @@ export interface ArTrainOptions {
   command: string;
 }
 
-export const AR_TRAIN_DEFAULTS = { grid: 24, channels: 32, blocks: 5, epochs: 40, lr: 0.003, batch: 32, seed: 1, valSplit: 0.1, maxMinutes: 0, backend: 'auto' as BackendName };
+export const AR_TRAIN_DEFAULTS = { grid: 24, arch: 'gated' as 'gated' | 'pixelcnn', channels: 24, blocks: 5, epochs: 40, lr: 0.003, batch: 32, seed: 1, valSplit: 0.1, maxMinutes: 0, backend: 'auto' as BackendName };
 
 export interface ArProgress extends StepProgress {
   epoch: number;
@@ -47,15 +61,18 @@ export interface ArProgress extends StepProgress {
   valBpp?: number;
 }
 
+/** Held-out figures are null when nothing is held out (--val-split 0). */
 export interface ArMetrics {
   trainSprites: number;
   valSprites: number;
-  valBpp: number;
+  valBpp: number | null;
   trainBpp: number;
-  positionBaselineBpp: number;
-  pngFileBpp: number;
-  pngIdatBpp: number;
+  positionBaselineBpp: number | null;
+  pngFileBpp: number | null;
+  pngIdatBpp: number | null;
 }
+
+const round4 = (v: number): number | null => (Number.isFinite(v) ? Number(v.toFixed(4)) : null);
 
 const LN2 = Math.LN2;
 
@@ -70,24 +87,48 @@ function packBatch(sprites: readonly Sprite[], idx: readonly number[], grid: num
   });
 }
 
-export async function trainAr(options: ArTrainOptions, onProgress: (p: ArProgress) => void = () => {}, warn: (m: string) => void = () => {}): Promise<{ metrics: ArMetrics; seconds: number; backend: string }> {
+/** Training and held-out sprites: from --holdout, --val, or a seeded split (at least one held out whenever there are two or more). */
+async function splitFor(options: ArTrainOptions, warn: (m: string) => void): Promise<{ train: Sprite[]; val: Sprite[] }> {
   const sprites = await loadSprites(options.images, options.grid, warn);
-  if (sprites.length < 2) throw new PixelError('E_USAGE', `Expected at least 2 sprites for --images but found ${sprites.length}`, { hint: 'One is needed for training and one for validation' });
-  const { train, val } = splitSprites(sprites, options.valSplit, rng(options.seed ^ 0x5eed));
-  const arch: ArArchitecture = { type: 'pixelcnn', grid: options.grid, channels: options.channels, blocks: options.blocks, firstKernel: 7, kernel: 3 };
+  if (options.val) {
+    const val = await loadSprites(options.val, options.grid, warn, '--val');
+    return { train: sprites, val };
+  }
+  if (options.holdout) {
+    const keys = new Set(readHoldoutList(options.holdout));
+    const val = sprites.filter((s) => keys.has(spriteKey(s.file, options.images)));
+    if (val.length < keys.size) warn(`${keys.size - val.length} of the ${keys.size} held-out sprites listed in ${options.holdout} are not in ${options.images}`);
+    return { train: sprites.filter((s) => !keys.has(spriteKey(s.file, options.images))), val };
+  }
+  if (sprites.length < 2) throw new PixelError('E_USAGE', `Expected at least 2 sprites for --images but found ${sprites.length}`, { hint: 'One is needed for training and one for validation (or pass --val <dir>)' });
+  return splitSprites(sprites, options.valSplit, rng(options.seed ^ 0x5eed));
+}
+
+export function architectureFor(options: Pick<ArTrainOptions, 'arch' | 'grid' | 'channels' | 'blocks'>): AnyArArchitecture {
+  return options.arch === 'pixelcnn'
+    ? { type: 'pixelcnn', grid: options.grid, channels: options.channels, blocks: options.blocks, firstKernel: 7, kernel: 3 }
+    : { type: 'gated-pixelcnn', grid: options.grid, channels: options.channels, dilations: [1, 2, 4, 8, 16].filter((d) => d < options.grid), mirror: true };
+}
+
+export async function trainAr(options: ArTrainOptions, onProgress: (p: ArProgress) => void = () => {}, warn: (m: string) => void = () => {}): Promise<{ metrics: ArMetrics; seconds: number; backend: string }> {
+  const { train, val } = await splitFor(options, warn);
+  if (train.length === 0) throw new PixelError('E_USAGE', `Expected sprites to train on but every sprite of ${options.images} is held out`, { hint: 'Check --holdout' });
+  const arch = architectureFor(options);
   const { tf, backend } = await useBackend(options.backend);
-  let weights = initArWeights(arch, options.seed);
+  let weights = anyInitWeights(arch, options.seed);
   let startEpoch = 0;
   let moments: Map<string, { m: Float32Array; v: Float32Array }> | undefined;
   if (options.resume) {
     const { header, tensors } = decodeModelPng(readFileSync(options.resume), options.resume);
     if (JSON.stringify(header.architecture) !== JSON.stringify(arch))
       throw new PixelError('E_USAGE', `Expected a checkpoint of the same architecture for --resume but ${options.resume} has ${JSON.stringify(header.architecture)}`);
-    weights = new Map(arTensorSpecs(arch).map((s) => [s.name, tensors.get(s.name)!.slice()]));
+    weights = new Map(anyTensorSpecs(arch).map((s) => [s.name, tensors.get(s.name)!.slice()]));
     startEpoch = Number((header.training as { epoch?: number })?.epoch ?? 0);
-    moments = new Map(arTensorSpecs(arch).map((s) => [s.name, { m: tensors.get(`adam.m.${s.name}`)?.slice() ?? new Float32Array(weights.get(s.name)!.length), v: tensors.get(`adam.v.${s.name}`)?.slice() ?? new Float32Array(weights.get(s.name)!.length) }]));
+    moments = new Map(anyTensorSpecs(arch).map((s) => [s.name, { m: tensors.get(`adam.m.${s.name}`)?.slice() ?? new Float32Array(weights.get(s.name)!.length), v: tensors.get(`adam.v.${s.name}`)?.slice() ?? new Float32Array(weights.get(s.name)!.length) }]));
   }
-  const model = tfArModel(tf, arch, weights);
+  const log = options.log ?? `${options.out.replace(/\.png$/i, '')}.log.jsonl`;
+  if (!options.resume) writeFileSync(log, '');
+  const model = tfAr(tf, arch, weights);
   const vars = [...model.vars.entries()];
   const state = new Map<string, { m: Tensor; v: Tensor }>();
   for (const [k, v] of vars) state.set(k, { m: moments ? tf.tensor(moments.get(k)!.m, v.shape) : tf.zerosLike(v), v: moments ? tf.tensor(moments.get(k)!.v, v.shape) : tf.zerosLike(v) });
@@ -101,25 +142,13 @@ export async function trainAr(options: ArTrainOptions, onProgress: (p: ArProgres
   let step = startEpoch * stepsPerEpoch;
   let lastEpoch = startEpoch;
   let lastVal = NaN;
+  let lastLr = options.lr;
   const snapshot = (): Map<string, Float32Array> => new Map(vars.map(([k, v]) => [k, v.dataSync() as Float32Array]));
-  const valBppTf = (): number => {
-    if (val.length === 0) return NaN;
-    let sum = 0;
-    const vb = 64;
-    for (let i = 0; i < val.length; i += vb) {
-      const idx = Array.from({ length: Math.min(vb, val.length - i) }, (_, j) => i + j);
-      const buf = new Float32Array(idx.length * n);
-      packBatch(val, idx, g, undefined, buf);
-      sum += tf.tidy(() => {
-        const x = tf.tensor4d(buf, [idx.length, g, g, 1]);
-        return bceWithLogits(tf, arLogits(tf, model, x), x).dataSync()[0] * idx.length;
-      });
-    }
-    return sum / val.length / LN2;
-  };
+  const mean = (a: readonly number[]) => a.reduce((x, y) => x + y, 0) / Math.max(1, a.length);
+  const valBppTf = (): number => (val.length === 0 ? NaN : mean(scoreSpritesWith(tf, model, g, val.map((s) => s.bits))));
   const header = (epoch: number, seconds: number, metrics?: ArMetrics) => ({
-    parameters: arParameterCount(arch),
-    macsPerPixel: arMacsPerPixel(arch),
+    parameters: anyParameterCount(arch),
+    macsPerPixel: anyMacsPerPixel(arch),
     input: `${g}×${g} ink bits (1 = ink), raster order`,
     output: 'P(ink) per pixel given all pixels before it (Bernoulli logits)',
     training: {
@@ -131,7 +160,7 @@ export async function trainAr(options: ArTrainOptions, onProgress: (p: ArProgres
       batch,
       lr: options.lr,
       seed: options.seed,
-      valSplit: options.valSplit,
+      heldOut: options.val ? { folder: options.val } : options.holdout ? { list: options.holdout } : { valSplit: options.valSplit },
       backend,
       seconds: Math.round(seconds),
       stepsPerSecond: Number(((step - startEpoch * stepsPerEpoch) / Math.max(seconds, 1e-9)).toFixed(2)),
@@ -149,17 +178,22 @@ export async function trainAr(options: ArTrainOptions, onProgress: (p: ArProgres
         const j = Math.floor(shuffle() * (i + 1));
         [order[i], order[j]] = [order[j], order[i]];
       }
+      let lossSum = 0;
       for (let s = 0; s < stepsPerEpoch; s++) {
         packBatch(train, order.slice(s * batch, (s + 1) * batch), g, shuffle, input);
-        const lr = learningRate(step, steps, options.lr);
+        // With --max-minutes the cosine decay also follows the clock, so a run cut short by time still ends annealed.
+        const byTime = options.maxMinutes > 0 ? Math.floor((steps * (performance.now() - began)) / 60000 / options.maxMinutes) : 0;
+        const lr = learningRate(Math.min(steps - 1, Math.max(step, byTime)), steps, options.lr);
+        lastLr = lr;
         const loss = tf.tidy(() => {
           const x = tf.tensor4d(input, [batch, g, g, 1]);
-          const { value, grads } = tf.variableGrads(() => bceWithLogits(tf, arLogits(tf, model, x), x) as import('@tensorflow/tfjs').Scalar, vars.map(([, v]) => v as Variable));
+          const { value, grads } = tf.variableGrads(() => bceWithLogits(tf, model.logits(x), x) as import('@tensorflow/tfjs').Scalar, vars.map(([, v]) => v as Variable));
           for (const [k, v] of vars) adamUpdate(tf, v as Variable, grads[v.name], state.get(k)!, { lr, t: step + 1, eps: 1e-7 });
           return value.dataSync()[0];
         });
         if (!Number.isFinite(loss)) throw new PixelError('E_INTERNAL', `Training diverged at step ${step + 1} (loss ${loss})`, { hint: 'Lower --lr' });
         step++;
+        lossSum += loss / LN2;
         const seconds = (performance.now() - began) / 1000;
         const sps = (step - startEpoch * stepsPerEpoch) / seconds;
         const epochEnd = s === stepsPerEpoch - 1;
@@ -167,6 +201,8 @@ export async function trainAr(options: ArTrainOptions, onProgress: (p: ArProgres
         onProgress({ epoch: epoch + 1, epochs: options.epochs, step, steps, loss: loss / LN2, lr, stepsPerSecond: sps, etaSeconds: (steps - step) / sps, valBpp: epochEnd ? lastVal : undefined });
       }
       lastEpoch = epoch + 1;
+      const elapsed = (performance.now() - began) / 1000;
+      appendFileSync(log, `${JSON.stringify({ epoch: lastEpoch, step, trainBpp: Number((lossSum / stepsPerEpoch).toFixed(5)), valBpp: Number.isFinite(lastVal) ? Number(lastVal.toFixed(5)) : null, lr: Number(lastLr.toExponential(3)), seconds: Math.round(elapsed) })}\n`);
       const extra = [...state].flatMap(([k, s]) => [
         { name: `adam.m.${k}`, shape: s.m.shape, data: s.m.dataSync() as Float32Array },
         { name: `adam.v.${k}`, shape: s.v.shape, data: s.v.dataSync() as Float32Array },
@@ -179,20 +215,19 @@ export async function trainAr(options: ArTrainOptions, onProgress: (p: ArProgres
     }
     const final = snapshot();
     const seconds = (performance.now() - began) / 1000;
-    // Metrics from the JS inference path (what sample/score use).
-    const net = new ArNet(arch, final);
-    const mean = (a: number[]) => a.reduce((s, x) => s + x, 0) / Math.max(1, a.length);
     const baseline = fitPositionBaseline(train.map((s) => s.bits), n);
-    const trainSubset = train.slice(0, Math.min(train.length, 200));
-    const png = pngBpp(val.map((s) => s.bits), g);
+    // A seeded random sample of the training sprites (not the first files, which are one icon set).
+    const pickRand = rng(options.seed ^ 0x7a1b);
+    const trainSample = train.length <= 300 ? train : train.map((t) => ({ t, k: pickRand() })).sort((a, b) => a.k - b.k).slice(0, 300).map((e) => e.t);
+    const png = val.length ? pngBpp(val.map((s) => s.bits), g) : { file: NaN, idat: NaN };
     const metrics: ArMetrics = {
       trainSprites: train.length,
       valSprites: val.length,
-      valBpp: Number(mean(scoreSprites(net, val.map((s) => s.bits))).toFixed(4)),
-      trainBpp: Number(mean(scoreSprites(net, trainSubset.map((s) => s.bits))).toFixed(4)),
-      positionBaselineBpp: Number(positionBaselineBpp(baseline, val.map((s) => s.bits)).toFixed(4)),
-      pngFileBpp: Number(png.file.toFixed(4)),
-      pngIdatBpp: Number(png.idat.toFixed(4)),
+      valBpp: round4(valBppTf()),
+      trainBpp: Number(mean(scoreSpritesWith(tf, model, g, trainSample.map((s) => s.bits))).toFixed(4)),
+      positionBaselineBpp: round4(positionBaselineBpp(baseline, val.map((s) => s.bits))),
+      pngFileBpp: round4(png.file),
+      pngIdatBpp: round4(png.idat),
     };
     await writeFileAtomic(options.out, encodeArModel(arch, final, header(lastEpoch, seconds, metrics)), { overwrite: true });
     return { metrics, seconds, backend };
@@ -201,6 +236,6 @@ export async function trainAr(options: ArTrainOptions, onProgress: (p: ArProgres
       s.m.dispose();
       s.v.dispose();
     }
-    disposeTfArModel(model);
+    model.dispose();
   }
 }

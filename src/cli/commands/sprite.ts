@@ -2,22 +2,26 @@
  * `pixel sprite train|sample|complete|score|prompt`: the generative 1-bit
  * sprite models (src/sprite/). Inference is plain JS; only training loads tfjs.
  */
-import { statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { readFileSync, statSync } from 'node:fs';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import { writeFileAtomic } from '../../files/atomic.js';
+import { FORMATS, type OutputFormat } from '../../image/encode/index.js';
 import { encodePng1 } from '../../image/encode/png.js';
 import { PixelError } from '../../pipeline/errors.js';
+import type { BinaryTensor } from '../../pipeline/types.js';
 import { BACKENDS, type BackendName } from '../../nn/tf.js';
-import { checkTemperature, completeSprites, cutFill, loadArModel, sampleSprites, scoreSprites } from '../../sprite/ar.js';
-import { fitToGrid, listSpriteFiles, readBits } from '../../sprite/data.js';
-import { defaultArModelPath, defaultPromptModelPath, spriteImage, spriteSheet } from '../../sprite/sheet.js';
+import { checkTemperature, completeJobs, cutFill, keptAfterFill, loadArModel, sampleRows, scoreSpritesFast, type ArModel } from '../../sprite/ar.js';
+import { expandPrompts, fitToGrid, listSpriteFiles, loadSprites, readAsSprite, readBits } from '../../sprite/data.js';
+import { defaultArModelPath, defaultPromptModelPath, spriteImage, spriteSheet, wrapRow } from '../../sprite/sheet.js';
+import { readHoldoutList, spriteKey } from '../../sprite/split.js';
 import { helpText, intFlag, parseCommandLine, type OptionTable } from '../args.js';
 import type { IO } from '../reporters/types.js';
 
 const MODEL = { type: 'string', value: 'file.png', description: 'Sprite model (default: the shipped models/sprite-ar.png)' } as const;
 const SEED = { type: 'string', value: 'n', description: 'Random seed; the same seed gives the same sprites (default 1)' } as const;
 const SCALE = { type: 'string', value: 'n', description: 'Nearest-neighbour upscale of the output (default 4)' } as const;
-const OUT = { type: 'string', short: 'o', value: 'file.png', description: 'Output PNG (1-bit)' } as const;
+const OUT = { type: 'string', short: 'o', value: 'file.png', description: 'Output file; the extension picks the format (png, gif, bmp, pbm, tiff, xbm, h, bin)' } as const;
+const COLS = { type: 'string', value: 'n', description: 'Sprites per sheet row before it wraps (default 16)' } as const;
 const HELP = { type: 'boolean', short: 'h', description: 'Show this help' } as const;
 
 const TABLES: Record<string, { usage: string; options: OptionTable }> = {
@@ -32,37 +36,43 @@ const TABLES: Record<string, { usage: string; options: OptionTable }> = {
       batch: { type: 'string', value: 'n', description: 'Sprites per step (default 32)' },
       seed: { ...SEED, description: 'Seed for weights, split, shuffles and flips (default 1)' },
       'val-split': { type: 'string', value: 'x', description: 'Fraction held out for validation, never trained on (default 0.1)' },
-      channels: { type: 'string', value: 'n', description: 'Feature channels (default 32)' },
-      blocks: { type: 'string', value: 'n', description: 'Residual mask-B layers (default 5)' },
-      'max-minutes': { type: 'string', value: 'n', description: 'Stop after the epoch that passes this wall time (default: no limit)' },
+      holdout: { type: 'string', value: 'list.txt', description: 'Hold out the sprites listed (paths relative to --images, one a line), e.g. models/sprite-heldout.txt' },
+      val: { type: 'string', value: 'dir', description: 'Validate on this folder of sprites instead of a split' },
+      log: { type: 'string', value: 'file.jsonl', description: 'Training log, one JSON line per epoch (default <out>.log.jsonl)' },
+      arch: { type: 'string', value: 'name', description: 'gated (full-context gated PixelCNN, default) or pixelcnn (masked convolutions)' },
+      channels: { type: 'string', value: 'n', description: 'Feature channels (default 24)' },
+      blocks: { type: 'string', value: 'n', description: 'Residual mask-B layers of --arch pixelcnn (default 5)' },
+      'max-minutes': { type: 'string', value: 'n', description: 'Stop after the epoch that passes this wall time; the learning rate then decays by the clock (default: no limit)' },
       resume: { type: 'string', value: 'file.png', description: 'Continue from a checkpoint (weights, Adam state, epoch)' },
       backend: { type: 'string', value: 'name', description: 'auto (default), wasm, cpu or tensorflow' },
       help: HELP,
     },
   },
   sample: {
-    usage: 'Usage: pixel sprite sample [--count 16] [--temperature 0.9,1.0,1.1] [--seed 1] -o sheet.png\n\nDraws new sprites from the autoregressive model: one row per temperature.',
+    usage: 'Usage: pixel sprite sample [--count 16] [--temperature 0.9,1.0,1.1] [--seed 1] -o sheet.png\n\nDraws new sprites from the autoregressive model, all in one batched pass: one block of\n--count sprites per temperature (rows wrap at --cols).',
     options: {
       model: MODEL,
       count: { type: 'string', value: 'n', description: 'Sprites per temperature (default 16)' },
       temperature: { type: 'string', value: 'list', description: 'Comma-separated temperatures above 0 (default 1)' },
       seed: SEED,
       scale: SCALE,
-      out: { ...OUT, description: 'Sheet to write (default sprites.png)' },
+      cols: COLS,
+      out: { ...OUT, description: 'Sheet to write (default sprites.png); the extension picks the format' },
       help: HELP,
     },
   },
   complete: {
-    usage: 'Usage: pixel sprite complete input.png (--cut N | --mask mask.png) [--count 4] -o out.png\n\nKeeps part of a sprite exactly and generates the rest. --cut N keeps the first N\npixels in raster order; --mask: ink (black) pixels of the mask are generated, in raster\norder, each conditioned on every pixel before it. The model cannot look at known pixels\nafter a generated one (it is causal), so fills may not join up with what lies below.\nThe sheet shows the input first, then the completions.',
+    usage: 'Usage: pixel sprite complete input.png... (--cut N | --mask mask.png) [--count 4] [--temperature 0.8,1] -o out.png\n\nKeeps part of each sprite exactly and generates the rest. --cut N keeps the first N\npixels in raster order; --mask: ink (black) pixels of the mask are generated. Every pixel\nis drawn conditioned on all pixels before it; with a mask, each completion is picked among\n--proposals samples by how well it fits the kept pixels below and to the right\n(importance resampling). Inputs of another size are fitted onto the grid and binarized.\nThe sheet has one row per input and temperature: the input, then the completions.',
     options: {
       model: MODEL,
       cut: { type: 'string', value: 'n', description: 'Keep the first n pixels (raster order), generate the rest' },
-      mask: { type: 'string', value: 'file.png', description: 'Generate where this same-size mask is ink (black)' },
-      count: { type: 'string', value: 'n', description: 'Completions (default 4)' },
-      temperature: { type: 'string', value: 'x', description: 'Sampling temperature above 0 (default 1)' },
+      mask: { type: 'string', value: 'file.png', description: 'Generate where this mask is ink (black); fitted to the grid like the inputs' },
+      count: { type: 'string', value: 'n', description: 'Completions per input and temperature (default 4)' },
+      temperature: { type: 'string', value: 'list', description: 'Comma-separated sampling temperatures above 0 (default 1)' },
+      proposals: { type: 'string', value: 'n', description: 'Samples per completion for importance resampling (default 16 with --mask, 1 with --cut)' },
       seed: SEED,
       scale: SCALE,
-      out: { ...OUT, description: 'Sheet to write (default completed.png)' },
+      out: { ...OUT, description: 'Sheet to write (default completed.png); the extension picks the format' },
       help: HELP,
     },
   },
@@ -71,19 +81,39 @@ const TABLES: Record<string, { usage: string; options: OptionTable }> = {
     options: { help: HELP },
   },
   score: {
-    usage: 'Usage: pixel sprite score <images or folders...> [--json]\n\nBits per pixel under the model (−log2 P / pixels): low means "looks like the\ntraining sprites", high means unusual (noise scores about 1 or more).',
+    usage: 'Usage: pixel sprite score <images or folders...> [--json]\n\nBits per pixel under the model (−log2 P / pixels): low means "looks like the\ntraining sprites", high means unusual (noise scores about 1 or more). Sprites up to 2 px\nsmaller than the grid are padded as in training; a file that cannot be scored is reported\nand the rest are still scored (exit 1). Files on the model\'s held-out list are marked.',
     options: { model: MODEL, json: { type: 'boolean', description: 'Print JSON' }, help: HELP },
   },
+  eval: {
+    usage: 'Usage: pixel sprite eval [--images ../shared/data/pixelart] [--json]\n\nHow well the model knows icons it never trained on (the held-out list next to the model):\nbits per pixel against a per-position Bernoulli, and the pixel error of completions (bottom\nhalf from the top half; a central square from the rest) against blank, mirror and\nnearest-training-icon baselines.',
+    options: {
+      model: MODEL,
+      images: { type: 'string', value: 'dir', description: 'The data folder the model was trained on (default ../shared/data/pixelart)' },
+      holdout: { type: 'string', value: 'list.txt', description: "Held-out list (default: the one named in the model's header, next to the model)" },
+      samples: { type: 'string', value: 'n', description: 'Completions per icon (default 4)' },
+      proposals: { type: 'string', value: 'n', description: 'Importance-resampling proposals for the central square (default 8)' },
+      seed: SEED,
+      sheet: { type: 'string', value: 'file.png', description: 'Also draw held-out icons with their completions' },
+      json: { type: 'boolean', description: 'Print JSON' },
+      help: HELP,
+    },
+  },
   prompt: {
-    usage: 'Usage: pixel sprite prompt "heart" [--scale 8] -o heart.png\n       pixel sprite prompt --train <dir> [-o sprite-prompt.png]\n\nA sprite from a text prompt (character trigrams → MLP → thresholded 24×24), or trains\nthat model on (file name, icon) pairs.',
+    usage: 'Usage: pixel sprite prompt "heart" [more prompts or prompts.txt...] [--scale 8] -o heart.png\n       pixel sprite prompt --train <dir> [--epochs 60] [-o sprite-prompt.png]\n\nA sprite from a text prompt (words and character trigrams → MLP → thresholded grid), or\ntrains that model on (file name, icon) pairs. A .txt argument gives one prompt per line;\nseveral prompts make one sheet (rows wrap at --cols).',
     options: {
       model: { ...MODEL, description: 'Prompt model (default: the shipped models/sprite-prompt.png)' },
-      scale: { ...SCALE, description: 'Nearest-neighbour upscale (default 8)' },
-      out: { ...OUT, description: 'Output PNG (default <prompt>.png; with --train the model, default sprite-prompt.png)' },
+      scale: { ...SCALE, description: 'Nearest-neighbour upscale (default 8, sheets 4)' },
+      cols: { ...COLS, description: 'Sprites per sheet row (default 8)' },
+      out: { ...OUT, description: 'Output (default <prompt>.png, prompts.png for several; with --train the model, default sprite-prompt.png)' },
       train: { type: 'string', value: 'dir', description: 'Train on the sprites of this folder instead' },
-      steps: { type: 'string', value: 'n', description: 'Training steps (default 4000)' },
-      hidden: { type: 'string', value: 'n', description: 'Hidden units (default 160)' },
-      lr: { type: 'string', value: 'x', description: 'Peak learning rate (default 0.003)' },
+      val: { type: 'string', value: 'dir', description: 'With --train: also report pixel error on this folder of (name, icon) pairs' },
+      holdout: { type: 'string', value: 'list.txt', description: 'With --train: leave out the icons listed (paths relative to the folder) and report pixel error on them' },
+      grid: { type: 'string', value: 'px', description: 'With --train: sprite size (default 24)' },
+      epochs: { type: 'string', value: 'n', description: 'With --train: passes over the icons (default 60; or give --steps)' },
+      steps: { type: 'string', value: 'n', description: 'With --train: training steps instead of --epochs' },
+      hidden: { type: 'string', value: 'n', description: 'Hidden units (default 192)' },
+      lr: { type: 'string', value: 'x', description: 'Peak learning rate (default 0.01)' },
+      log: { type: 'string', value: 'file.jsonl', description: 'Training log, one JSON line per epoch (default <out>.log.jsonl)' },
       seed: SEED,
       backend: { type: 'string', value: 'name', description: 'auto (default), wasm, cpu or tensorflow' },
       help: HELP,
@@ -91,12 +121,13 @@ const TABLES: Record<string, { usage: string; options: OptionTable }> = {
   },
 };
 
-const MAIN_USAGE = `Usage: pixel sprite <train|sample|complete|score|prompt|info> [options]
+const MAIN_USAGE = `Usage: pixel sprite <train|sample|complete|score|eval|prompt|info> [options]
 
   train     Train the autoregressive sprite model on a folder of 1-bit sprites
-  sample    Draw new sprites (one row per temperature)
+  sample    Draw new sprites (one block per temperature)
   complete  Keep part of a sprite (--cut, --mask) and generate the rest
   score     Bits per pixel of sprites under the model
+  eval      Held-out bits per pixel and completion error against baselines
   info      Print a sprite model's header (training command, time, metrics)
   prompt    A sprite from a text prompt (or --train the prompt model)
 
@@ -121,22 +152,48 @@ export function parseTemperatures(value: unknown): number[] {
   });
 }
 
+function archFlag(value: unknown): 'gated' | 'pixelcnn' {
+  if (value === undefined) return 'gated';
+  if (value !== 'gated' && value !== 'pixelcnn') throw new PixelError('E_USAGE', `Expected gated or pixelcnn for --arch but received ${JSON.stringify(value)}`);
+  return value;
+}
+
 const fmt = (s: number): string => (s >= 60 ? `${Math.floor(s / 60)}m${String(Math.round(s % 60)).padStart(2, '0')}s` : `${Math.round(s)}s`);
 
-async function writePng(io: IO, file: string, image: Parameters<typeof encodePng1>[0]): Promise<void> {
-  await writeFileAtomic(file, encodePng1(image, { level: 9 }), { overwrite: true });
+/** The output format from the file's extension (png when there is none). */
+export function formatForFile(file: string): OutputFormat {
+  const ext = extname(file).slice(1).toLowerCase() || 'png';
+  const format = Object.values(FORMATS).find((f) => f.extension === ext || (ext === 'tif' && f.extension === 'tiff'));
+  if (!format)
+    throw new PixelError('E_USAGE', `Expected an output file ending in one of ${Object.values(FORMATS).map((f) => `.${f.extension}`).join(', ')} but received ${JSON.stringify(file)}`, {
+      hint: 'e.g. -o sprites.png',
+    });
+  return format;
+}
+
+async function writeImage(io: IO, file: string, image: BinaryTensor): Promise<void> {
+  const format = formatForFile(file);
+  const bytes = format.extension === 'png' ? encodePng1(image, { level: 9 }) : format.encode(image, { name: basename(file, extname(file)) });
+  await writeFileAtomic(file, bytes, { overwrite: true });
   io.stdout(`wrote ${file} (${image.width}×${image.height})\n`);
 }
 
-async function loadSpriteInput(file: string, grid: number, what: string): Promise<Uint8Array> {
-  const img = await readBits(file);
-  const bits = fitToGrid(img, grid, 0);
-  if (!bits)
-    throw new PixelError('E_INPUT', `Expected a ${grid}×${grid} sprite for ${what} but ${JSON.stringify(file)} is ${img.width}×${img.height}`, {
-      file,
-      hint: `The model draws ${grid}×${grid} sprites; crop or pad the image to that size (sprites are never resized)`,
-    });
-  return bits;
+/** A sprite input of any size: exact or up to 2 px smaller as is, others fitted onto the grid and binarized (with a note). */
+async function loadSpriteInput(file: string, grid: number, warn: (m: string) => void): Promise<Uint8Array> {
+  const r = await readAsSprite(file, grid);
+  if (r.how === 'resized') warn(`${file} is ${r.width}×${r.height}: fitted onto the ${grid}×${grid} grid and binarized at 50 %`);
+  return r.bits;
+}
+
+/** The held-out list named in a model's header, looked up next to the model file. */
+function heldOutKeys(model: ArModel, modelFile: string): Set<string> | undefined {
+  const list = ((model.header.training as { heldOut?: { list?: string } } | undefined)?.heldOut ?? {}).list;
+  if (!list) return undefined;
+  try {
+    return new Set(readHoldoutList(join(dirname(modelFile), basename(list))));
+  } catch {
+    return undefined;
+  }
 }
 
 export async function spriteCommand(argv: string[], io: IO, cwd = process.cwd()): Promise<number> {
@@ -146,7 +203,7 @@ export async function spriteCommand(argv: string[], io: IO, cwd = process.cwd())
     return sub === undefined ? 64 : 0;
   }
   const table = TABLES[sub];
-  if (!table) throw new PixelError('E_USAGE', `Unknown subcommand "${sub}" for pixel sprite`, { hint: 'pixel sprite <train|sample|complete|score|prompt|info>' });
+  if (!table) throw new PixelError('E_USAGE', `Unknown subcommand "${sub}" for pixel sprite`, { hint: 'pixel sprite <train|sample|complete|score|eval|prompt|info>' });
   const { values, positionals } = parseCommandLine(rest, table.options, `sprite ${sub}`);
   if (values.help) {
     io.stdout(helpText(table.usage, table.options));
@@ -180,6 +237,10 @@ export async function spriteCommand(argv: string[], io: IO, cwd = process.cwd())
       batch: intFlag(values.batch, 'batch', 1, 4096) ?? AR_TRAIN_DEFAULTS.batch,
       seed,
       valSplit: numberFlag(values['val-split'], 'val-split', 0, 0.9) ?? AR_TRAIN_DEFAULTS.valSplit,
+      arch: archFlag(values.arch),
+      holdout: abs(values.holdout),
+      val: abs(values.val),
+      log: abs(values.log),
       channels: intFlag(values.channels, 'channels', 1, 512) ?? AR_TRAIN_DEFAULTS.channels,
       blocks: intFlag(values.blocks, 'blocks', 0, 64) ?? AR_TRAIN_DEFAULTS.blocks,
       maxMinutes: numberFlag(values['max-minutes'], 'max-minutes', 0, 1e6) ?? 0,
@@ -200,7 +261,9 @@ export async function spriteCommand(argv: string[], io: IO, cwd = process.cwd())
     );
     const m = r.metrics;
     io.stdout(
-      `held-out ${m.valSprites} sprites: model ${m.valBpp} bits/px, per-position Bernoulli ${m.positionBaselineBpp}, PNG file ${m.pngFileBpp} (IDAT alone ${m.pngIdatBpp}); train ${m.trainBpp}\n` +
+      (m.valBpp === null
+        ? `no held-out sprites (--val-split 0): training sprites ${m.trainBpp} bits/px\n`
+        : `held-out ${m.valSprites} sprites: model ${m.valBpp} bits/px, per-position Bernoulli ${m.positionBaselineBpp}, PNG file ${m.pngFileBpp} (IDAT alone ${m.pngIdatBpp}); training sprites ${m.trainBpp}\n`) +
         `wrote ${out} (${r.backend}, ${fmt(r.seconds)})\n`,
     );
     return 0;
@@ -228,66 +291,122 @@ export async function spriteCommand(argv: string[], io: IO, cwd = process.cwd())
       noPositionals();
       const { trainPrompt, PROMPT_TRAIN_DEFAULTS } = await import('../../sprite/prompt.js');
       const out = abs(values.out) ?? resolve(cwd, 'sprite-prompt.png');
+      if (values.steps !== undefined && values.epochs !== undefined) throw new PixelError('E_USAGE', 'Expected --epochs or --steps for pixel sprite prompt --train, not both');
       const o = {
         ...PROMPT_TRAIN_DEFAULTS,
         images: abs(values.train)!,
+        val: abs(values.val),
+        holdout: abs(values.holdout),
+        log: abs(values.log),
         out,
-        steps: intFlag(values.steps, 'steps', 1, 10_000_000) ?? PROMPT_TRAIN_DEFAULTS.steps,
+        grid: intFlag(values.grid, 'grid', 4, 128) ?? PROMPT_TRAIN_DEFAULTS.grid,
+        epochs: intFlag(values.epochs, 'epochs', 1, 1_000_000) ?? PROMPT_TRAIN_DEFAULTS.epochs,
+        steps: intFlag(values.steps, 'steps', 1, 10_000_000),
         hidden: intFlag(values.hidden, 'hidden', 1, 4096) ?? PROMPT_TRAIN_DEFAULTS.hidden,
         lr: numberFlag(values.lr, 'lr', 1e-7, 1) ?? PROMPT_TRAIN_DEFAULTS.lr,
         seed,
         backend: backend(),
         command: `pixel sprite prompt ${rest.join(' ')}`,
       };
-      const r = await trainPrompt(o, (p) => io.stdout(`step ${p.step}/${p.steps}  loss ${p.loss.toFixed(4)}  training pixel error ${(p.pixelError * 100).toFixed(2)}%\n`), warn);
-      io.stdout(`training pixel error ${(r.metrics.trainPixelError * 100).toFixed(2)}%, exact ${(r.metrics.trainExact * 100).toFixed(1)}% of ${r.metrics.pairs} icons\nwrote ${out} (${r.backend}, ${fmt(r.seconds)})\n`);
+      const r = await trainPrompt(
+        o,
+        (p) => io.stdout(`epoch ${p.epoch}  step ${p.step}/${p.steps}  loss ${p.loss.toFixed(4)}  training pixel error ${(p.pixelError * 100).toFixed(2)}%${p.valPixelError !== undefined ? `  val ${(p.valPixelError * 100).toFixed(2)}%` : ''}\n`),
+        warn,
+      );
+      const m = r.metrics;
+      io.stdout(
+        `training pixel error ${(m.trainPixelError * 100).toFixed(2)}%, exact ${(m.trainExact * 100).toFixed(1)}% of ${m.pairs} icons; rephrased names ${(m.rephrasedPixelError * 100).toFixed(2)}%` +
+          `${m.valPixelError !== null ? `; --val ${(m.valPixelError * 100).toFixed(2)}%` : ''}\nwrote ${out} (${r.backend}, ${fmt(r.seconds)})\n`,
+      );
       return 0;
     }
-    if (positionals.length !== 1) throw new PixelError('E_USAGE', 'Expected one prompt for pixel sprite prompt', { hint: 'e.g. pixel sprite prompt "heart" -o heart.png (quote prompts with spaces)' });
+    const prompts = expandPrompts(positionals, (f) => readFileSync(resolve(cwd, f), 'utf8'));
+    if (prompts.length === 0) throw new PixelError('E_USAGE', 'Expected a prompt for pixel sprite prompt', { hint: 'e.g. pixel sprite prompt "heart" -o heart.png (quote prompts with spaces), or a prompts.txt file' });
     const { loadPromptModel, promptSprite } = await import('../../sprite/prompt.js');
     const model = loadPromptModel(abs(values.model) ?? defaultPromptModelPath());
-    const bits = promptSprite(model, positionals[0]);
-    const scale = intFlag(values.scale, 'scale', 1, 64) ?? 8;
-    const name = positionals[0].toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'sprite';
-    await writePng(io, abs(values.out) ?? resolve(cwd, `${name}.png`), spriteImage(bits, model.arch.grid, scale));
+    const sprites = prompts.map((p) => promptSprite(model, p));
+    if (prompts.length === 1) {
+      const name = prompts[0].toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'sprite';
+      await writeImage(io, abs(values.out) ?? resolve(cwd, `${name}.png`), spriteImage(sprites[0], model.arch.grid, intFlag(values.scale, 'scale', 1, 64) ?? 8));
+      return 0;
+    }
+    const cols = intFlag(values.cols, 'cols', 1, 1024) ?? 8;
+    io.stdout(prompts.map((p, i) => `${Math.floor(i / cols) + 1}.${(i % cols) + 1}  ${p}`).join('\n') + '\n');
+    await writeImage(io, abs(values.out) ?? resolve(cwd, 'prompts.png'), spriteSheet(wrapRow(sprites, cols), model.arch.grid, intFlag(values.scale, 'scale', 1, 64) ?? 4));
     return 0;
   }
 
-  const model = loadArModel(abs(values.model) ?? defaultArModelPath());
+  const modelFile = abs(values.model) ?? defaultArModelPath();
+  const model = loadArModel(modelFile);
   const grid = model.arch.grid;
   const scale = intFlag(values.scale, 'scale', 1, 64) ?? 4;
 
   if (sub === 'sample') {
     noPositionals();
-    const count = intFlag(values.count, 'count', 1, 1024) ?? 16;
+    const count = intFlag(values.count, 'count', 1, 4096) ?? 16;
     const temps = parseTemperatures(values.temperature);
+    const cols = intFlag(values.cols, 'cols', 1, 1024) ?? 16;
     const began = performance.now();
-    // One seed stream per row, so adding a temperature does not change the other rows.
-    const rows = temps.map((t, i) => sampleSprites(model.net, { count, temperature: t, seed: seed + i * 1_000_003 }));
+    const rows = sampleRows(model.net, temps, count, seed);
     const ms = performance.now() - began;
     io.stdout(`sampled ${count * temps.length} sprites (temperatures ${temps.join(', ')}) in ${ms.toFixed(0)} ms, ${(ms / (count * temps.length)).toFixed(1)} ms per sprite\n`);
-    await writePng(io, abs(values.out) ?? resolve(cwd, 'sprites.png'), spriteSheet(rows, grid, scale));
+    await writeImage(io, abs(values.out) ?? resolve(cwd, 'sprites.png'), spriteSheet(rows.flatMap((r) => wrapRow(r, cols)), grid, scale));
     return 0;
   }
 
   if (sub === 'complete') {
-    if (positionals.length !== 1) throw new PixelError('E_USAGE', 'Expected one input sprite for pixel sprite complete', { hint: 'pixel sprite complete input.png --cut 288 -o out.png' });
+    if (positionals.length === 0) throw new PixelError('E_USAGE', 'Expected one or more input sprites for pixel sprite complete', { hint: 'pixel sprite complete input.png --cut 288 -o out.png' });
     if ((values.cut === undefined) === (values.mask === undefined)) throw new PixelError('E_USAGE', 'Expected exactly one of --cut <n> or --mask <file.png> for pixel sprite complete');
-    const input = abs(positionals[0])!;
-    const known = await loadSpriteInput(input, grid, 'pixel sprite complete');
-    const fill = values.cut !== undefined ? cutFill(grid, intFlag(values.cut, 'cut', 0, grid * grid)!) : await loadSpriteInput(abs(values.mask)!, grid, '--mask');
-    const temperature = checkTemperature(numberFlag(values.temperature, 'temperature', -Infinity, Infinity) ?? 1);
+    const fill = values.cut !== undefined ? cutFill(grid, intFlag(values.cut, 'cut', 0, grid * grid)!) : await loadSpriteInput(abs(values.mask)!, grid, warn);
+    const temps = parseTemperatures(values.temperature);
     const count = intFlag(values.count, 'count', 1, 1024) ?? 4;
+    const proposals = intFlag(values.proposals, 'proposals', 1, 1024) ?? (keptAfterFill(fill) ? 16 : 1);
+    const inputs: Uint8Array[] = [];
+    for (const f of positionals) inputs.push(await loadSpriteInput(abs(f)!, grid, warn));
+    const jobs = inputs.flatMap((known, i) => temps.map((temperature, t) => ({ known, fill, count, temperature, seed: seed + i * 7919 + t * 1_000_003 })));
     const began = performance.now();
-    const out = completeSprites(model.net, known, fill, { count, temperature, seed });
-    io.stdout(`completed ${count} sprites in ${(performance.now() - began).toFixed(0)} ms\n`);
-    await writePng(io, abs(values.out) ?? resolve(cwd, 'completed.png'), spriteSheet([[known, ...out]], grid, scale));
+    const out = completeJobs(model.net, jobs, proposals);
+    io.stdout(`completed ${count * jobs.length} sprites (${proposals} proposal${proposals > 1 ? 's' : ''} each) in ${(performance.now() - began).toFixed(0)} ms\n`);
+    await writeImage(io, abs(values.out) ?? resolve(cwd, 'completed.png'), spriteSheet(jobs.map((j, k) => [j.known, ...out[k]]), grid, scale));
+    return 0;
+  }
+
+  if (sub === 'eval') {
+    noPositionals();
+    const { evaluate } = await import('../../sprite/eval.js');
+    const images = abs(values.images) ?? resolve(cwd, '../shared/data/pixelart');
+    const keys = values.holdout !== undefined ? new Set(readHoldoutList(abs(values.holdout)!)) : heldOutKeys(model, modelFile);
+    if (!keys) throw new PixelError('E_USAGE', `Expected a held-out list for pixel sprite eval but ${modelFile} names none`, { hint: 'Pass --holdout list.txt (paths relative to --images, one a line)' });
+    const sprites = await loadSprites(images, grid, () => {}, '--images');
+    const held = sprites.filter((s) => keys.has(spriteKey(s.file, images)));
+    if (held.length === 0) throw new PixelError('E_USAGE', `Expected the held-out sprites in ${JSON.stringify(images)} but none of the ${keys.size} listed is there`, { hint: 'Pass the data folder the model was trained on with --images' });
+    const train = sprites.filter((s) => !keys.has(spriteKey(s.file, images)));
+    const bpp = (await scoreSpritesFast(model, held.map((s) => s.bits))).reduce((a, b) => a + b, 0) / held.length;
+    const samples = intFlag(values.samples, 'samples', 1, 256) ?? 4;
+    const r = evaluate(model.net, held.map((s) => s.bits), train.map((s) => s.bits), bpp, { samples, proposals: intFlag(values.proposals, 'proposals', 1, 256) ?? 8, seed });
+    const rep = r.report;
+    if (values.json) io.stdout(`${JSON.stringify(rep, null, 2)}\n`);
+    else {
+      const pc = (v: number | undefined) => (v === undefined ? '–' : `${(v * 100).toFixed(1)} %`);
+      io.stdout(
+        `${rep.heldOut} held-out icons (none of them or their relatives trained on), ${rep.trainIcons} training icons\n` +
+          `bits/px: model ${rep.bpp.toFixed(4)}, per-position Bernoulli ${rep.bernoulliBpp.toFixed(4)}\n` +
+          `pixel error of the hidden part   sample  majority  blank   mirror  nearest icon\n` +
+          `bottom half from the top half    ${pc(rep.bottomHalf.sample).padEnd(8)}${pc(rep.bottomHalf.majority).padEnd(10)}${pc(rep.bottomHalf.blank).padEnd(8)}${pc(rep.bottomHalf.mirror).padEnd(8)}${pc(rep.bottomHalf.nearest)}\n` +
+          `central square from the rest     ${pc(rep.centre.sample).padEnd(8)}${pc(rep.centre.majority).padEnd(10)}${pc(rep.centre.blank).padEnd(8)}${'–'.padEnd(8)}${pc(rep.centre.nearest)}\n` +
+          `(${rep.samples} samples per icon at temperature 1; central square with ${rep.centre.proposals} proposals each, ${pc(rep.centre.samplePlain)} without resampling)\n`,
+      );
+    }
+    if (values.sheet !== undefined) {
+      const rows = held.slice(0, 12).map((s, i) => [s.bits, ...r.bottom[i].slice(0, 3), ...r.centre[i].slice(0, 3)]);
+      await writeImage(io, abs(values.sheet)!, spriteSheet(rows, grid, 3));
+    }
     return 0;
   }
 
   // score
   if (positionals.length === 0) throw new PixelError('E_USAGE', 'Expected images or folders for pixel sprite score', { hint: 'pixel sprite score icons/' });
-  const files: string[] = [];
+  const files: { file: string; root: string }[] = [];
   for (const p of positionals.map((x) => resolve(cwd, x))) {
     let isDir = false;
     try {
@@ -295,13 +414,31 @@ export async function spriteCommand(argv: string[], io: IO, cwd = process.cwd())
     } catch {
       throw new PixelError('E_INPUT', `Expected an image or folder for pixel sprite score but cannot find ${JSON.stringify(p)}`, { file: p });
     }
-    files.push(...(isDir ? listSpriteFiles(p, 'pixel sprite score') : [p]));
+    if (isDir) files.push(...listSpriteFiles(p, 'pixel sprite score').map((file) => ({ file, root: p })));
+    else files.push({ file: p, root: dirname(p) });
   }
-  const sprites = [];
-  for (const f of files) sprites.push(await loadSpriteInput(f, grid, 'pixel sprite score'));
-  const scores = scoreSprites(model.net, sprites);
-  const mean = scores.reduce((a, b) => a + b, 0) / scores.length;
-  if (values.json) io.stdout(`${JSON.stringify({ files: files.map((f, i) => ({ file: f, bitsPerPixel: scores[i] })), mean }, null, 2)}\n`);
-  else io.stdout(`${files.map((f, i) => `${scores[i].toFixed(4)}  ${f}`).join('\n')}\nmean ${mean.toFixed(4)} bits/px over ${files.length} sprite(s)\n`);
-  return 0;
+  // One bad file never stops the batch: it is reported, the rest are scored, the exit code says so.
+  const ok: { file: string; root: string; bits: Uint8Array }[] = [];
+  let failed = 0;
+  for (const f of files) {
+    try {
+      const img = await readBits(f.file);
+      const bits = fitToGrid(img, grid);
+      if (!bits) throw new PixelError('E_INPUT', `Expected a ${grid}×${grid} sprite (or up to 2 px smaller) but ${JSON.stringify(f.file)} is ${img.width}×${img.height}`, { hint: `Scores compare like with like: crop or pad it to ${grid}×${grid}` });
+      ok.push({ ...f, bits });
+    } catch (error) {
+      failed++;
+      io.stderr(`pixel sprite score: ${(error as Error).message}\n`);
+    }
+  }
+  const scores = await scoreSpritesFast(model, ok.map((f) => f.bits));
+  const keys = heldOutKeys(model, modelFile);
+  const isHeld = (f: { file: string }) => !!keys && [...keys].some((k) => f.file.replaceAll('\\', '/').endsWith(`/${k}`));
+  const mean = scores.length ? scores.reduce((a, b) => a + b, 0) / scores.length : null;
+  if (values.json) io.stdout(`${JSON.stringify({ files: ok.map((f, i) => ({ file: f.file, bitsPerPixel: scores[i], heldOut: isHeld(f) })), mean, failed }, null, 2)}\n`);
+  else {
+    for (const [i, f] of ok.entries()) io.stdout(`${scores[i].toFixed(4)}  ${f.file}${isHeld(f) ? '  (held out)' : ''}\n`);
+    io.stdout(mean === null ? `no sprite scored (${failed} failed)\n` : `mean ${mean.toFixed(4)} bits/px over ${ok.length} sprite(s)${failed ? `; ${failed} could not be scored` : ''}\n`);
+  }
+  return failed ? 1 : 0;
 }

@@ -25,8 +25,8 @@ function sprite(seed: number, size = 8) {
 
 describe('complete options', () => {
   it.each([
-    [{ cut: 10 }, { model: 'default', cut: 10, mask: '', temperature: 1, seed: 1 }],
-    [{ mask: 'm.png', temperature: 0.5, seed: 3, model: 'x.png' }, { model: 'x.png', cut: undefined, mask: 'm.png', temperature: 0.5, seed: 3 }],
+    [{ cut: 10 }, { model: 'default', cut: 10, mask: '', temperature: 1, proposals: 16, seed: 1 }],
+    [{ mask: 'm.png', temperature: 0.5, seed: 3, model: 'x.png' }, { model: 'x.png', cut: undefined, mask: 'm.png', temperature: 0.5, proposals: 16, seed: 3 }],
   ])('accepts %j', (input, expected) => {
     expect(complete.parseOptions(input, 'steps[0]')).toEqual(expected);
   });

@@ -3,8 +3,9 @@
  * lets the autoregressive sprite model (src/sprite, a PixelCNN) draw the
  * rest: `cut` keeps the first N pixels in raster order, `mask` names a
  * same-size image whose ink pixels are redrawn. Pixels are generated in
- * raster order, each conditioned on every pixel before it; the causal model
- * cannot look at known pixels after a generated one (documented limitation).
+ * raster order, each conditioned on every pixel before it; with a mask the
+ * completion is picked among `proposals` samples by how well it fits the
+ * kept pixels below and to the right (importance resampling, src/sprite/ar.ts).
  * The image must be the model's grid size (24×24 for the shipped model):
  * put a `resize` step with that size before it for larger art.
  */
@@ -18,6 +19,7 @@ export interface CompleteOptions {
   cut: number | undefined;
   mask: string;
   temperature: number;
+  proposals: number;
   seed: number;
 }
 
@@ -31,6 +33,7 @@ export const completeSchema: Schema<CompleteOptions> = {
   cut: optionalNumberField('Keep the first N pixels (raster order) and generate the rest.', { min: 0, integer: true }),
   mask: stringField('Image of the same size whose ink (black) pixels are generated; the others are kept.', ''),
   temperature: numberField('Sampling temperature: 1 as trained, lower is more conservative, higher wilder.', 1, { min: 0, exclusiveMin: true }),
+  proposals: numberField('Samples per completion for importance resampling (used with a mask that keeps pixels below or right of the fill).', 16, { min: 1, max: 1024, integer: true }),
   seed: numberField('Random seed; the same seed gives the same completion.', 1, { min: 0, max: 2 ** 31 - 1, integer: true }),
 };
 
@@ -50,7 +53,7 @@ export const complete = definePlugin<CompleteOptions>({
   accepts: { channels: [1], range: ['binary'] },
   produces: () => ({ channels: 1, range: 'binary', space: 'linear' }),
   async create(options) {
-    const { loadArModel, completeSprites, cutFill } = await import('../../sprite/ar.js');
+    const { loadArModel, completeSprites, cutFill, keptAfterFill } = await import('../../sprite/ar.js');
     const { defaultArModelPath } = await import('../../sprite/sheet.js');
     const model = loadArModel(options.model === 'default' ? defaultArModelPath() : resolvePath(options.model));
     const g = model.arch.grid;
@@ -74,7 +77,7 @@ export const complete = definePlugin<CompleteOptions>({
           });
         const src = image as BinaryTensor;
         const ink = Uint8Array.from(src.data, (v) => (v ? 0 : 1));
-        const [bits] = completeSprites(model.net, ink, fill, { count: 1, temperature: options.temperature, seed: options.seed });
+        const [bits] = completeSprites(model.net, ink, fill, { count: 1, temperature: options.temperature, seed: options.seed, proposals: keptAfterFill(fill) ? options.proposals : 1 });
         const out = binaryTensor(g, g, image.palette);
         for (let i = 0; i < bits.length; i++) out.data[i] = bits[i] ? 0 : 1;
         if (image.mask) out.mask = image.mask;

@@ -1,0 +1,42 @@
+/**
+ * sprite model speed: sampling 16 sprites (plain JS, one batched pass),
+ * completing the bottom half of 4 sprites, and scoring 100 sprites (tfjs
+ * wasm, one parallel pass), median of 5 runs after 1 warm-up; model load and
+ * tfjs start-up are reported apart.
+ *   node --import tsx bench/sprite-speed.ts [model.png]
+ */
+import { bottomHalfFill } from '../src/sprite/eval.js';
+import { completeSprites, loadArModel, sampleRows, scoreSpritesWith, tfAr } from '../src/sprite/ar.js';
+import { defaultArModelPath } from '../src/sprite/sheet.js';
+import { useBackend } from '../src/nn/tf.js';
+import { rng } from '../src/nn/data.js';
+
+const file = process.argv[2] ?? defaultArModelPath();
+const t0 = performance.now();
+const model = loadArModel(file);
+const load = performance.now() - t0;
+const g = model.arch.grid;
+const next = rng(1);
+const sprites = Array.from({ length: 100 }, () => Uint8Array.from({ length: g * g }, () => (next() < 0.15 ? 1 : 0)));
+
+function median(fn: () => void, runs = 5): number {
+  fn();
+  const t: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const s = performance.now();
+    fn();
+    t.push(performance.now() - s);
+  }
+  return t.sort((a, b) => a - b)[runs >> 1];
+}
+
+const t1 = performance.now();
+const { tf } = await useBackend('wasm');
+const tfm = tfAr(tf, model.arch, model.weights);
+const start = performance.now() - t1;
+const sample = median(() => sampleRows(model.net, [1], 16, 1));
+const complete = median(() => completeSprites(model.net, sprites[0], bottomHalfFill(g), { count: 4, temperature: 1, seed: 1 }));
+const score = median(() => scoreSpritesWith(tf, tfm, g, sprites));
+tfm.dispose();
+console.log(`${file}: ${model.arch.type}, load ${load.toFixed(0)} ms, tfjs start ${start.toFixed(0)} ms`);
+console.log(`sample 16 sprites: ${sample.toFixed(0)} ms; complete 4 bottom halves: ${complete.toFixed(0)} ms; score 100 sprites: ${score.toFixed(0)} ms (medians of 5)`);

@@ -1,0 +1,156 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { rng } from '../nn/data.js';
+import { useBackend, type TF } from '../nn/tf.js';
+import { completeJobs, completeSprites, decodeArModel, encodeArModel, keptAfterFill, sampleRows, sampleSprites, scoreSprites, scoreSpritesWith, tfAr } from './ar.js';
+import { bottomHalfFill, centreFill, evaluate, fillError, mirrorCompletion, nearestCompletion } from './eval.js';
+import { GatedNet, gatedTensorSpecs, horizontalTaps, initGatedWeights, verticalTaps, type GatedArchitecture } from './gated.js';
+
+const A: GatedArchitecture = { type: 'gated-pixelcnn', grid: 8, channels: 5, dilations: [1, 2, 4], mirror: true };
+const G = A.grid;
+const N = G * G;
+let tf: TF;
+beforeAll(async () => {
+  tf = (await useBackend('wasm')).tf;
+});
+
+function weights(seed: number): Map<string, Float32Array> {
+  const w = initGatedWeights(A, seed);
+  const next = rng(seed + 1);
+  for (const [k, v] of w) if (k.endsWith('.b')) for (let i = 0; i < v.length; i++) v[i] = next() - 0.5;
+  return w;
+}
+
+function bits(seed: number, density = 0.5): Uint8Array {
+  const next = rng(seed);
+  return Uint8Array.from({ length: N }, () => (next() < density ? 1 : 0));
+}
+
+function jsLogits(net: GatedNet, b: Uint8Array): Float64Array {
+  const out = new Float64Array(N);
+  net.run(1, b.slice(), (p, l) => {
+    out[p] = l[0];
+  });
+  return out;
+}
+
+describe('gated PixelCNN: full context', () => {
+  it('taps of both stacks only reach pixels before the current one', () => {
+    for (let l = 0; l <= A.dilations.length; l++) {
+      for (const [dy] of verticalTaps(l, A)) expect(dy).toBeLessThanOrEqual(0);
+      for (const [dy, dx] of horizontalTaps(l, A)) expect(dy === 0 && dx <= 0).toBe(true);
+    }
+    expect(verticalTaps(0, A).every(([dy]) => dy === -1)).toBe(true); // layer 0 of the vertical stack: strictly above
+    expect(horizontalTaps(0, A)).toEqual([[0, -1]]); // layer 0 of the horizontal stack: strictly left
+  });
+
+  it('every pixel depends on every pixel before it and on none after it (no blind spot)', () => {
+    const net = new GatedNet(A, weights(3));
+    const base = bits(5);
+    const ref = jsLogits(net, base);
+    let missing = 0;
+    for (let q = 0; q < N; q++) {
+      const flipped = base.slice();
+      flipped[q] ^= 1;
+      const l = jsLogits(net, flipped);
+      for (let p = 0; p <= q; p++) expect(l[p]).toBe(ref[p]);
+      for (let p = q + 1; p < N; p++) if (l[p] === ref[p]) missing++;
+    }
+    expect(missing).toBe(0); // including the upper-right wedge a masked 3×3 stack never sees
+  });
+
+  it('the tfjs graph agrees with the JS inference, scores agree, and nothing leaks', () => {
+    const w = weights(4);
+    const net = new GatedNet(A, w);
+    const m = tfAr(tf, A, w);
+    const before = tf.memory().numTensors;
+    const sprites = [bits(6), bits(7, 0.2), bits(8, 0.9)];
+    for (const s of sprites) {
+      const t = tf.tidy(() => m.logits(tf.tensor4d(Float32Array.from(s), [1, G, G, 1])).dataSync());
+      const js = jsLogits(net, s);
+      for (let p = 0; p < N; p++) expect(Math.abs(t[p] - js[p])).toBeLessThan(1e-4);
+    }
+    const fast = scoreSpritesWith(tf, m, G, sprites, 2);
+    const slow = scoreSprites(net, sprites);
+    for (let i = 0; i < 3; i++) expect(Math.abs(fast[i] - slow[i])).toBeLessThan(1e-4);
+    expect(tf.memory().numTensors).toBe(before);
+    m.dispose();
+  });
+
+  it('round-trips through the model file bit-exactly', () => {
+    const w = weights(9);
+    const bytes = encodeArModel(A, w, { note: 'x' });
+    const m = decodeArModel(bytes);
+    expect(m.arch).toEqual(A);
+    for (const s of gatedTensorSpecs(A)) expect(m.weights.get(s.name)).toEqual(w.get(s.name));
+    expect(m.net).toBeInstanceOf(GatedNet);
+  });
+});
+
+describe('batched sampling and completion', () => {
+  const net = new GatedNet(A, weights(11));
+  it('one batched pass gives the same rows as sampling each temperature alone', () => {
+    const rows = sampleRows(net, [0.8, 1, 1.3], 3, 5);
+    expect(rows[0]).toEqual(sampleSprites(net, { count: 3, temperature: 0.8, seed: 5 }));
+    expect(rows[2]).toEqual(sampleSprites(net, { count: 3, temperature: 1.3, seed: 5 + 2 * 1_000_003 }));
+  });
+
+  it('with proposals, kept pixels stay exact and the picks fit the kept pixels below better', () => {
+    // Larger weights: pixels depend strongly on each other, so fitting what lies below matters.
+    const strong = new Map([...weights(11)].map(([k, v]) => [k, v.map((x) => x * 3)]));
+    const net = new GatedNet(A, strong);
+    const known = bits(12);
+    const fill = centreFill(G);
+    expect(keptAfterFill(fill)).toBe(true);
+    expect(keptAfterFill(bottomHalfFill(G))).toBe(false);
+    const plain: Uint8Array[] = [];
+    const resampled: Uint8Array[] = [];
+    for (let seed = 1; seed <= 6; seed++) {
+      plain.push(...completeSprites(net, known, fill, { count: 8, temperature: 1, seed }));
+      resampled.push(...completeSprites(net, known, fill, { count: 8, temperature: 1, seed, proposals: 16 }));
+    }
+    for (const s of resampled) for (let p = 0; p < N; p++) if (!fill[p]) expect(s[p]).toBe(known[p]);
+    const mean = (a: number[]) => a.reduce((x, y) => x + y, 0) / a.length;
+    // Importance resampling targets P(x) over whole sprites: their likelihood rises.
+    expect(mean(scoreSprites(net, resampled))).toBeLessThan(mean(scoreSprites(net, plain)));
+    expect(completeSprites(net, known, fill, { count: 2, temperature: 1, seed: 3, proposals: 4 })).toEqual(completeSprites(net, known, fill, { count: 2, temperature: 1, seed: 3, proposals: 4 }));
+  });
+
+  it('completes several jobs in one pass, each job as if alone', () => {
+    const a = { known: bits(1), fill: bottomHalfFill(G), count: 2, temperature: 1, seed: 4 };
+    const b = { known: bits(2), fill: centreFill(G), count: 3, temperature: 0.7, seed: 9 };
+    const both = completeJobs(net, [a, b]);
+    expect(both[0]).toEqual(completeJobs(net, [a])[0]);
+    expect(both[1]).toEqual(completeJobs(net, [b])[0]);
+  });
+});
+
+describe('completion baselines', () => {
+  it('measures error on the filled pixels only, mirrors the top half, copies the nearest icon', () => {
+    const truth = bits(20);
+    const fill = bottomHalfFill(G);
+    const wrong = truth.slice();
+    wrong[N - 1] ^= 1;
+    wrong[0] ^= 1; // outside the fill: not counted
+    expect(fillError(wrong, truth, fill)).toBe(1 / (N / 2));
+    const m = mirrorCompletion(truth, G);
+    for (let x = 0; x < G; x++) expect(m[(G - 1) * G + x]).toBe(truth[x]);
+    const near = truth.slice();
+    near[N - 2] ^= 1;
+    const far = bits(21);
+    const copy = nearestCompletion(Uint8Array.from(truth, (v, i) => (fill[i] ? 0 : v)), fill, [far, near]);
+    expect(fillError(copy, truth, fill)).toBe(1 / (N / 2));
+  });
+
+  it('evaluate reports every figure as a fraction', () => {
+    const net = new GatedNet(A, weights(30));
+    const held = [bits(31, 0.3), bits(32, 0.3)];
+    const train = [bits(33, 0.3), bits(34, 0.3), bits(35, 0.3)];
+    const { report } = evaluate(net, held, train, 0.5, { samples: 2, proposals: 3, seed: 1 });
+    for (const v of [report.bottomHalf.sample, report.bottomHalf.blank, report.bottomHalf.mirror!, report.bottomHalf.nearest, report.centre.sample, report.centre.samplePlain]) {
+      expect(v).toBeGreaterThanOrEqual(0);
+      expect(v).toBeLessThanOrEqual(1);
+    }
+    expect(report.centre.proposals).toBe(3);
+    expect(report.heldOut).toBe(2);
+  });
+});
