@@ -432,7 +432,7 @@ export async function trainPrompt(o: PromptTrainOptions, onProgress: (p: PromptP
       output: `${o.grid}×${o.grid} ink where sigmoid(logit) > 0.5 (straight-through threshold in training)`,
       training: {
         data: dataLabel(o.images),
-        heldOut: o.val ? { folder: o.val } : o.holdout ? { list: o.holdout } : null,
+        heldOut: o.val ? { folder: dataLabel(o.val) } : o.holdout ? { list: dataLabel(o.holdout) } : null,
         pairs: N,
         steps,
         epochs: Number((steps / stepsPerEpoch).toFixed(2)),

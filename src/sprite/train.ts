@@ -160,7 +160,7 @@ export async function trainAr(options: ArTrainOptions, onProgress: (p: ArProgres
       batch,
       lr: options.lr,
       seed: options.seed,
-      heldOut: options.val ? { folder: options.val } : options.holdout ? { list: options.holdout } : { valSplit: options.valSplit },
+      heldOut: options.val ? { folder: dataLabel(options.val) } : options.holdout ? { list: dataLabel(options.holdout) } : { valSplit: options.valSplit },
       backend,
       seconds: Math.round(seconds),
       stepsPerSecond: Number(((step - startEpoch * stepsPerEpoch) / Math.max(seconds, 1e-9)).toFixed(2)),
