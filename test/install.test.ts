@@ -118,10 +118,10 @@ describe(`the README's install section: npm pack, then ${TARBALL} installed into
     git(project, 'add', '.gitignore', 'package.json', 'package-lock.json', 'pixel.config.ts', 'assets');
     const output = execFileSync('git', ['commit', '-m', 'icons'], { cwd: project, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     expect(output).toContain('icons');
-    // The rule's files (assets/icons/**) are converted, named relative to the rule's folder; the photo has no rule.
+    // The init config's rules select assets/** and mirror it as `pixel convert assets --out dist/1bit` does.
     const committed = git(project, 'show', '--name-only', '--format=', 'HEAD').split('\n').filter(Boolean).sort();
-    expect(committed).toEqual(['.gitignore', 'assets/icons/moon.png', 'assets/icons/star.png', 'assets/photo.png', 'dist/1bit/moon.png', 'dist/1bit/star.png', 'package-lock.json', 'package.json', 'pixel.config.ts']);
-    for (const out of ['dist/1bit/moon.png', 'dist/1bit/star.png']) expect(await isOneBitPng(join(project, out))).toBe(true);
+    expect(committed).toEqual(['.gitignore', 'assets/icons/moon.png', 'assets/icons/star.png', 'assets/photo.png', 'dist/1bit/icons/moon.png', 'dist/1bit/icons/star.png', 'dist/1bit/photo.png', 'package-lock.json', 'package.json', 'pixel.config.ts']);
+    for (const out of ['dist/1bit/icons/moon.png', 'dist/1bit/icons/star.png', 'dist/1bit/photo.png']) expect(await isOneBitPng(join(project, out))).toBe(true);
     expect(git(project, 'status', '--porcelain')).toBe('');
     sh(project, 'npx pixel staged --check --all'); // exits 0: every output is up to date
   });

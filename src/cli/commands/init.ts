@@ -42,8 +42,10 @@ export default defineConfig({
     icon: { description: 'Icons: 24-px grid, clean threshold', steps: [{ use: 'resize', longSide: 24 }, { use: 'adjust' }, { use: 'threshold', mode: 'otsu' }] },
   },
 
-  // Different settings for different files (globs relative to this file).
-  rules: [{ files: 'assets/icons/**', preset: 'icon' }],
+  // Which files \`pixel staged\` converts, and different settings for some (globs relative to
+  // this file; later rules win). Outputs mirror the tree below the first matching glob's folder,
+  // so the commit hook writes what \`pixel convert assets\` writes.
+  rules: [{ files: 'assets/**' }, { files: 'assets/icons/**', preset: 'icon' }],
 });
 `;
 
