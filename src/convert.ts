@@ -96,15 +96,12 @@ export async function runOne(input: string | Buffer | ImageTensor, config: Resol
   }
 }
 
-/** Error diffusion carries error across the frame, so a small change anywhere re-arranges the dots: flicker. */
-const DIFFUSION = /^(floyd|atkinson|jarvis|stucki|burkes|sierra)/;
-
 /**
  * An animation through the pipeline frame by frame, written as an animated
  * GIF with the source's delays and loop count. Ordered methods (bayer-*,
  * blue-noise) threshold each pixel against a fixed pattern, so still areas
  * give the same dots in every frame; error diffusion does not, and a warning
- * says so.
+ * says so for every step that declares itself unstable (Plugin.temporalStability).
  */
 async function runAnimation(
   animation: Animation,
@@ -112,9 +109,11 @@ async function runAnimation(
   pipeline: Pipeline,
   ctx: { file?: string; signal?: AbortSignal; warn: (m: string) => void; name: string; onStep?: RunOptions['onStep'] },
 ): Promise<ConvertResult> {
-  const dither = config.steps.find((s) => s.plugin.name === 'dither')?.options as { method?: string } | undefined;
-  if (dither?.method && DIFFUSION.test(dither.method))
-    ctx.warn(`${animation.frames.length} frames dithered with ${dither.method}: error diffusion flickers in still areas; an ordered method (blue-noise, bayer-8) keeps them stable`);
+  for (const step of config.steps) {
+    const t = step.plugin.temporalStability?.(step.options);
+    if (t && !t.stable)
+      ctx.warn(`${animation.frames.length} frames dithered with ${t.method}: error diffusion flickers in still areas; an ordered method (blue-noise, bayer-8) keeps them stable`);
+  }
   const frames: BinaryTensor[] = [];
   for (const frame of animation.frames) {
     const out = await pipeline.run(frame, ctx);
