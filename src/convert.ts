@@ -14,7 +14,7 @@ import { PixelError, withContext } from './pipeline/errors.js';
 import { buildPipeline, type Pipeline, type RunOptions, type StepConfig } from './pipeline/pipeline.js';
 import type { BinaryTensor, ImageTensor, Plugin, RGB } from './pipeline/types.js';
 import { pluginTable } from './plugins/index.js';
-import { parseHexColor, WHITE } from './image/color.js';
+import { WHITE } from './image/color.js';
 
 /** Builds a pipeline from steps, with the built-in plugins plus any given ones. */
 export function createPipeline(steps: readonly StepConfig[], options: { plugins?: readonly Plugin[] } = {}): Promise<Pipeline> {
@@ -50,13 +50,10 @@ export interface ConvertResult {
   frames?: BinaryTensor[];
 }
 
-/** The paper colour of a step list: where transparent pixels go. */
+/** The paper colour of a step list, as the first step that sets colours declares it (Plugin.paper): where transparent pixels go. */
 export function paperOf(config: ResolvedConfig): RGB {
-  const step = config.steps.find((s) => s.plugin.name === 'palette');
-  const options = step?.options as { paper?: unknown; invert?: boolean } | undefined;
-  if (!options) return WHITE;
-  const paper = typeof options.paper === 'string' ? parseHexColor(options.paper) : (options.paper as RGB | undefined);
-  return paper ?? WHITE;
+  const step = config.steps.find((s) => s.plugin.paper);
+  return step?.plugin.paper?.(step.options) ?? WHITE;
 }
 
 /** Per-image context for the engine: names for messages, cancellation, warnings and step hooks. */

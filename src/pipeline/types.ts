@@ -153,6 +153,12 @@ export interface Plugin<O = any> {
    * Absent: stable (a per-pixel or fixed-pattern decision).
    */
   temporalStability?(options: O): TemporalStability;
+  /**
+   * A step that sets the output colours says here which is paper: the
+   * decoder composites transparent pixels onto it. Undefined (or absent on
+   * every step): white.
+   */
+  paper?(options: O): RGB | undefined;
   create(options: O): Step | Promise<Step>;
 }
 
