@@ -14,7 +14,7 @@ import { PixelError, withContext } from './pipeline/errors.js';
 import { buildPipeline, type Pipeline, type RunOptions, type StepConfig } from './pipeline/pipeline.js';
 import type { BinaryTensor, ImageTensor, Plugin, RGB } from './pipeline/types.js';
 import { pluginTable } from './plugins/index.js';
-import { parseHexColor, WHITE } from './image/color.js';
+import { WHITE } from './image/color.js';
 
 /** Builds a pipeline from steps, with the built-in plugins plus any given ones. */
 export function createPipeline(steps: readonly StepConfig[], options: { plugins?: readonly Plugin[] } = {}): Promise<Pipeline> {
@@ -50,13 +50,10 @@ export interface ConvertResult {
   frames?: BinaryTensor[];
 }
 
-/** The paper colour of a step list: where transparent pixels go. */
+/** The paper colour of a step list, as the first step that sets colours declares it (Plugin.paper): where transparent pixels go. */
 export function paperOf(config: ResolvedConfig): RGB {
-  const step = config.steps.find((s) => s.plugin.name === 'palette');
-  const options = step?.options as { paper?: unknown; invert?: boolean } | undefined;
-  if (!options) return WHITE;
-  const paper = typeof options.paper === 'string' ? parseHexColor(options.paper) : (options.paper as RGB | undefined);
-  return paper ?? WHITE;
+  const step = config.steps.find((s) => s.plugin.paper);
+  return step?.plugin.paper?.(step.options) ?? WHITE;
 }
 
 /** Per-image context for the engine: names for messages, cancellation, warnings and step hooks. */
@@ -96,15 +93,12 @@ export async function runOne(input: string | Buffer | ImageTensor, config: Resol
   }
 }
 
-/** Error diffusion carries error across the frame, so a small change anywhere re-arranges the dots: flicker. */
-const DIFFUSION = /^(floyd|atkinson|jarvis|stucki|burkes|sierra)/;
-
 /**
  * An animation through the pipeline frame by frame, written as an animated
  * GIF with the source's delays and loop count. Ordered methods (bayer-*,
  * blue-noise) threshold each pixel against a fixed pattern, so still areas
  * give the same dots in every frame; error diffusion does not, and a warning
- * says so.
+ * says so for every step that declares itself unstable (Plugin.temporalStability).
  */
 async function runAnimation(
   animation: Animation,
@@ -112,9 +106,11 @@ async function runAnimation(
   pipeline: Pipeline,
   ctx: { file?: string; signal?: AbortSignal; warn: (m: string) => void; name: string; onStep?: RunOptions['onStep'] },
 ): Promise<ConvertResult> {
-  const dither = config.steps.find((s) => s.plugin.name === 'dither')?.options as { method?: string } | undefined;
-  if (dither?.method && DIFFUSION.test(dither.method))
-    ctx.warn(`${animation.frames.length} frames dithered with ${dither.method}: error diffusion flickers in still areas; an ordered method (blue-noise, bayer-8) keeps them stable`);
+  for (const step of config.steps) {
+    const t = step.plugin.temporalStability?.(step.options);
+    if (t && !t.stable)
+      ctx.warn(`${animation.frames.length} frames dithered with ${t.method}: error diffusion flickers in still areas; an ordered method (blue-noise, bayer-8) keeps them stable`);
+  }
   const frames: BinaryTensor[] = [];
   for (const frame of animation.frames) {
     const out = await pipeline.run(frame, ctx);

@@ -1,7 +1,7 @@
 /** The conversion engine: one build per config, the same bytes as convert(), step hooks. */
 import { describe, expect, it } from 'vitest';
 import { resolveConfig } from './config/resolve.js';
-import { convert, Engine } from './convert.js';
+import { convert, Engine, paperOf } from './convert.js';
 import { definePlugin, type ToneTensor } from './pipeline/types.js';
 import { pluginTable } from './plugins/index.js';
 
@@ -62,5 +62,39 @@ describe('Engine', () => {
     const binary = await pipeline.run(gradient(32, 8), { until: 2 });
     expect([binary.range, binary.width]).toEqual(['binary', 16]);
     await engine.dispose();
+  });
+});
+
+describe('paper colour: declared by the step that sets colours (Plugin.paper)', () => {
+  // One fully transparent pixel (black under it) and one opaque mid-gray (paper at level 0.3), as a PNG.
+  const png = async () => {
+    const sharp = (await import('sharp')).default;
+    return sharp(Buffer.from([0, 0, 0, 0, 128, 128, 128, 255]), { raw: { width: 2, height: 1, channels: 4 } }).png().toBuffer();
+  };
+  const steps = (paper?: string) => [{ use: 'adjust' }, { use: 'threshold', value: 0.3 }, ...(paper ? [{ use: 'palette', paper }] : [])];
+
+  it("the palette step's paper, else white", async () => {
+    const plugins = pluginTable();
+    expect(paperOf(resolveConfig({ config: { steps: steps('#102030') }, plugins }))).toEqual({ r: 16, g: 32, b: 48 });
+    expect(paperOf(resolveConfig({ config: { steps: steps() }, plugins }))).toEqual({ r: 255, g: 255, b: 255 });
+    // Transparent black composited onto white is paper, onto a near-black paper it is ink.
+    expect([...(await convert(await png(), { config: { steps: steps() } })).image.data]).toEqual([1, 1]);
+    expect([...(await convert(await png(), { config: { steps: steps('#101010') } })).image.data]).toEqual([0, 1]);
+  });
+
+  it('a third-party step that declares paper is asked like the built-in one', async () => {
+    const tint = definePlugin<{ paper: string }>({
+      name: 'tint',
+      description: 'declares a paper colour',
+      defaults: { paper: '#000000' },
+      parseOptions: (input) => ({ paper: (input as { paper?: string }).paper ?? '#000000' }),
+      accepts: { range: ['binary'] },
+      produces: (k) => k,
+      paper: () => ({ r: 0, g: 0, b: 0 }),
+      create: () => ({ run: (image) => image }),
+    });
+    const config = { steps: [...steps(), { use: 'tint' }] };
+    expect(paperOf(resolveConfig({ config, plugins: pluginTable([tint]) }))).toEqual({ r: 0, g: 0, b: 0 });
+    expect([...(await convert(await png(), { config, plugins: [tint] })).image.data]).toEqual([0, 1]);
   });
 });

@@ -21,6 +21,7 @@ export type {
   RGB,
   Step,
   StepContext,
+  TemporalStability,
   TensorKind,
   ToneTensor,
   ValueRange,

@@ -200,6 +200,25 @@ describe('cache manifest', () => {
     expect(stableJson({ b: 1, a: [new Uint8Array([1, 2])], c: undefined })).toBe('{"a":[[1,2]],"b":1}');
   });
 
+  it('a one-off (one file to a named file, or beside it) leaves no .pixel-cache in the working folder; a run into a folder keeps one', async () => {
+    const dir = await project(1);
+    const toFile = await run(['convert', 'in/a.png', '-o', 'a.png', '--jobs', '1'], dir);
+    expect(toFile.stdout).toContain('1 converted, 0 skipped');
+    expect(existsSync(join(dir, 'a.png'))).toBe(true);
+    const beside = await run(['convert', 'in/a.png', '--jobs', '1'], dir);
+    expect(beside.stdout).toContain('1 converted, 0 skipped');
+    expect(existsSync(join(dir, 'in', 'a.1bit.png'))).toBe(true);
+    expect(existsSync(join(dir, '.pixel-cache'))).toBe(false);
+    // Without a record, the output is not known to be pixel's: kept unless --overwrite.
+    expect((await run(['convert', 'in/a.png', '-o', 'a.png', '--jobs', '1'], dir)).stdout).toContain('skip  in/a.png: a.png exists (pass --overwrite to replace it)');
+    expect((await run(['convert', 'in/a.png', '-o', 'a.png', '--jobs', '1', '--overwrite'], dir)).stdout).toContain('1 converted');
+    expect(existsSync(join(dir, '.pixel-cache'))).toBe(false);
+
+    expect((await run(['convert', 'in/a.png', '--out', 'out', '--jobs', '1'], dir)).stdout).toContain('1 converted');
+    const manifest = JSON.parse(readFileSync(join(dir, '.pixel-cache', 'manifest.json'), 'utf8'));
+    expect(Object.keys(manifest.entries)).toEqual(['out/a.png']);
+  });
+
   it('CacheManifest.load: a missing file is an empty manifest without warning', async () => {
     const warnings: string[] = [];
     const m = await CacheManifest.load('/nonexistent/.pixel-cache/manifest.json', '1.0.0', (w) => warnings.push(w));

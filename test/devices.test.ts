@@ -400,6 +400,23 @@ describe('animated GIF in → animated GIF out', () => {
     expect(warnings).toEqual(['4 frames dithered with floyd-steinberg: error diffusion flickers in still areas; an ordered method (blue-noise, bayer-8) keeps them stable']);
   });
 
+  it('the warning comes from the binarizer\'s declaration: every error-diffusion method, none for ordered ones', async () => {
+    const warned: string[] = [];
+    for (const method of ['ostromoukhov', 'zhou-fang', 'riemersma', 'dot-diffusion', 'dbs', 'sierra-lite', 'blue-noise', 'clustered-dot']) {
+      const warnings: string[] = [];
+      const config = resolveConfig({ config: { steps: [{ use: 'adjust' }, { use: 'dither', method }], output: { format: 'gif' } }, plugins });
+      const pipeline = await buildPipeline(config.steps, plugins);
+      await runOne(await animation(), config, pipeline, { warn: (m) => warnings.push(m) });
+      await pipeline.dispose();
+      warned.push(...warnings);
+    }
+    expect(warned).toEqual(
+      ['ostromoukhov', 'zhou-fang', 'riemersma', 'dot-diffusion', 'dbs', 'sierra-lite'].map(
+        (m) => `4 frames dithered with ${m}: error diffusion flickers in still areas; an ordered method (blue-noise, bayer-8) keeps them stable`,
+      ),
+    );
+  });
+
   it('other formats take the first frame', async () => {
     const r = await convert(await animation(), { config: { steps: [{ use: 'adjust' }, { use: 'threshold' }], output: { format: 'png' } } });
     expect(r.frames).toBeUndefined();

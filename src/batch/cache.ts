@@ -1,6 +1,7 @@
 /**
  * Incremental runs: `.pixel-cache/manifest.json` (beside the config file, or
- * in the working folder without one) remembers, per output, the sha256 of the
+ * in the working folder without one; only runs into an output folder keep
+ * one, see isOneOff in cli/commands/convert.ts) remembers, per output, the sha256 of the
  * input it was made from, a hash of the file's resolved config and the hashes
  * of the files written. An output is "unchanged" only when all of these match
  * AND the files on disk still have the recorded hashes, so a deleted or edited

@@ -8,8 +8,7 @@
 import { Engine } from '../convert.js';
 import { pixelCount } from '../image/decode.js';
 import { BYTES_PER_PIXEL, defaultBudget, MemoryBudget } from './budget.js';
-import type { FileResult, Reporter, Summary } from '../cli/reporters/types.js';
-import { emptySummary } from '../cli/reporters/types.js';
+import { emptySummary, type FileResult, type Reporter, type Summary } from './report.js';
 import { EXIT, PixelError, withContext } from '../pipeline/errors.js';
 import type { EventLoopUtilization } from 'node:perf_hooks';
 import { checkContract } from '../pipeline/pipeline.js';

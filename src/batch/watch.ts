@@ -10,7 +10,7 @@
 import { watch, statSync, type FSWatcher } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import fg from 'fast-glob';
-import type { IO } from '../cli/reporters/types.js';
+import type { IO } from './report.js';
 import { EXIT, PixelError } from '../pipeline/errors.js';
 import { globBase } from './plan.js';
 

@@ -10,7 +10,7 @@ import { writeFileAtomic } from '../files/atomic.js';
 import { displayPath, readSource } from '../files/inputs.js';
 import { outputPathFor, realPath, type OutputPlan } from '../files/outputs.js';
 import { PixelError, withContext } from '../pipeline/errors.js';
-import type { FileResult } from '../cli/reporters/types.js';
+import type { FileResult } from './report.js';
 import { configHash, sha256, type CacheManifest } from './cache.js';
 import type { Job } from './plan.js';
 import type { BatchPolicy, Converted } from './run.js';

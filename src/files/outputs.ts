@@ -1,7 +1,6 @@
 /** Where each input's output goes. Sources are never overwritten. */
 import { lstatSync, realpathSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
-import type { ResolvedOutput } from '../config/resolve.js';
 import { PixelError } from '../pipeline/errors.js';
 import type { InputFile } from './inputs.js';
 
@@ -29,7 +28,13 @@ export function fillPattern(pattern: string, file: InputFile, ext: string, prese
     .replace(/^\/+/, '');
 }
 
-export function outputPathFor(file: InputFile, plan: OutputPlan, output: ResolvedOutput, ext: string, preset: string): string {
+/** The config's output settings that place a file (the config's `output.dir` and `output.name`). */
+export interface OutputPlacement {
+  dir?: string;
+  name: string;
+}
+
+export function outputPathFor(file: InputFile, plan: OutputPlan, output: OutputPlacement, ext: string, preset: string): string {
   if (plan.out && plan.outIsFile) return plan.out;
   const dir = plan.out ?? (output.dir !== undefined ? resolve(plan.configDir, output.dir) : undefined);
   if (dir !== undefined) return join(dir, fillPattern(output.name, file, ext, preset));

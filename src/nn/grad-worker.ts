@@ -89,7 +89,7 @@ export class GradWorker {
 
 async function workerMain(init: WorkerInit): Promise<void> {
   const { useBackend } = await import('./tf.js');
-  const { batchGrads } = await import('./train.js');
+  const { batchGrads } = await import('./grads.js');
   const { tf } = await useBackend(init.backend);
   const specs = tensorSpecs(init.architecture);
   const vars = new Map(specs.map((s) => [s.name, tf.variable(tf.zeros(s.shape), true, `pixel.worker.${s.name}`)]));

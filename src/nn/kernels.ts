@@ -15,7 +15,7 @@
  *
  * Both are registered over the wasm backend only, once.
  */
-import type { TF } from './tf.js';
+import type { TF } from './tf-type.js';
 
 type TensorInfo = { dataId: object; shape: number[]; dtype: string };
 type Tensor4D = import('@tensorflow/tfjs').Tensor4D;

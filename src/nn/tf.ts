@@ -12,7 +12,9 @@ import { dirname } from 'node:path';
 import { PixelError } from '../pipeline/errors.js';
 import { registerWasmGradKernels } from './kernels.js';
 
-export type TF = typeof import('@tensorflow/tfjs');
+import type { TF } from './tf-type.js';
+
+export type { TF };
 export type BackendName = 'auto' | 'wasm' | 'cpu' | 'tensorflow';
 export const BACKENDS: readonly BackendName[] = ['auto', 'wasm', 'cpu', 'tensorflow'];
 

@@ -12,19 +12,19 @@ import { writeFileAtomic } from '../files/atomic.js';
 import { packageInfo } from '../files/package-root.js';
 import { scoreBinary, type Scores } from '../metrics/index.js';
 import { PixelError } from '../pipeline/errors.js';
-import { straightThrough, binarizePlane, type BinarizerName } from './binarize.js';
+import { binarizePlane, type BinarizerName } from './binarize.js';
 import { loadImageSet, loadPairs, rng, samplePatches, type Plane } from './data.js';
 import { binarizeImage } from './infer.js';
-import { DEFAULT_LOSS, halftoneLoss, type LossWeights } from './loss.js';
-import { correctedGray, initWeights, macsPerPixel, parameterCount, tensorSpecs, type Architecture, type Weights } from './model.js';
+import { DEFAULT_LOSS, type LossWeights } from './loss.js';
+import { initWeights, macsPerPixel, parameterCount, tensorSpecs, type Architecture, type Weights } from './model.js';
 import { useBackend, type BackendName, type TF } from './tf.js';
 import { decodeModelPng, encodeModelPng, type ModelHeader } from './weights-png.js';
 import { GradWorker } from './grad-worker.js';
+import { batchGrads } from './grads.js';
 import { dataLabel } from '../files/data-label.js';
 
 type Variable = import('@tensorflow/tfjs').Variable;
 type Tensor = import('@tensorflow/tfjs').Tensor;
-type Tensor4D = import('@tensorflow/tfjs').Tensor4D;
 
 export interface TrainOptions {
   images?: string;
@@ -85,14 +85,6 @@ export interface TrainResult {
   stepsPerSecond: number;
   val?: ValScores;
   backend: string;
-}
-
-/** Loss and gradients of one batch (call inside tf.tidy). */
-export function batchGrads(tf: TF, weights: Weights, vars: Map<string, Variable>, binarizer: BinarizerName, loss: LossWeights, x: Tensor4D, ref: Tensor4D) {
-  return tf.variableGrads(() => {
-    const p = correctedGray(tf, weights, x);
-    return halftoneLoss(tf, ref, straightThrough(tf, binarizer, p), loss).loss;
-  }, [...vars.values()]);
 }
 
 /** All weights in spec order as one array (what worker threads receive). */

@@ -145,7 +145,28 @@ export interface Plugin<O = any> {
    * which then returns the grid (see linkWorkingScale in pipeline.ts).
    */
   workingScale?(options: O): number;
+  /**
+   * For a step that makes the image 1-bit: whether an animation's still
+   * areas keep their dots from frame to frame. Error diffusion carries error
+   * across the frame, so a change anywhere moves dots after it (flicker):
+   * such a step says `stable: false` and names its method for the warning.
+   * Absent: stable (a per-pixel or fixed-pattern decision).
+   */
+  temporalStability?(options: O): TemporalStability;
+  /**
+   * A step that sets the output colours says here which is paper: the
+   * decoder composites transparent pixels onto it. Undefined (or absent on
+   * every step): white.
+   */
+  paper?(options: O): RGB | undefined;
   create(options: O): Step | Promise<Step>;
+}
+
+/** What a binarizing step declares about animations (Plugin.temporalStability). */
+export interface TemporalStability {
+  stable: boolean;
+  /** The method as the user would name it, e.g. `floyd-steinberg`. */
+  method: string;
 }
 
 /** Typed identity helper for plugin authors. */

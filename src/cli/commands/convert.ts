@@ -12,7 +12,7 @@ import { methodNames, methodTable } from '../../config/methods.js';
 import type { Layer } from '../../config/resolve.js';
 import type { PixelConfig } from '../../config/types.js';
 import { FORMATS, FORMAT_NAMES } from '../../image/encode/index.js';
-import type { ConfigContext } from '../../batch/plan.js';
+import type { ConfigContext, Job } from '../../batch/plan.js';
 import type { WorkerInit } from '../../batch/protocol.js';
 import { displayPath, findInputs } from '../../files/inputs.js';
 import type { OutputPlan } from '../../files/outputs.js';
@@ -67,7 +67,8 @@ export function convertHelp(): string {
   pixel convert assets/ --out dist/1bit --watch
 
 Unchanged files (same input bytes, same resolved config, same pixel version,
-output still as written) are skipped: see .pixel-cache/manifest.json.`,
+output still as written) are skipped: see .pixel-cache/manifest.json (kept by
+runs into an output folder, not by one file to a named file).`,
   );
 }
 
@@ -161,6 +162,16 @@ export function jobsFlag(value: unknown): number {
   return intFlag(value, 'jobs', 1, 1024) ?? Math.max(1, availableParallelism() - 1);
 }
 
+/**
+ * One file written to a named file or beside its source (`pixel convert
+ * photo.jpg -o out.png`): such a run keeps no cache manifest, which would
+ * leave a .pixel-cache folder in the working directory. Runs into an output
+ * folder (--out dir, output.dir) keep it.
+ */
+export function isOneOff(jobs: readonly Job[], plan: OutputPlan): boolean {
+  return plan.single && (plan.outIsFile || (plan.out === undefined && jobs.every((j) => j.config.output.dir === undefined)));
+}
+
 export async function convertCommand(argv: string[], io: IO, cwd = process.cwd(), signal?: AbortSignal): Promise<number> {
   const { values, positionals } = parseCommandLine(argv, CONVERT_OPTIONS, 'convert');
   if (values.help) {
@@ -203,15 +214,15 @@ export async function convertCommand(argv: string[], io: IO, cwd = process.cwd()
     const { planJobs } = await import('../../batch/plan.js');
     const planned = await planJobs(files, ctx, { preset: values.preset as string | undefined, cli });
     // Loaded here, not at the top: `pixel staged` with nothing to do must not pay for sharp.
-    const [{ runBatch }, { writePolicy }, { CacheManifest }] = await Promise.all([import('../../batch/run.js'), import('../../batch/write-policy.js'), import('../../batch/cache.js')]);
+    const [{ runBatch }, { writePolicy }, { CacheManifest, CACHE_DIR }] = await Promise.all([import('../../batch/run.js'), import('../../batch/write-policy.js'), import('../../batch/cache.js')]);
     const dryRun = values['dry-run'] === true;
-    const cache = dryRun
+    const cache = dryRun || isOneOff(planned, plan)
       ? undefined
       : await CacheManifest.load(CacheManifest.pathFor(configDir), packageInfo().version, (m) => io.stderr(`pixel: warning: ${m}\n`));
     const policy = writePolicy(planned, { plan, cwd, dryRun, cache, force: values.force === true });
     const reporter = await chooseReporter(reporterName, io);
     const { code } = await runBatch(planned, { ctx, reporter, policy, jobs, signal: runSignal, started, workerInit: workerInitFor(ctx, cwd, maxPixels) });
-    return { code, configFile: loaded.filepath, ignore: [...ignore, resolve(configDir, '.pixel-cache')] };
+    return { code, configFile: loaded.filepath, ignore: [...ignore, resolve(configDir, CACHE_DIR)] };
   };
 
   if (!values.watch) return (await once(signal)).code;

@@ -1,6 +1,6 @@
 /**
  * dither: one gray channel in, a true 1-bit image out. Error diffusion (eight
- * classic kernels) or ordered dithering (Bayer, blue noise), in linear light
+ * classic kernels and variants) or ordered dithering (Bayer, blue noise), in linear light
  * by default so a flat gray keeps the ink coverage a display would show.
  */
 import { inSpace } from '../../image/color.js';
@@ -66,12 +66,13 @@ export type DitherRun = (gray: Float32Array, width: number, height: number, out:
  * One entry per method. Adding a method is adding an entry (and its name to
  * DITHER_METHODS): `diffusion` takes a kernel, `ordered` a rank-matrix
  * builder (called in create(), never at import), and `custom` anything else
- * (space-filling curves, iterative search…) as a function that prepares a run.
+ * (space-filling curves, iterative search…) as a function that prepares a run,
+ * and says whether it is temporally `stable` (see temporallyStable).
  */
 export type MethodSpec =
   | { kind: 'diffusion'; description: string; kernel: DiffusionKernel }
   | { kind: 'ordered'; description: string; size: number; ranks: () => ArrayLike<number> }
-  | { kind: 'custom'; description: string; prepare: (options: DitherOptions) => DitherRun };
+  | { kind: 'custom'; description: string; stable: boolean; prepare: (options: DitherOptions) => DitherRun };
 
 export const METHODS: Readonly<Record<DitherMethod, MethodSpec>> = {
   'floyd-steinberg': {
@@ -132,6 +133,7 @@ export const METHODS: Readonly<Record<DitherMethod, MethodSpec>> = {
   },
   ostromoukhov: {
     kind: 'custom',
+    stable: false,
     prepare: (o) => {
       const weights = ostromoukhovWeights();
       return (gray, width, height, out) =>
@@ -141,6 +143,7 @@ export const METHODS: Readonly<Record<DitherMethod, MethodSpec>> = {
   },
   'zhou-fang': {
     kind: 'custom',
+    stable: false,
     prepare: (o) => {
       const weights = zhouFangWeights();
       const modulation = zhouFangModulation();
@@ -151,16 +154,19 @@ export const METHODS: Readonly<Record<DitherMethod, MethodSpec>> = {
   },
   riemersma: {
     kind: 'custom',
+    stable: false,
     prepare: (o) => (gray, width, height, out) => void riemersma(gray, width, height, o.strength, out, offsetFor(o, gray, width, height)),
     description: 'Riemersma (1998): error carried along a Hilbert curve (last 16 errors, decaying weights); no directional artefacts',
   },
   'dot-diffusion': {
     kind: 'custom',
+    stable: false,
     prepare: (o) => (gray, width, height, out) => void dotDiffuse(gray, width, height, o.strength, out, offsetFor(o, gray, width, height)),
     description: 'Knuth dot diffusion (1987): error shared in the order of an 8×8 class matrix; parallel-friendly, slightly grainy',
   },
   dbs: {
     kind: 'custom',
+    stable: false,
     prepare: (o) => {
       const start = prepare({ ...o, method: 'floyd-steinberg' });
       const search = { sigma: o.dbsSigma, iterations: o.dbsIterations, timeMs: o.dbsTimeMs };
@@ -176,6 +182,17 @@ export const METHODS: Readonly<Record<DitherMethod, MethodSpec>> = {
 /** The edge-aware decision offset for one image, or undefined when edgeAware is off. */
 function offsetFor(o: DitherOptions, gray: Float32Array, width: number, height: number): Float32Array | undefined {
   return o.edgeAware && o.edgeStrength > 0 ? edgeOffset(gray, width, height, o.edgeStrength) : undefined;
+}
+
+/**
+ * Whether a method keeps still areas of an animation the same in every frame:
+ * ordered methods threshold each pixel against a fixed pattern, so yes; error
+ * diffusion (and the custom methods that carry error or search the whole
+ * image) lets a change anywhere move the dots after it.
+ */
+export function temporallyStable(method: DitherMethod): boolean {
+  const spec = METHODS[method];
+  return spec.kind === 'ordered' || (spec.kind === 'custom' && spec.stable);
 }
 
 /** One-line description of a method (for --help and the README). */
@@ -247,6 +264,7 @@ export const dither = definePlugin<DitherOptions>({
   produces(input) {
     return { channels: 1, range: 'binary', space: input.space };
   },
+  temporalStability: (options) => ({ stable: temporallyStable(options.method), method: options.method }),
   create(options) {
     const run = prepare(options);
     return {

@@ -35,6 +35,7 @@ export const palette = definePlugin<PaletteOptions>({
   },
   accepts: { range: ['binary'] },
   produces: (input) => input,
+  paper: (options) => parseHexColor(options.paper),
   create(options) {
     // Parsed once: the options are already validated hex strings.
     const colours: Palette = Object.freeze({ ink: parseHexColor(options.ink)!, paper: parseHexColor(options.paper)! });

@@ -62,6 +62,8 @@ export const pixelArt = definePlugin<PixelArtOptions>({
   produces: () => ({ channels: 1, range: 'binary', space: 'linear' }),
   gray: () => 'converts',
   workingScale: (o) => o.workScale,
+  // The pattern fill carries its error to the next pixels (patternFill), whatever `screen` is.
+  temporalStability: () => ({ stable: false, method: 'pixel-art' }),
   create(options) {
     const pattern = FILL_PATTERNS[options.pattern];
     return {
