@@ -146,13 +146,15 @@ describe('pixel convert', () => {
   });
 
   it.each([
-    [['convert', 'photo.png', '--preset', 'nope'], 78, 'Unknown preset "nope" at --preset'],
+    // A flag's bad value is a usage error (64) naming the flag, never a config error.
+    [['convert', 'photo.png', '--preset', 'nope'], 64, 'Unknown preset "nope" for --preset'],
+    [['convert', 'photo.png', '--preset', 'pixl-art'], 64, 'Unknown preset "pixl-art" for --preset (did you mean "pixel-art"?)'],
     [['convert', 'photo.png', '--methd', 'x'], 64, 'Unknown option --methd for pixel convert (did you mean --method?)'],
     [['convert', 'photo.png', '--method', 'floyd'], 64, 'Unknown method "floyd" for --method'],
     [['convert', 'photo.png', '--method', 'atkinsn'], 64, 'Unknown method "atkinsn" for --method (did you mean "atkinson"?)'],
     [['convert', 'photo.png', '--width', '0'], 64, 'Expected a whole number between 1 and 65535 for --width but received "0"'],
     [['convert', 'photo.png', '--scale', 'big'], 64, 'Expected a whole number between 1 and 64 for --scale but received "big"'],
-    [['convert', 'photo.png', '--format', 'jpeg', '-o', 'x'], 78, 'for output.format but received "jpeg"'],
+    [['convert', 'photo.png', '--format', 'jpeg', '-o', 'x'], 64, 'Unknown format "jpeg" for --format (did you mean "png"?)'],
     [['convert', 'photo.png', '-o', 'x.jpg'], 64, 'Unknown output extension ".jpg" in --out x.jpg'],
     [['convert', 'nothing-here.png'], 64, 'Input not found: nothing-here.png'],
     [['convert', 'assets', 'photo.png'], 64, 'Several inputs need an output folder'],

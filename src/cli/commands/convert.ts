@@ -20,6 +20,7 @@ import { packageInfo } from '../../files/package-root.js';
 import { PixelError } from '../../pipeline/errors.js';
 import { didYouMean } from '../../pipeline/options.js';
 import { pluginTable } from '../../plugins/index.js';
+import { builtinPresets } from '../../../presets/index.js';
 import { helpText, intFlag, parseCommandLine, type OptionTable } from '../args.js';
 import { chooseReporter, parseReporter, REPORTERS } from '../reporters/choose.js';
 import type { IO } from '../reporters/types.js';
@@ -88,10 +89,7 @@ export function flagsToLayer(values: Record<string, unknown>, outFormat?: string
     const table = methodTable();
     const method = String(values.method);
     const info = table[method];
-    if (!info) {
-      const guess = didYouMean(method, Object.keys(table));
-      throw new PixelError('E_USAGE', `Unknown method "${method}" for --method${guess ? ` (did you mean "${guess}"?)` : ''}`, { hint: `Methods: ${Object.keys(table).join(', ')}` });
-    }
+    if (!info) throw unknownFlagValue('method', method, Object.keys(table), 'Methods');
     override[info.plugin] = { ...info.options };
   }
   if (values.background !== undefined) override.resize = { ...override.resize, background: values.background };
@@ -132,6 +130,7 @@ export function flagsToLayer(values: Record<string, unknown>, outFormat?: string
     if (values.invert !== undefined) override.palette.invert = values.invert;
   }
   const output: Layer['output'] = {};
+  if (values.format !== undefined && !(FORMAT_NAMES as readonly string[]).includes(String(values.format))) throw unknownFlagValue('format', String(values.format), FORMAT_NAMES, 'Formats');
   const format = (values.format as string | undefined) ?? outFormat;
   if (format !== undefined) output.format = format;
   if (values.overwrite) output.overwrite = true;
@@ -210,6 +209,10 @@ export async function convertCommand(argv: string[], io: IO, cwd = process.cwd()
       throw new PixelError('E_USAGE', `Unknown output extension ".${outExt}" in --out ${values.out}`, { hint: `Use one of: ${Object.values(FORMATS).map((f) => `.${f.extension}`).join(', ')}, or pass --format.` });
     const plan: OutputPlan = { out, outIsFile, configDir, single };
 
+    if (values.preset !== undefined) {
+      const presets = [...Object.keys(builtinPresets), ...Object.keys(isRecord(config.presets) ? config.presets : {})];
+      if (!presets.includes(String(values.preset))) throw unknownFlagValue('preset', String(values.preset), presets, 'Presets (`pixel presets` describes them)');
+    }
     // Record first: every file's config is resolved before anything is converted.
     const { planJobs } = await import('../../batch/plan.js');
     const planned = await planJobs(files, ctx, { preset: values.preset as string | undefined, cli });
@@ -228,4 +231,14 @@ export async function convertCommand(argv: string[], io: IO, cwd = process.cwd()
   if (!values.watch) return (await once(signal)).code;
   const { watchInputs } = await import('../../batch/watch.js');
   return watchInputs({ inputs: positionals, cwd, debounceMs: debounce, signal, io, run: once });
+}
+
+/** A flag given a value it does not take: a usage error (exit 64) naming the flag, never a config error. */
+function unknownFlagValue(flag: string, value: string, known: readonly string[], label: string): PixelError {
+  const guess = didYouMean(value, known);
+  return new PixelError('E_USAGE', `Unknown ${flag} "${value}" for --${flag}${guess ? ` (did you mean "${guess}"?)` : ''}`, { hint: `${label}: ${known.join(', ')}` });
+}
+
+function isRecord(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
 }
