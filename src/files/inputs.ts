@@ -97,11 +97,6 @@ export interface InputFile {
   error?: PixelError;
 }
 
-export interface InputKind {
-  /** The argument named one existing file. */
-  single: boolean;
-}
-
 export function displayPath(abs: string, cwd: string): string {
   const rel = relative(cwd, abs);
   return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : abs;

@@ -25,8 +25,6 @@ export interface Architecture {
   channels: [number, number, number];
 }
 
-export const DEFAULT_ARCHITECTURE: Architecture = { type: 'unet-residual', channels: [8, 16, 32] };
-
 export interface TensorSpec {
   name: string;
   shape: number[];

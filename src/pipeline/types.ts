@@ -178,10 +178,6 @@ export function isBinary(image: ImageTensor): image is BinaryTensor {
   return image.range === 'binary';
 }
 
-export function kindOf(image: ImageTensor): TensorKind {
-  return { channels: image.channels, range: image.range, space: image.space };
-}
-
 /** A new unit tensor of the given size, filled with zeros. */
 export function toneTensor(width: number, height: number, channels: Channels, space: ColorSpace): ToneTensor {
   return { width, height, channels, space, range: 'unit', data: new Float32Array(width * height * channels) };

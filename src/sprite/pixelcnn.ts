@@ -37,7 +37,6 @@ export interface ArArchitecture {
   kernel: number;
 }
 
-export const DEFAULT_AR: ArArchitecture = { type: 'pixelcnn', grid: 24, channels: 32, blocks: 5, firstKernel: 7, kernel: 3 };
 export const AUX = 3; // constant-one, row and column channels
 
 export interface TensorSpec {

@@ -42,8 +42,6 @@ export interface PromptArchitecture {
   hidden: number;
 }
 
-export const DEFAULT_PROMPT: PromptArchitecture = { type: 'word-mlp', grid: 24, features: 512, hidden: 192 };
-
 const specs = (a: PromptArchitecture) => [
   { name: 'hidden.w', shape: [a.features, a.hidden] },
   { name: 'hidden.b', shape: [a.hidden] },

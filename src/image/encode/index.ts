@@ -24,7 +24,7 @@ import { encodeXbm } from './xbm.js';
  *   index); transparent pixels are forced to paper first. With 1 bit there is
  *   no third index, so paper pixels INSIDE the shape become transparent too;
  * - file: a separate mask file beside the output, in the same format (suffix
- *   `.mask.<ext>`); see MASK_FILE_OPAQUE for its convention;
+ *   `.mask.<ext>`); the format's `maskOpaque` says which colour is opaque;
  * - array: a second array `<name>_mask` in the C header, same layout, 1 = opaque.
  */
 export type MaskMode = 'none' | 'palette' | 'file' | 'array';

@@ -169,11 +169,6 @@ export function cachedBlueNoise(size = BLUE_NOISE_SIZE): Uint32Array {
   return m;
 }
 
-/** Centred thresholds of the cached default blue-noise matrix. */
-export function blueNoiseThresholds(size = BLUE_NOISE_SIZE): Float32Array {
-  return thresholdsFromRanks(cachedBlueNoise(size));
-}
-
 /**
  * Ordered dither of a 1-channel unit image. `thresholds` is a size×size
  * tile; a pixel is white (1) when its value is above its threshold, after
