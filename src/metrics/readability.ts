@@ -24,27 +24,27 @@ import { gaussianBlur, type Plane } from './gaussian.js';
 export const EDGE_SIGMA = 1.5;
 export const EDGE_LEVEL = 0.12 / (EDGE_SIGMA * Math.sqrt(2 * Math.PI));
 
-export function orphanRate(b: Uint8Array, width: number, height: number, neighbours: 4 | 8 = 8): number {
-  let orphans = 0;
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const v = b[y * width + x] ? 1 : 0;
-      let same = 0;
-      let count = 0;
-      for (let dy = -1; dy <= 1; dy++) {
-        const yy = y + dy;
-        if (yy < 0 || yy >= height) continue;
-        for (let dx = -1; dx <= 1; dx++) {
-          const xx = x + dx;
-          if ((dx === 0 && dy === 0) || xx < 0 || xx >= width) continue;
-          if (neighbours === 4 && dx !== 0 && dy !== 0) continue;
-          count++;
-          if ((b[yy * width + xx] ? 1 : 0) === v) same++;
-        }
-      }
-      if (count > 0 && same === 0) orphans++;
+/** Whether the pixel at (x, y) differs from all its 4 or 8 neighbours inside the image (an orphan). */
+export function isOrphan(b: Uint8Array, width: number, height: number, x: number, y: number, neighbours: 4 | 8 = 8): boolean {
+  const v = b[y * width + x] ? 1 : 0;
+  let count = 0;
+  for (let dy = -1; dy <= 1; dy++) {
+    const yy = y + dy;
+    if (yy < 0 || yy >= height) continue;
+    for (let dx = -1; dx <= 1; dx++) {
+      const xx = x + dx;
+      if ((dx === 0 && dy === 0) || xx < 0 || xx >= width) continue;
+      if (neighbours === 4 && dx !== 0 && dy !== 0) continue;
+      if ((b[yy * width + xx] ? 1 : 0) === v) return false;
+      count++;
     }
   }
+  return count > 0;
+}
+
+export function orphanRate(b: Uint8Array, width: number, height: number, neighbours: 4 | 8 = 8): number {
+  let orphans = 0;
+  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) if (isOrphan(b, width, height, x, y, neighbours)) orphans++;
   return orphans / (width * height);
 }
 

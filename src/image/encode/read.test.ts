@@ -81,6 +81,6 @@ describe('reading device files back', () => {
 
   it('a file of another kind is named with what pixel reads', () => {
     expect(() => readDevice(Buffer.from('x'), 'x.jpg')).toThrow('Not a device file pixel reads back');
-    expect(() => readDevice(Buffer.from('Playdate XXX    '), 'x.pdi')).toThrow('Not a Playdate image');
+    expect(() => readDevice(Buffer.from('Playdate VID    '), 'x.pdi')).toThrow('Not a Playdate image');
   });
 });

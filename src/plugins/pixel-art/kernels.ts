@@ -15,6 +15,7 @@
  *                value and hand their tone error to their neighbours
  *   removeOrphans pixels whose 8 neighbours all have the other colour flipped
  */
+import { isOrphan } from '../../metrics/readability.js';
 import type { FillPattern } from './patterns.js';
 
 /**
@@ -305,26 +306,11 @@ export function patternFill(tone: Float32Array, fixed: Uint8Array, width: number
  */
 export function removeOrphans(b: Uint8Array, width: number, height: number, keep?: Uint8Array): Uint8Array {
   const out = new Uint8Array(b);
-  for (let y = 0; y < height; y++) {
+  for (let y = 0; y < height; y++)
     for (let x = 0; x < width; x++) {
       const i = y * width + x;
-      if (keep?.[i]) continue;
-      const v = b[i];
-      let same = 0;
-      let count = 0;
-      for (let dy = -1; dy <= 1; dy++) {
-        const yy = y + dy;
-        if (yy < 0 || yy >= height) continue;
-        for (let dx = -1; dx <= 1; dx++) {
-          const xx = x + dx;
-          if ((dx === 0 && dy === 0) || xx < 0 || xx >= width) continue;
-          count++;
-          if (b[yy * width + xx] === v) same++;
-        }
-      }
-      if (count > 0 && same === 0) out[i] = 1 - v;
+      if (!keep?.[i] && isOrphan(b, width, height, x, y)) out[i] = 1 - b[i];
     }
-  }
   return out;
 }
 
@@ -365,35 +351,27 @@ export function bilateral(data: Float32Array, width: number, height: number, ran
   return out;
 }
 
+/** Marks in `dst` every pixel of one line (start, stride, n) within `r` of a set pixel of `src`: two sweeps, distance to the nearest on each side. */
+function grow1d(src: Uint8Array, dst: Uint8Array, start: number, stride: number, n: number, r: number): void {
+  let prev = -Infinity;
+  for (let k = 0; k < n; k++) {
+    if (src[start + k * stride]) prev = k;
+    if (k - prev <= r) dst[start + k * stride] = 1;
+  }
+  let next = Infinity;
+  for (let k = n - 1; k >= 0; k--) {
+    if (src[start + k * stride]) next = k;
+    if (next - k <= r) dst[start + k * stride] = 1;
+  }
+}
+
 /** Set pixels grown by `r` pixels (square neighbourhood), as a new map. */
 export function dilate(m: Uint8Array, width: number, height: number, r: number): Uint8Array {
   if (r <= 0) return new Uint8Array(m);
+  // Separable: grow along every row, then along every column of that.
   const rows = new Uint8Array(m.length);
-  for (let y = 0; y < height; y++) {
-    // Two sweeps per row: distance to the nearest set pixel on each side.
-    let prev = -Infinity;
-    for (let x = 0; x < width; x++) {
-      if (m[y * width + x]) prev = x;
-      if (x - prev <= r) rows[y * width + x] = 1;
-    }
-    let next = Infinity;
-    for (let x = width - 1; x >= 0; x--) {
-      if (m[y * width + x]) next = x;
-      if (next - x <= r) rows[y * width + x] = 1;
-    }
-  }
+  for (let y = 0; y < height; y++) grow1d(m, rows, y * width, 1, width, r);
   const out = new Uint8Array(m.length);
-  for (let x = 0; x < width; x++) {
-    let prev = -Infinity;
-    for (let y = 0; y < height; y++) {
-      if (rows[y * width + x]) prev = y;
-      if (y - prev <= r) out[y * width + x] = 1;
-    }
-    let next = Infinity;
-    for (let y = height - 1; y >= 0; y--) {
-      if (rows[y * width + x]) next = y;
-      if (next - y <= r) out[y * width + x] = 1;
-    }
-  }
+  for (let x = 0; x < width; x++) grow1d(rows, out, x, width, height, r);
   return out;
 }
