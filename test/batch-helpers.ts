@@ -1,4 +1,5 @@
 /** Shared helpers for the batch, staged and watch tests: temp projects, images, a captured CLI run. */
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import sharp from 'sharp';
@@ -59,6 +60,22 @@ export function tempProject(prefix = 'pixel-batch-'): string {
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'user-project', type: 'module' }));
   mkdirSync(join(dir, 'node_modules'));
   symlinkSync(ROOT, join(dir, 'node_modules', 'pixel-1bit'), 'dir');
+  return dir;
+}
+
+export const gitEnv = cleanEnv({ GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com' }) as NodeJS.ProcessEnv;
+
+/** git in `cwd` with a fixed identity and none of the caller's GIT_* variables. */
+export const git = (cwd: string, ...args: string[]): string => execFileSync('git', args, { cwd, env: gitEnv }).toString();
+
+/** A temp project in a fresh git repository whose first commit holds this pixel.config.mjs, a .gitignore and package.json. */
+export function committedProject(config: string, prefix: string): string {
+  const dir = tempProject(prefix);
+  git(dir, 'init', '-q', '-b', 'main');
+  writeFileSync(join(dir, '.gitignore'), 'node_modules\n.pixel-cache\n');
+  writeFileSync(join(dir, 'pixel.config.mjs'), config);
+  git(dir, 'add', '.gitignore', 'pixel.config.mjs', 'package.json');
+  git(dir, 'commit', '-qm', 'init');
   return dir;
 }
 

@@ -4,15 +4,12 @@
  * is deleted: `pixel staged` removes them and stages the removal, `--check`
  * reports them. Checksums before and after; no temp file may remain.
  */
-import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cleanEnv, makePng, run, tempProject } from './batch-helpers.js';
+import { committedProject, git, makePng, run, tempProject } from './batch-helpers.js';
 
-const env = cleanEnv({ GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com' });
-const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, env: env as NodeJS.ProcessEnv }).toString();
 const sum = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
 const temps = (dir: string) => readdirSync(dir, { recursive: true }).map(String).filter((f) => f.endsWith('.tmp'));
 
@@ -51,15 +48,7 @@ const CONFIG = `export default {
   rules: [{ files: 'art/**/*.png', preset: 'sprite' }, { files: 'photos/**/*.png', preset: 'sprite' }],
 };\n`;
 
-function repo(): string {
-  const dir = tempProject('pixel-staged-collide-');
-  git(dir, 'init', '-q', '-b', 'main');
-  writeFileSync(join(dir, '.gitignore'), 'node_modules\n.pixel-cache\n');
-  writeFileSync(join(dir, 'pixel.config.mjs'), CONFIG);
-  git(dir, 'add', '.gitignore', 'pixel.config.mjs', 'package.json');
-  git(dir, 'commit', '-qm', 'init');
-  return dir;
-}
+const repo = (): string => committedProject(CONFIG, 'pixel-staged-collide-');
 
 describe('pixel staged', () => {
   it("refuses a staged source whose output is a committed source's output; the committed output is kept", async () => {

@@ -1,5 +1,5 @@
 /** `pixel staged` end to end, in temporary git repositories (never the working tree). */
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,10 +7,8 @@ import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { convert } from '../src/convert.js';
 import { blobOid } from '../src/files/git.js';
-import { cleanEnv, makePng, ROOT, run, tempProject } from './batch-helpers.js';
+import { committedProject, git, gitEnv, makePng, ROOT, run, tempProject } from './batch-helpers.js';
 
-const env = cleanEnv({ GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com' });
-const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, env: env as NodeJS.ProcessEnv }).toString();
 const stagedNames = (cwd: string) => git(cwd, 'diff', '--staged', '--name-only').split('\n').filter(Boolean).sort();
 
 const CONFIG = `export default {
@@ -18,15 +16,7 @@ const CONFIG = `export default {
   rules: [{ files: 'art/**/*.png', preset: 'sprite' }],
 };\n`;
 
-function repo(): string {
-  const dir = tempProject('pixel-staged-');
-  git(dir, 'init', '-q', '-b', 'main');
-  writeFileSync(join(dir, '.gitignore'), 'node_modules\n.pixel-cache\n');
-  writeFileSync(join(dir, 'pixel.config.mjs'), CONFIG);
-  git(dir, 'add', '.gitignore', 'pixel.config.mjs', 'package.json');
-  git(dir, 'commit', '-qm', 'init');
-  return dir;
-}
+const repo = (): string => committedProject(CONFIG, 'pixel-staged-');
 
 describe('pixel staged', () => {
   it('outside a git repository: a clear usage error', async () => {
@@ -147,14 +137,14 @@ describe('pixel staged', () => {
     git(dir, 'commit', '-qm', 'hook', '--no-verify');
     await makePng(join(dir, 'art', 'x.png'), 4);
     git(dir, 'add', 'art/x.png');
-    const commit = await promisify(execFile)('git', ['commit', '-m', 'art'], { cwd: dir, env: env as NodeJS.ProcessEnv });
+    const commit = await promisify(execFile)('git', ['commit', '-m', 'art'], { cwd: dir, env: gitEnv });
     expect(commit.stdout + commit.stderr).toMatch(/ok {4}art\/x\.png -> dist\/x\.png/);
     expect(git(dir, 'show', '--name-only', '--format=', 'HEAD').split('\n').filter(Boolean).sort()).toEqual(['art/x.png', 'dist/x.png']);
     expect(git(dir, 'status', '--porcelain')).toBe('');
     // PIXEL=0 skips the step (husky's own switch is HUSKY=0).
     await makePng(join(dir, 'art', 'y.png'), 8);
     git(dir, 'add', 'art/y.png');
-    await promisify(execFile)('git', ['commit', '-qm', 'skip'], { cwd: dir, env: { ...env, PIXEL: '0' } as NodeJS.ProcessEnv });
+    await promisify(execFile)('git', ['commit', '-qm', 'skip'], { cwd: dir, env: { ...gitEnv, PIXEL: '0' } as NodeJS.ProcessEnv });
     expect(git(dir, 'show', '--name-only', '--format=', 'HEAD').trim()).toBe('art/y.png');
   });
 });
