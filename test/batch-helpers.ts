@@ -79,6 +79,22 @@ export function committedProject(config: string, prefix: string): string {
   return dir;
 }
 
+/** Resolves once `check()` holds (polled every 20 ms); rejects naming `what` after `ms`. */
+export function until(check: () => boolean, what: string, ms = 30_000): Promise<void> {
+  const start = Date.now();
+  return new Promise((resolve, reject) => {
+    const t = setInterval(() => {
+      if (check()) {
+        clearInterval(t);
+        resolve();
+      } else if (Date.now() - start > ms) {
+        clearInterval(t);
+        reject(new Error(`timed out waiting for ${what}`));
+      }
+    }, 20);
+  });
+}
+
 /** Every file below `dir` (relative, sorted), skipping node_modules and .git. */
 export function listFiles(dir: string): string[] {
   return readdirSync(dir, { recursive: true, withFileTypes: true })

@@ -14,7 +14,7 @@ import { main } from '../src/cli/main.js';
 import { compileConfig, runningPixelEntry } from '../src/config/compile.js';
 import { loadConfig } from '../src/config/load.js';
 import { PixelError } from '../src/pipeline/errors.js';
-import { cleanEnv, makePng, run } from './batch-helpers.js';
+import { cleanEnv, makePng, run, until } from './batch-helpers.js';
 
 const made: string[] = [];
 afterAll(() => {
@@ -151,21 +151,6 @@ describe('other load errors get the hint that matches them', () => {
     expect(error.hint).toBe('Fix the code that throws; a pixel config must `export default defineConfig({ ... })`.');
   });
 });
-
-function until(check: () => boolean, what: string, ms = 30_000): Promise<void> {
-  const start = Date.now();
-  return new Promise((resolve, reject) => {
-    const t = setInterval(() => {
-      if (check()) {
-        clearInterval(t);
-        resolve();
-      } else if (Date.now() - start > ms) {
-        clearInterval(t);
-        reject(new Error(`timed out waiting for ${what}`));
-      }
-    }, 20);
-  });
-}
 
 describe('pixel convert --watch with a half-typed config', () => {
   it('reports the syntax error, converts nothing with it, and runs again once the config is fixed', async () => {

@@ -2,22 +2,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { makePng, run, tempProject } from './batch-helpers.js';
-
-function until(check: () => boolean, what: string, ms = 20_000): Promise<void> {
-  const start = Date.now();
-  return new Promise((resolve, reject) => {
-    const t = setInterval(() => {
-      if (check()) {
-        clearInterval(t);
-        resolve();
-      } else if (Date.now() - start > ms) {
-        clearInterval(t);
-        reject(new Error(`timed out waiting for ${what}`));
-      }
-    }, 20);
-  });
-}
+import { makePng, run, tempProject, until } from './batch-helpers.js';
 
 describe('pixel convert --watch', () => {
   it('converts once, then only what changes (a burst of writes is one run), and exits 0 on abort', async () => {
