@@ -241,16 +241,7 @@ describe.skipIf(!PRE_COMMIT)(
     });
 
     it('pre-commit install, git commit: the pixel hook commits the outputs, pixel-check then passes', async () => {
-      const a = await makePng(join(dir, 'art', 'a.png'), 1);
-      await makePng(join(dir, 'art', 'sub', 'b.png'), 2);
-      git(dir, 'add', 'art');
-      const r = await commit(dir, ['-m', 'art'], preCommitEnv);
-      expect(r.output).toMatch(/pixel \(1-bit assets from staged images\)\.+Passed/);
-      expect(r.output).toMatch(/pixel --check \(outputs up to date\)\.+Passed/);
-      expect(r.code).toBe(0);
-      expect(committed(dir)).toEqual(['art/a.png', 'art/sub/b.png', 'dist/a.png', 'dist/sub/b.png']);
-      expect(show(dir, 'HEAD:dist/a.png').equals(await spritePng(a))).toBe(true);
-      expect(git(dir, 'status', '--porcelain')).toBe('');
+      await expectHooksCommitArt(dir, preCommitEnv);
     });
 
     it('pixel-check alone (SKIP=pixel) refuses a stale output, naming it, and passes once the output is staged', async () => {
@@ -353,16 +344,7 @@ describe.skipIf(!PRE_COMMIT)(
 
     it('git commit: the installed pixel converts the staged images and commits the outputs, pixel-check passes', async () => {
       expect(existsSync(join(dir, 'node_modules'))).toBe(false);
-      const a = await makePng(join(dir, 'art', 'a.png'), 1);
-      await makePng(join(dir, 'art', 'sub', 'b.png'), 2);
-      git(dir, 'add', 'art');
-      const r = await commit(dir, ['-m', 'art'], preCommitEnv);
-      expect(r.output).toMatch(/pixel \(1-bit assets from staged images\)\.+Passed/);
-      expect(r.output).toMatch(/pixel --check \(outputs up to date\)\.+Passed/);
-      expect(r.code).toBe(0);
-      expect(committed(dir)).toEqual(['art/a.png', 'art/sub/b.png', 'dist/a.png', 'dist/sub/b.png']);
-      expect(show(dir, 'HEAD:dist/a.png').equals(await spritePng(a))).toBe(true);
-      expect(git(dir, 'status', '--porcelain')).toBe('');
+      await expectHooksCommitArt(dir, preCommitEnv);
     });
 
     it('a syntax error in pixel.config.ts refuses the commit, naming the line and column', async () => {
@@ -379,3 +361,17 @@ describe.skipIf(!PRE_COMMIT)(
     });
   },
 );
+
+/** Stages two images and commits under pre-commit: the pixel hook commits their outputs, pixel-check passes, the tree ends clean. */
+async function expectHooksCommitArt(dir: string, preCommitEnv: Record<string, string> | undefined): Promise<void> {
+  const a = await makePng(join(dir, 'art', 'a.png'), 1);
+  await makePng(join(dir, 'art', 'sub', 'b.png'), 2);
+  git(dir, 'add', 'art');
+  const r = await commit(dir, ['-m', 'art'], preCommitEnv);
+  expect(r.output).toMatch(/pixel \(1-bit assets from staged images\)\.+Passed/);
+  expect(r.output).toMatch(/pixel --check \(outputs up to date\)\.+Passed/);
+  expect(r.code).toBe(0);
+  expect(committed(dir)).toEqual(['art/a.png', 'art/sub/b.png', 'dist/a.png', 'dist/sub/b.png']);
+  expect(show(dir, 'HEAD:dist/a.png').equals(await spritePng(a))).toBe(true);
+  expect(git(dir, 'status', '--porcelain')).toBe('');
+}
