@@ -17,7 +17,7 @@ import { decodeImage } from '../src/image/decode.js';
 import { referenceFrom, scoreBinary, type Scores } from '../src/metrics/index.js';
 import { dither, DITHER_METHODS, METHODS, prepare, type DitherOptions } from '../src/plugins/dither/index.js';
 import { targetSize } from '../src/plugins/resize/index.js';
-import { resizeBox } from '../src/plugins/resize/kernels.js';
+import { resizeBox } from '../src/kernels/resize.js';
 
 const DEVBENCH = resolve(import.meta.dirname, '../../shared/data/devbench');
 

@@ -14,7 +14,7 @@ import { Engine } from '../src/convert.js';
 import { buildPipeline } from '../src/pipeline/pipeline.js';
 import type { StepConfig } from '../src/pipeline/pipeline.js';
 import { pluginTable } from '../src/plugins/index.js';
-import { diffuse, KERNELS } from '../src/plugins/dither/error-diffusion.js';
+import { diffuse, KERNELS } from '../src/kernels/error-diffusion.js';
 import { bayerThresholds, ordered } from '../src/plugins/dither/ordered.js';
 import { decodeImage } from '../src/image/decode.js';
 import { encodePng1 } from '../src/image/encode/png.js';

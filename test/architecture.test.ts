@@ -20,7 +20,7 @@ const ROOT = join(import.meta.dirname, '..');
  */
 const FLOORS: readonly (readonly string[])[] = [
   ['pipeline'], // the image contract, plugin interface, options vocabulary, errors: imports nothing of ours
-  ['image', 'files'], // decode/encode and colour; file system (inputs, outputs, atomic writes)
+  ['kernels', 'image', 'files'], // pixel loops shared by plugins and nn (error diffusion, resampling); decode/encode and colour; file system
   ['metrics'], // quality measures on images
   ['nn'], // tfjs models, training, inference
   ['sprite'], // sprite models built on nn
@@ -37,12 +37,6 @@ const FLOORS: readonly (readonly string[])[] = [
  * `from → to`, both relative to the repository root.
  */
 const CLIMBING: ReadonlySet<string> = new Set([
-  // nn trains against the dither plugin's error diffusion: these kernels belong on a floor below both.
-  'src/nn/binarize.ts → src/plugins/dither/error-diffusion.ts',
-  'src/nn/binarize.ts → src/plugins/dither/variable-coefficients.ts',
-  'src/nn/binarize.ts → src/plugins/dither/variable-diffusion.ts',
-  // nn's training data is resized with the resize plugin's box kernel.
-  'src/nn/data.ts → src/plugins/resize/kernels.ts',
   // `method: 'atkinson'` shorthands are resolved by config from the dither plugin's method list.
   'src/config/methods.ts → src/plugins/dither/index.ts',
   // config resolves `extends: 'photo'` from the built-in preset table instead of being handed it.

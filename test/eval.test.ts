@@ -16,7 +16,7 @@ import { PixelError } from '../src/pipeline/errors.js';
 import { definePlugin, type BinaryTensor, type ToneTensor } from '../src/pipeline/types.js';
 import { pluginTable } from '../src/plugins/index.js';
 import { dither } from '../src/plugins/dither/index.js';
-import { resizeBox } from '../src/plugins/resize/kernels.js';
+import { resizeBox } from '../src/kernels/resize.js';
 import { rng } from './helpers.js';
 
 let dir: string;

@@ -31,7 +31,7 @@ import { buildPipeline, DECODED_KIND, resolveSteps, type Pipeline, type Resolved
 import type { BinaryTensor, ImageTensor, Plugin, TensorKind, ToneTensor } from '../pipeline/types.js';
 import { pluginTable } from '../plugins/index.js';
 import { resize, resizePlan } from '../plugins/resize/index.js';
-import { resizeBox } from '../plugins/resize/kernels.js';
+import { resizeBox } from '../kernels/resize.js';
 
 export type EvalSpace = 'linear' | 'srgb';
 export const EVAL_SPACES: readonly EvalSpace[] = ['linear', 'srgb'];

@@ -12,9 +12,9 @@
  * - 'threshold': p > 0.5.
  * Each runs per image of the batch, in JS on the tensor's data.
  */
-import { KERNELS, diffuse } from '../plugins/dither/error-diffusion.js';
-import { ostromoukhovWeights } from '../plugins/dither/variable-coefficients.js';
-import { diffuseVariable } from '../plugins/dither/variable-diffusion.js';
+import { KERNELS, diffuse } from '../kernels/error-diffusion.js';
+import { ostromoukhovWeights } from '../kernels/variable-coefficients.js';
+import { diffuseVariable } from '../kernels/variable-diffusion.js';
 import type { TF } from './tf.js';
 
 type Tensor4D = import('@tensorflow/tfjs').Tensor4D;

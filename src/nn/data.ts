@@ -11,7 +11,7 @@ import { extname, join } from 'node:path';
 import { decodeImage } from '../image/decode.js';
 import { referenceFrom } from '../metrics/index.js';
 import { PixelError } from '../pipeline/errors.js';
-import { resizeBox } from '../plugins/resize/kernels.js';
+import { resizeBox } from '../kernels/resize.js';
 
 export interface Plane {
   name: string;

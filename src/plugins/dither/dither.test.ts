@@ -3,7 +3,7 @@ import { convertSpace, srgbToLinearExact } from '../../image/color.js';
 import { PixelError } from '../../pipeline/errors.js';
 import type { BinaryTensor, ColorSpace, ToneTensor } from '../../pipeline/types.js';
 import { expectGolden, flat, gray, noise, testCard, whiteShare } from '../../../test/helpers.js';
-import { diffuse, KERNELS, checkKernel } from './error-diffusion.js';
+import { diffuse, KERNELS, checkKernel } from '../../kernels/error-diffusion.js';
 import { dither, DITHER_METHODS, describeMethod, ditherOptionsSchema, METHODS, type DitherOptions } from './index.js';
 import { bayerMatrix, bayerThresholds, blueNoiseMatrix, ordered, thresholdsFromRanks } from './ordered.js';
 

@@ -11,11 +11,11 @@ import { CLUSTERED_DOT_8 } from './clustered-dot.js';
 import { directBinarySearch } from './dbs.js';
 import { dotDiffuse } from './dot-diffusion.js';
 import { edgeOffset } from './edges.js';
-import { diffuse, diffuseWithOffset, KERNELS, type DiffusionKernel } from './error-diffusion.js';
+import { diffuse, diffuseWithOffset, KERNELS, type DiffusionKernel } from '../../kernels/error-diffusion.js';
 import { bayerMatrix, BLUE_NOISE_SIZE, cachedBlueNoise, ordered, thresholdsFromRanks } from './ordered.js';
 import { riemersma } from './riemersma.js';
-import { ostromoukhovWeights, zhouFangModulation, zhouFangWeights } from './variable-coefficients.js';
-import { diffuseVariable } from './variable-diffusion.js';
+import { ostromoukhovWeights, zhouFangModulation, zhouFangWeights } from '../../kernels/variable-coefficients.js';
+import { diffuseVariable } from '../../kernels/variable-diffusion.js';
 
 /** Every method name, in the order --help and the README list them. */
 export const DITHER_METHODS = [

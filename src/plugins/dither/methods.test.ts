@@ -10,7 +10,7 @@ import { KNUTH_CLASS_MATRIX } from './dot-diffusion.js';
 import { edgeOffset } from './edges.js';
 import { dither, prepare, type DitherOptions } from './index.js';
 import { hilbertOrder, riemersmaWeights } from './riemersma.js';
-import { OSTROMOUKHOV_TABLE, ZHOU_FANG_STRENGTH, ostromoukhovWeights, zhouFangWeights } from './variable-coefficients.js';
+import { OSTROMOUKHOV_TABLE, ZHOU_FANG_STRENGTH, ostromoukhovWeights, zhouFangWeights } from '../../kernels/variable-coefficients.js';
 
 const ctx = { warn() {} };
 const opts = (o: Partial<DitherOptions>) => dither.parseOptions(o, 'steps[0]');

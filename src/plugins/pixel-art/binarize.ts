@@ -19,7 +19,7 @@
  */
 import { convertSpace } from '../../image/color.js';
 import type { ColorSpace } from '../../pipeline/types.js';
-import { resizeBox } from '../resize/kernels.js';
+import { resizeBox } from '../../kernels/resize.js';
 import { localMean } from '../threshold/kernels.js';
 import { bilateral, dilate, dropShort, FREE, INK_ALONE, PAPER_ALONE, lineMap, patternFill, pixelPerfect, removeOrphans, thin, toGrid } from './kernels.js';
 import type { FillPattern } from './patterns.js';

@@ -7,10 +7,10 @@ import { PixelError } from '../../pipeline/errors.js';
 import { booleanField, customField, defaultsOf, enumField, optionalNumberField, parseWithSchema, type Schema } from '../../pipeline/options.js';
 import { definePlugin, type ToneTensor } from '../../pipeline/types.js';
 import { LUMA, parseHexColor, inSpace, srgbToLinearExact } from '../../image/color.js';
-import { resizeBox, resizeLanczos, resizeNearest, type Region } from './kernels.js';
+import { resizeBox, resizeLanczos, resizeNearest, type Region } from '../../kernels/resize.js';
 
-export { resizeBox, resizeLanczos, resizeNearest, boxTaps, lanczosTaps, nearestTaps, applyTaps, lanczos3 } from './kernels.js';
-export type { Region, Taps } from './kernels.js';
+export { resizeBox, resizeLanczos, resizeNearest, boxTaps, lanczosTaps, nearestTaps, applyTaps, lanczos3 } from '../../kernels/resize.js';
+export type { Region, Taps } from '../../kernels/resize.js';
 
 export type Fit = 'cover' | 'contain' | 'fill' | 'inside';
 export type Position = 'center' | 'top' | 'bottom' | 'left' | 'right' | 'top-left' | 'top-right' | 'bottom-left' | 'bottom-right';
