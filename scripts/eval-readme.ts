@@ -8,7 +8,8 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
-import { evalSheet, evaluateSet, markdownTables, methodColumns, type EvalJob } from '../src/eval/index.js';
+import { methodColumns } from '../src/cli/commands/eval-methods.js';
+import { evalSheet, evaluateSet, markdownTables, type EvalJob } from '../src/eval/index.js';
 import { findInputs } from '../src/files/inputs.js';
 import { ditherOptionsSchema } from '../src/plugins/dither/index.js';
 import { thresholdSchema } from '../src/plugins/threshold/index.js';

@@ -1,8 +1,9 @@
 /**
  * The conversion engine: resolve → build → decode → run → encode, one path
  * for the library API (`convert`), the CLI batch on this thread and in its
- * workers (convert, staged, --watch) and eval (which runs a built pipeline
- * with `until`). Writing is the batch policy's part (atomic, cached).
+ * workers (convert, staged, --watch) and eval (which builds its columns with
+ * `Engine.steps` and runs each up to its binarizer with `until`). Writing is
+ * the batch policy's part (atomic, cached).
  */
 import { readFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
@@ -11,8 +12,8 @@ import type { PixelConfig } from './config/types.js';
 import { decodeAnimation, decodeImage, type Animation, type DecodeOptions } from './image/decode.js';
 import { companions, encode, encodeAsync, encodeGif, FORMATS, keepsFrames, maskAsInk, type EncodeContext, type FormatName, type OutputFormat } from './image/encode/index.js';
 import { PixelError, withContext } from './pipeline/errors.js';
-import { buildPipeline, type Pipeline, type RunOptions, type StepConfig } from './pipeline/pipeline.js';
-import type { BinaryTensor, ImageTensor, Plugin, RGB } from './pipeline/types.js';
+import { buildPipeline, DECODED_KIND, type Pipeline, type ResolvedStep, type RunOptions, type StepConfig } from './pipeline/pipeline.js';
+import type { BinaryTensor, ImageTensor, Plugin, RGB, TensorKind } from './pipeline/types.js';
 import { pluginTable } from './plugins/index.js';
 import { WHITE } from './image/color.js';
 
@@ -228,11 +229,26 @@ export class Engine {
   pipeline(config: ResolvedConfig, key?: string): Promise<Pipeline> {
     let p = key === undefined ? this.byConfig.get(config) : this.byKey.get(key);
     if (!p) {
-      p = buildPipeline(config.steps, this.plugins);
+      p = this.build(config.steps);
       if (key === undefined) this.byConfig.set(config, p);
       else this.byKey.set(key, p);
-      this.all.push(p);
     }
+    return p;
+  }
+
+  /**
+   * The built pipeline for bare steps checked against `input` rather than the
+   * decoded kind (eval runs a method on the job's linear gray), once per key.
+   */
+  steps(key: string, steps: readonly (StepConfig | ResolvedStep)[], input: TensorKind = DECODED_KIND): Promise<Pipeline> {
+    let p = this.byKey.get(key);
+    if (!p) this.byKey.set(key, (p = this.build(steps, input)));
+    return p;
+  }
+
+  private build(steps: readonly (StepConfig | ResolvedStep)[], input?: TensorKind): Promise<Pipeline> {
+    const p = buildPipeline(steps, this.plugins, input);
+    this.all.push(p);
     return p;
   }
 

@@ -8,170 +8,31 @@
  *
  * The reference Y is the binarizer's own input for methods, so a method is
  * scored on exactly what it was given. Presets and configs run their steps up
- * to and including the binarizer (upscale and palette are never scored):
- * one with its own resize step runs on the decoded source and is scored at
- * its own grid (the reference is the source luminance through the same resize
- * steps with the box kernel); one without is given the source resized to the
- * job's long side (colour kept, linear light).
+ * to and including the binarizer (upscale and palette are never scored); see
+ * reference.ts for what each is given and scored against. Pipelines are built
+ * and disposed by the engine (src/convert.ts).
  *
  * The library behind `pixel eval`, the README tables (scripts/eval-readme.ts)
  * and benchmarks. No printing here: progress and skipped files go to callbacks.
+ * Parts: columns.ts (what is compared), reference.ts (inputs and references),
+ * statistics.ts (mean and sd), format.ts (tables, JSON).
  */
-import { methodNames, methodTable } from '../config/methods.js';
-import { PresetTable, resolveConfig } from '../config/resolve.js';
-import type { PixelConfig } from '../config/types.js';
+import { Engine } from '../convert.js';
 import { decodeImage } from '../image/decode.js';
 import { inSpace } from '../image/color.js';
 import type { InputFile } from '../files/inputs.js';
-import { charAccuracy, readText, truthFor } from './ocr.js';
-import { referenceFrom, scoreBinary, type Scores } from '../metrics/index.js';
+import { scoreBinary, type Scores } from '../metrics/index.js';
 import { PixelError, withContext } from '../pipeline/errors.js';
-import { didYouMean } from '../pipeline/options.js';
-import { buildPipeline, DECODED_KIND, resolveSteps, type Pipeline, type ResolvedStep, type StepConfig } from '../pipeline/pipeline.js';
+import { DECODED_KIND, resolveSteps, type Pipeline, type ResolvedStep } from '../pipeline/pipeline.js';
 import type { BinaryTensor, ImageTensor, Plugin, TensorKind, ToneTensor } from '../pipeline/types.js';
 import { pluginTable } from '../plugins/index.js';
-import { resize, resizePlan } from '../plugins/resize/index.js';
-import { resizeBox } from '../kernels/resize.js';
-
-export type EvalSpace = 'linear' | 'srgb';
-export const EVAL_SPACES: readonly EvalSpace[] = ['linear', 'srgb'];
-
-/** Which of QUALITY.md's two jobs: `grid` (pixel art, default long side 128) or `full` (halftone, e.g. 512). */
-export interface EvalJob {
-  kind: 'grid' | 'full';
-  /** Long side of the binarized image in pixels. */
-  longSide: number;
-}
+import type { EvalColumn } from './columns.js';
+import { charAccuracy, readText, truthFor } from './ocr.js';
+import { EVAL_SPACES, ImageReferences, referenceResize, type EvalJob, type EvalSpace, type ReferenceResize } from './reference.js';
+import { scoreStats, stat, type ScoreStats, type Stat } from './statistics.js';
 
 export const DEFAULT_GRID = 128;
 export const DEFAULT_FULL = 512;
-
-/** One column of the comparison: a label and the steps that make its binary image. */
-export interface EvalColumn {
-  /** Unique label: the method name, `preset:<name>` or `config:<file>`. */
-  name: string;
-  kind: 'method' | 'preset' | 'config';
-  steps: readonly (StepConfig | ResolvedStep)[];
-  /**
-   * Left out (with onDrop) instead of stopping the run when its steps cannot
-   * be built here, e.g. a model file that is missing. Set for the methods
-   * `all` expands to.
-   */
-  optional?: boolean;
-}
-
-/**
- * The methods `pixel eval` runs when none are named: the fast classics, one of
- * each family, plus the fast newer methods when they are installed.
- */
-export const DEFAULT_METHODS: readonly string[] = [
-  'floyd-steinberg',
-  'atkinson',
-  'jarvis-judice-ninke',
-  'ostromoukhov',
-  'riemersma',
-  'bayer-8',
-  'blue-noise',
-];
-
-/** The default methods that exist in this build. */
-export function defaultMethods(): string[] {
-  const known = new Set(methodNames());
-  return DEFAULT_METHODS.filter((m) => known.has(m));
-}
-
-/** kebab-case → camelCase, so `edge-aware` and `edgeAware` both name the option. */
-function camel(key: string): string {
-  return key.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
-}
-
-/** `true`, `false`, numbers, else the string itself. */
-function optionValue(raw: string): unknown {
-  if (raw === 'true') return true;
-  if (raw === 'false') return false;
-  if (/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(raw)) return Number(raw);
-  return raw;
-}
-
-/**
- * Columns for `--methods` entries (names as `convert --method`; `all` expands
- * to every method). An entry may set the binarizer's options after colons:
- * `floyd-steinberg:edge-aware`, `dbs:dbs-iterations=4:space=srgb` (a bare key
- * means true). Options are checked by the plugin's own parser here, so a
- * mistake is a usage error before any image is read.
- */
-export function methodColumns(names: readonly string[], flag = '--methods', plugins: ReadonlyMap<string, Plugin> = pluginTable()): EvalColumn[] {
-  const table = methodTable();
-  const out: EvalColumn[] = [];
-  const named = new Set(names);
-  const expanded = names.flatMap((n) => (n === 'all' ? Object.keys(table) : [n]));
-  for (const spec of expanded) {
-    const [name, ...settings] = spec.split(':');
-    const info = Object.hasOwn(table, name) ? table[name] : undefined;
-    if (!info) {
-      const guess = didYouMean(name, Object.keys(table));
-      throw new PixelError('E_USAGE', `Unknown method "${name}" for ${flag}${guess ? ` (did you mean "${guess}"?)` : ''}`, {
-        hint: `Methods: ${Object.keys(table).join(', ')} (or all)`,
-      });
-    }
-    if (out.some((c) => c.name === spec)) continue;
-    const step: StepConfig = { use: info.plugin, ...info.options };
-    for (const setting of settings) {
-      const eq = setting.indexOf('=');
-      const key = camel(eq < 0 ? setting : setting.slice(0, eq));
-      if (!key) throw new PixelError('E_USAGE', `Expected name:option=value in ${flag} but received "${spec}"`, { hint: 'e.g. floyd-steinberg:edge-aware or dbs:dbs-iterations=4' });
-      step[key] = eq < 0 ? true : optionValue(setting.slice(eq + 1));
-    }
-    const plugin = plugins.get(info.plugin);
-    if (settings.length > 0 && plugin) {
-      try {
-        plugin.parseOptions(step, name);
-      } catch (error) {
-        const e = error instanceof PixelError ? error : undefined;
-        throw new PixelError('E_USAGE', `${flag} ${spec}: ${error instanceof Error ? error.message : String(error)}`, { hint: e?.hint ?? `See the ${info.plugin} options in pixel's README.` });
-      }
-    }
-    out.push({ name: spec, kind: 'method', steps: [step], ...(named.has(spec) ? {} : { optional: true }) });
-  }
-  return out;
-}
-
-/** Columns for presets: built-in ones, or ones the given config declares. */
-export function presetColumns(names: readonly string[], options: { config?: PixelConfig; plugins?: ReadonlyMap<string, Plugin> } = {}): EvalColumn[] {
-  const config = options.config ?? {};
-  const plugins = options.plugins ?? pluginTable();
-  const table = new PresetTable(config.presets ?? {});
-  const out: EvalColumn[] = [];
-  for (const name of names) {
-    if (!table.get(name)) {
-      const guess = didYouMean(name, table.names());
-      throw new PixelError('E_USAGE', `Unknown preset "${name}" for --preset${guess ? ` (did you mean "${guess}"?)` : ''}`, {
-        hint: `Presets: ${table.names().join(', ')}`,
-      });
-    }
-    const label = `preset:${name}`;
-    if (out.some((c) => c.name === label)) continue;
-    // The config's override section applies to --preset runs in convert too.
-    const resolved = resolveConfig({ config: { presets: config.presets, override: config.override }, preset: name, plugins });
-    out.push({ name: label, kind: 'preset', steps: resolved.steps });
-  }
-  return out;
-}
-
-/** A column for a config's own pipeline (rules are not applied: they are per file). */
-export function configColumn(config: PixelConfig, label: string, options: { source?: string; plugins?: ReadonlyMap<string, Plugin> } = {}): EvalColumn {
-  const plugins = options.plugins ?? pluginTable();
-  const resolved = resolveConfig({ config, source: options.source, plugins });
-  return { name: `config:${label}`, kind: 'config', steps: resolved.steps };
-}
-
-/** Mean and sample standard deviation (n − 1; 0 for one value) over the images scored. */
-export interface Stat {
-  mean: number;
-  sd: number;
-}
-
-export type ScoreStats = Record<keyof Scores, Stat>;
 
 export interface ColumnScores {
   /** Size of the binary image scored. */
@@ -257,8 +118,8 @@ interface Prepared {
   column: EvalColumn;
   pipeline: Pipeline;
   binarizer: number;
-  /** Resize steps before the binarizer: the column sets its own grid. */
-  resizes: ResolvedStep[];
+  /** Its resize steps before the binarizer, for its reference: the column sets its own grid. */
+  resize?: ReferenceResize;
 }
 
 /** Index of the first step whose output is binary (walking the declared kinds). */
@@ -271,7 +132,8 @@ function binarizerIndex(steps: readonly ResolvedStep[], input: TensorKind): numb
   return -1;
 }
 
-async function prepare(column: EvalColumn, plugins: ReadonlyMap<string, Plugin>, job: EvalJob): Promise<Prepared> {
+async function prepare(column: EvalColumn, engine: Engine, job: EvalJob): Promise<Prepared> {
+  const { plugins } = engine;
   let all = resolveSteps(column.steps, plugins);
   // A method that works above the grid (pixel-art) gets the job's resize as its own step, so it sees the source at its working scale.
   if (column.kind === 'method' && (all[0]?.plugin.workingScale?.(all[0].options) ?? 1) > 1)
@@ -281,8 +143,9 @@ async function prepare(column: EvalColumn, plugins: ReadonlyMap<string, Plugin>,
   if (b < 0)
     throw new PixelError('E_PIPELINE', `${column.name}: no step turns the image into 1 bit`, { hint: "Add a 'dither' or 'threshold' step." });
   // The real pipeline, run up to the binarizer (upscale and palette are never scored).
-  const pipeline = await buildPipeline(all, plugins, input);
-  return { column, pipeline, binarizer: b, resizes: all.slice(0, b + 1).filter((s) => s.plugin.name === 'resize') };
+  const pipeline = await engine.steps(column.name, all, input);
+  const resizes = all.slice(0, b + 1).filter((s) => s.plugin.name === 'resize');
+  return { column, pipeline, binarizer: b, resize: resizes.length > 0 ? await referenceResize(resizes) : undefined };
 }
 
 function copyTensor<T extends ImageTensor>(t: T): T {
@@ -307,28 +170,6 @@ async function runColumn(p: Prepared, input: ImageTensor, file: string, signal?:
   return { out: current as BinaryTensor, msBinarize, msSteps };
 }
 
-function stat(values: readonly number[]): Stat {
-  const n = values.length;
-  if (n === 0) return { mean: NaN, sd: NaN };
-  let s = 0;
-  for (const v of values) s += v;
-  const mean = s / n;
-  let q = 0;
-  for (const v of values) q += (v - mean) * (v - mean);
-  return { mean, sd: n > 1 ? Math.sqrt(q / (n - 1)) : 0 };
-}
-
-const SCORE_KEYS: readonly (keyof Scores)[] = ['tonePsnr15', 'tonePsnr10', 'ssim', 'toneBias', 'tonePsnr20', 'edgeF1', 'orphans', 'orphans4'];
-
-function scoreStats(list: readonly Scores[]): ScoreStats {
-  return Object.fromEntries(SCORE_KEYS.map((k) => [k, stat(list.map((s) => s[k]))])) as ScoreStats;
-}
-
-/** Gray (1 channel) tensor in linear light. */
-function grayTensor(width: number, height: number, data: Float32Array): ToneTensor {
-  return { width, height, channels: 1, range: 'unit', space: 'linear', data };
-}
-
 /**
  * Evaluates every column on every file. Files that cannot be read, or on which
  * a step fails, are skipped (onSkip) and counted; the others are scored.
@@ -340,7 +181,7 @@ export async function evaluateSet(files: readonly (string | InputFile)[], option
   if (!Number.isInteger(job.longSide) || job.longSide < 1)
     throw new PixelError('E_USAGE', `Expected a positive whole number for the job's long side but received ${job.longSide}`);
   const spaces = EVAL_SPACES.filter((s) => (options.spaces ?? EVAL_SPACES).includes(s));
-  const plugins = options.plugins ?? pluginTable();
+  const engine = new Engine(options.plugins ?? pluginTable());
   const keep = options.keep ?? 0;
   if (options.columns.length === 0) throw new PixelError('E_USAGE', 'Nothing to evaluate: no methods, presets or configs given');
   const names = new Set<string>();
@@ -358,7 +199,7 @@ export async function evaluateSet(files: readonly (string | InputFile)[], option
   try {
     for (const column of options.columns) {
       try {
-        prepared.push(await prepare(column, plugins, job));
+        prepared.push(await prepare(column, engine, job));
       } catch (error) {
         const e = withContext(error, {});
         if (!column.optional || e.code === 'E_CANCELLED') throw e;
@@ -379,65 +220,27 @@ export async function evaluateSet(files: readonly (string | InputFile)[], option
         const msDecode = performance.now() - t0;
         const truth = options.ocr ? await truthFor(entry.path) : undefined;
 
-        // The job's gray: luminance in linear light, area-averaged to the long side.
-        const t1 = performance.now();
-        const plan = resizePlan(tone.width, tone.height, { longSide: job.longSide })!;
-        const fullGray = referenceFrom(tone, 'linear');
-        const Y = grayTensor(plan.width, plan.height, resizeBox(fullGray, tone.width, tone.height, 1, plan.width, plan.height));
-        const msPrep = performance.now() - t1;
-        let jobColor: { tensor: ToneTensor; ms: number } | undefined;
-        const references = new Map<string, Record<EvalSpace, Float32Array | undefined>>();
-        const referenceFor = async (p: Prepared): Promise<{ key: string; plane: ToneTensor }> => {
-          if (p.resizes.length === 0) return { key: '', plane: Y };
-          // The column's own resize steps, with the box kernel, on the full-size gray.
-          let plane: ToneTensor = grayTensor(tone.width, tone.height, fullGray);
-          for (const r of p.resizes) {
-            const step = await resize.create({ ...(r.options as object), kernel: 'box', oversample: 1 } as never);
-            plane = (await step.run(plane, { warn: () => {} })) as ToneTensor;
-          }
-          return { key: JSON.stringify(p.resizes.map((r) => r.options)), plane };
-        };
-        const spacesOf = (key: string, plane: ToneTensor) => {
-          let refs = references.get(key);
-          if (!refs) {
-            refs = { linear: plane.data, srgb: spaces.includes('srgb') ? referenceFrom(plane, 'srgb') : undefined };
-            references.set(key, refs);
-          }
-          return refs;
-        };
+        const refs = new ImageReferences(tone, job, spaces);
 
         const results: Record<string, ColumnScores> = {};
         const outputs: BinaryTensor[] = [];
         for (const p of prepared) {
           let input: ImageTensor;
           let msInput = msDecode;
-          if (p.resizes.length > 0) input = tone;
+          if (p.resize) input = tone;
           else if (p.column.kind === 'method') {
-            input = Y;
-            msInput += msPrep;
+            input = refs.gray;
+            msInput += refs.msGray;
           } else {
-            if (!jobColor) {
-              const t2 = performance.now();
-              const lin = inSpace(tone, 'linear');
-              const data = tone.channels === 1 ? Y.data : resizeBox(lin.data, tone.width, tone.height, tone.channels, plan.width, plan.height);
-              // No transparency mask: scoring sees alpha flattened onto paper, as the reference does.
-              const tensor: ToneTensor = { width: plan.width, height: plan.height, channels: lin.channels, range: 'unit', space: 'linear', data };
-              jobColor = { tensor, ms: performance.now() - t2 };
-            }
-            input = jobColor.tensor;
-            msInput += jobColor.ms;
+            const color = refs.jobColor();
+            input = color.tensor;
+            msInput += color.ms;
           }
           if (!warm) await runColumn(p, copyTensor(input), file, options.signal);
           const { out, msBinarize, msSteps } = await runColumn(p, copyTensor(input), file, options.signal);
-          let { key, plane } = await referenceFor(p);
-          if (plane.width !== out.width || plane.height !== out.height) {
-            // A step changed the size in a way the resize steps do not explain: area-average the whole source to it.
-            key = `${out.width}x${out.height}`;
-            plane = grayTensor(out.width, out.height, resizeBox(fullGray, tone.width, tone.height, 1, out.width, out.height));
-          }
-          const refs = spacesOf(key, plane);
+          const reference = await refs.forOutput(p.resize, out);
           const scores: ColumnScores = { width: out.width, height: out.height, msBinarize, msTotal: msInput + msSteps };
-          for (const s of spaces) scores[s] = scoreBinary(refs[s]!, out.data, out.width, out.height);
+          for (const s of spaces) scores[s] = scoreBinary(reference[s]!, out.data, out.width, out.height);
           if (truth !== undefined) scores.ocr = charAccuracy(truth, await readText(out, options.ocr));
           results[p.column.name] = scores;
           outputs.push(out);
@@ -452,7 +255,7 @@ export async function evaluateSet(files: readonly (string | InputFile)[], option
           if (r.ocr !== undefined) collected[i].ocr.push(r.ocr);
         });
         images.push({ file, skipped: false, width: tone.width, height: tone.height, results });
-        if (kept.length < keep) kept.push({ file, reference: inSpace(Y, 'srgb'), outputs });
+        if (kept.length < keep) kept.push({ file, reference: inSpace(refs.gray, 'srgb'), outputs });
       } catch (error) {
         const e = withContext(error, { file });
         if (e.code === 'E_CANCELLED' || e.code === 'E_CONFIG' || e.code === 'E_PIPELINE' || e.code === 'E_USAGE') throw e;
@@ -461,7 +264,8 @@ export async function evaluateSet(files: readonly (string | InputFile)[], option
       }
     }
   } finally {
-    await Promise.all(prepared.map((p) => p.pipeline.dispose()));
+    await Promise.all(prepared.flatMap((p) => p.resize?.steps.map((s) => s.dispose?.()) ?? []));
+    await engine.dispose();
   }
 
   const columns: ColumnSummary[] = prepared.map((p, i) => {

@@ -2,7 +2,9 @@
  * How an evaluation is shown: aligned text tables for the terminal, markdown
  * tables for the README, a plain JSON object for tools.
  */
-import type { ColumnSummary, EvalJob, EvalResult, EvalSpace, Stat } from './evaluate.js';
+import type { ColumnSummary, EvalResult } from './evaluate.js';
+import type { EvalJob, EvalSpace } from './reference.js';
+import type { Stat } from './statistics.js';
 
 export const SPACE_TITLES: Record<EvalSpace, string> = {
   linear: 'Linear light (primary)',

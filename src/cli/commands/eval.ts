@@ -16,7 +16,6 @@ import {
   evaluateSet,
   formatTables,
   markdownTables,
-  methodColumns,
   presetColumns,
   toJson,
   type EvalColumn,
@@ -24,6 +23,7 @@ import {
   type EvalSpace,
 } from '../../eval/index.js';
 import { findTesseract } from '../../eval/ocr.js';
+import { methodColumns } from './eval-methods.js';
 import { writeFileAtomic } from '../../files/atomic.js';
 import { displayPath, findInputs } from '../../files/inputs.js';
 import { PixelError } from '../../pipeline/errors.js';
