@@ -13,7 +13,10 @@
  *
  * Shapes: x [n, h, w, 1] with h and w multiples of 4 → p [n, h, w, 1].
  */
+import type { BinarizerName } from './binarize.js';
+import { loadModel, toTensors, type ModelKind } from './model-file.js';
 import type { TF } from './tf.js';
+import type { ModelHeader } from './weights-png.js';
 
 type Tensor = import('@tensorflow/tfjs').Tensor;
 type Tensor4D = import('@tensorflow/tfjs').Tensor4D;
@@ -128,4 +131,28 @@ export function correctedGray(tf: TF, w: Weights, y: Tensor4D, inference = false
   const p = tf.clipByValue(tf.add(y, tf.mul(0.5, tf.tanh(correction(tf, w, y)))), 0, 1);
   const pure = tf.logicalOr(tf.lessEqual(y, 0), tf.greaterEqual(y, 1));
   return tf.where(pure, y, p) as Tensor4D;
+}
+
+/** The U-Net's model files (written by `train`; their header has no `kind`). */
+export const UNET_FILE: ModelKind<Architecture> = {
+  what: 'model',
+  title: 'a unet binarizer model',
+  types: ['unet-residual'],
+  accepts: (a): a is Architecture => (a as Architecture | undefined)?.type === 'unet-residual' && Array.isArray((a as Architecture).channels),
+  tensors: tensorSpecs,
+};
+
+export interface LoadedModel {
+  header: ModelHeader;
+  architecture: Architecture;
+  binarizer: BinarizerName;
+  weights: Weights;
+  /** Extra tensors (optimizer state in checkpoints). */
+  extra: Map<string, Float32Array>;
+}
+
+/** Loads a U-Net model file into tfjs tensors (the caller disposes them); a bad file throws and makes none. */
+export function readModel(tf: TF, file: string): LoadedModel {
+  const { header, arch, weights, extra } = loadModel(file, UNET_FILE);
+  return { header, architecture: arch, binarizer: (header.binarizer as BinarizerName) ?? 'error-diffusion', weights: toTensors(tf, weights, tensorSpecs(arch)), extra };
 }

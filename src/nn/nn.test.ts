@@ -7,9 +7,9 @@ import { binarizePlane, straightThrough } from './binarize.js';
 import { correctedPlane } from './infer.js';
 import { conv2dFilterGrad, conv2dInputGrad } from './kernels.js';
 import { halftoneLoss } from './loss.js';
-import { correctedGray, initWeights, parameterCount, tensorSpecs, type Architecture, type Weights } from './model.js';
+import { correctedGray, initWeights, parameterCount, readModel, tensorSpecs, type Architecture, type Weights } from './model.js';
 import { useBackend, type TF } from './tf.js';
-import { readModel, train, TRAIN_DEFAULTS } from './train.js';
+import { train, TRAIN_DEFAULTS } from './train.js';
 import { decodeModelPng, encodeModelPng } from './weights-png.js';
 import { rng } from './data.js';
 

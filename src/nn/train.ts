@@ -16,7 +16,7 @@ import { binarizePlane, type BinarizerName } from './binarize.js';
 import { loadImageSet, loadPairs, rng, samplePatches, type Plane } from './data.js';
 import { binarizeImage } from './infer.js';
 import { DEFAULT_LOSS, type LossWeights } from './loss.js';
-import { initWeights, macsPerPixel, parameterCount, tensorSpecs, type Architecture, type Weights } from './model.js';
+import { initWeights, macsPerPixel, parameterCount, readModel, tensorSpecs, type Architecture, type Weights } from './model.js';
 import { useBackend, type BackendName, type TF } from './tf.js';
 import { decodeModelPng, encodeModelPng, type ModelHeader } from './weights-png.js';
 import { GradWorker } from './grad-worker.js';
@@ -124,36 +124,6 @@ export function validate(tf: TF, weights: Weights, binarizer: BinarizerName, pla
     fs.push(scoreBinary(p.target, binarizePlane('error-diffusion', p.gray, p.width, p.height), p.width, p.height));
   }
   return { ...mean(model), fs: mean(fs) };
-}
-
-export interface LoadedModel {
-  header: ModelHeader;
-  architecture: Architecture;
-  binarizer: BinarizerName;
-  weights: Weights;
-  /** Extra tensors (optimizer state in checkpoints). */
-  extra: Map<string, Float32Array>;
-}
-
-export function readModel(tf: TF, file: string): LoadedModel {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(file);
-  } catch {
-    throw new PixelError('E_INPUT', `Expected a readable model file but cannot read ${JSON.stringify(file)}`, { file, hint: 'Check the path given to --model / model' });
-  }
-  const { header, tensors } = decodeModelPng(bytes, file);
-  const architecture = header.architecture as Architecture;
-  if (!architecture || architecture.type !== 'unet-residual' || !Array.isArray(architecture.channels))
-    throw new PixelError('E_INPUT', `Expected a unet-residual model but the header says ${JSON.stringify(header.architecture)}`, { file });
-  const weights: Weights = new Map();
-  for (const spec of tensorSpecs(architecture)) {
-    const data = tensors.get(spec.name);
-    if (!data) throw new PixelError('E_INPUT', `Expected tensor ${spec.name} in the model but it is missing`, { file });
-    weights.set(spec.name, tf.tensor(data, spec.shape, 'float32'));
-  }
-  const extra = new Map([...tensors].filter(([k]) => !weights.has(k)));
-  return { header, architecture, binarizer: (header.binarizer as BinarizerName) ?? 'error-diffusion', weights, extra };
 }
 
 function snapshot(weights: Weights, extra: [string, Tensor][] = []): { name: string; shape: number[]; data: Float32Array }[] {

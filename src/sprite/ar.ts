@@ -7,11 +7,11 @@
  * completion run in plain JS (no tfjs load); scoring many sprites runs the
  * teacher-forced tfjs graph in batches (one parallel pass per batch).
  */
-import { readFileSync } from 'node:fs';
 import type { Tensor, Tensor4D, Variable } from '@tensorflow/tfjs';
 import { rng } from '../nn/data.js';
 import { useBackend, type TF } from '../nn/tf.js';
-import { decodeModelPng, encodeModelPng, type ModelHeader } from '../nn/weights-png.js';
+import { decodeModel, loadModel, type ModelKind } from '../nn/model-file.js';
+import { encodeModelPng, type ModelHeader } from '../nn/weights-png.js';
 import { PixelError } from '../pipeline/errors.js';
 import { disposeTfGatedModel, GatedNet, gatedLogits, gatedMacsPerPixel, gatedParameterCount, gatedTensorSpecs, initGatedWeights, tfGatedModel, type GatedArchitecture } from './gated.js';
 import { ArNet, arLogits, arMacsPerPixel, arParameterCount, arTensorSpecs, disposeTfArModel, initArWeights, tfArModel, type ArArchitecture } from './pixelcnn.js';
@@ -64,33 +64,25 @@ export function encodeArModel(arch: AnyArArchitecture, weights: Map<string, Floa
   return encodeModelPng({ kind: AR_KIND, architecture: arch, ...extra }, [...tensors, ...state]);
 }
 
+/** The autoregressive sprite models' files (either architecture). */
+export const AR_FILE: ModelKind<AnyArArchitecture> = {
+  what: 'sprite model',
+  kind: AR_KIND,
+  title: 'an autoregressive sprite model',
+  hint: 'Train one with `pixel sprite train --images <dir>`, or use models/sprite-ar.png',
+  types: ['gated-pixelcnn', 'pixelcnn'],
+  accepts: (a): a is AnyArArchitecture => (a as AnyArArchitecture | undefined)?.type === 'gated-pixelcnn' || (a as AnyArArchitecture | undefined)?.type === 'pixelcnn',
+  tensors: anyTensorSpecs,
+};
+
 export function decodeArModel(bytes: Uint8Array, file?: string): ArModel {
-  const { header, tensors } = decodeModelPng(bytes, file);
-  if (header.kind !== AR_KIND)
-    throw new PixelError('E_INPUT', `Expected an autoregressive sprite model (kind "${AR_KIND}") but ${file ?? 'the file'} holds ${JSON.stringify(header.kind ?? 'a unet binarizer')}`, {
-      file,
-      hint: 'Train one with `pixel sprite train --images <dir>`, or use models/sprite-ar.png',
-    });
-  const arch = header.architecture as AnyArArchitecture;
-  if (arch?.type !== 'pixelcnn' && arch?.type !== 'gated-pixelcnn')
-    throw new PixelError('E_INPUT', `Expected a sprite model architecture "gated-pixelcnn" or "pixelcnn" but ${file ?? 'the file'} has ${JSON.stringify((arch as { type?: string } | undefined)?.type)}`, { file, hint: 'The file may come from a newer pixel; retrain it with this one' });
-  const weights = new Map<string, Float32Array>();
-  for (const s of anyTensorSpecs(arch)) {
-    const t = tensors.get(s.name);
-    if (!t) throw new PixelError('E_INPUT', `Expected tensor ${s.name} in the sprite model but ${file ?? 'the file'} has none`, { file });
-    weights.set(s.name, t.slice());
-  }
+  const { header, arch, weights } = decodeModel(bytes, AR_FILE, file);
   return { header, arch, weights, net: anyNet(arch, weights) };
 }
 
 export function loadArModel(file: string): ArModel {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(file);
-  } catch {
-    throw new PixelError('E_INPUT', `Expected a readable sprite model but cannot read ${JSON.stringify(file)}`, { file, hint: 'Check the --model path' });
-  }
-  return decodeArModel(bytes, file);
+  const { header, arch, weights } = loadModel(file, AR_FILE);
+  return { header, arch, weights, net: anyNet(arch, weights) };
 }
 
 export function checkTemperature(t: number, what = '--temperature'): number {

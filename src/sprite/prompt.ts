@@ -21,12 +21,13 @@
  * phrasings are kept back to measure it (`rephrasedPixelError`).
  * Weights live in a PNG (weights-png.ts).
  */
-import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, writeFileSync } from 'node:fs';
 import type { Tensor, Tensor2D, Variable } from '@tensorflow/tfjs';
 import { writeFileAtomic } from '../files/atomic.js';
 import { rng } from '../nn/data.js';
 import { useBackend, type BackendName } from '../nn/tf.js';
-import { decodeModelPng, encodeModelPng, type ModelHeader } from '../nn/weights-png.js';
+import { decodeModel, loadModel, type ModelKind } from '../nn/model-file.js';
+import { encodeModelPng, type ModelHeader } from '../nn/weights-png.js';
 import { PixelError } from '../pipeline/errors.js';
 import { loadSprites, normalizePrompt, type Sprite } from './data.js';
 import { readHoldoutList, spriteKey } from './split.js';
@@ -174,32 +175,25 @@ export interface PromptModel {
   weights: Map<string, Float32Array>;
 }
 
+/** The prompt model's files. */
+export const PROMPT_FILE: ModelKind<PromptArchitecture> = {
+  what: 'prompt model',
+  kind: PROMPT_KIND,
+  title: 'a prompt-to-sprite model',
+  hint: 'Train one with `pixel sprite prompt --train <dir>`, or use models/sprite-prompt.png',
+  types: ['word-mlp', 'trigram-mlp'],
+  accepts: (a): a is PromptArchitecture => (a as PromptArchitecture | undefined)?.type === 'word-mlp' || (a as PromptArchitecture | undefined)?.type === 'trigram-mlp',
+  tensors: specs,
+};
+
 export function decodePromptModel(bytes: Uint8Array, file?: string): PromptModel {
-  const { header, tensors } = decodeModelPng(bytes, file);
-  if (header.kind !== PROMPT_KIND)
-    throw new PixelError('E_INPUT', `Expected a prompt-to-sprite model (kind "${PROMPT_KIND}") but ${file ?? 'the file'} holds ${JSON.stringify(header.kind ?? 'a unet binarizer')}`, {
-      file,
-      hint: 'Train one with `pixel sprite prompt --train <dir>`, or use models/sprite-prompt.png',
-    });
-  const arch = header.architecture as PromptArchitecture;
-  if (arch?.type !== 'word-mlp' && arch?.type !== 'trigram-mlp') throw new PixelError('E_INPUT', `Expected a prompt model architecture "word-mlp" but ${file ?? 'the file'} has ${JSON.stringify((arch as { type?: string } | undefined)?.type)}`, { file });
-  const weights = new Map<string, Float32Array>();
-  for (const s of specs(arch)) {
-    const t = tensors.get(s.name);
-    if (!t) throw new PixelError('E_INPUT', `Expected tensor ${s.name} in the prompt model but ${file ?? 'the file'} has none`, { file });
-    weights.set(s.name, t.slice());
-  }
+  const { header, arch, weights } = decodeModel(bytes, PROMPT_FILE, file);
   return { header, arch, weights };
 }
 
 export function loadPromptModel(file: string): PromptModel {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(file);
-  } catch {
-    throw new PixelError('E_INPUT', `Expected a readable prompt model but cannot read ${JSON.stringify(file)}`, { file, hint: 'Check the --model path' });
-  }
-  return decodePromptModel(bytes, file);
+  const { header, arch, weights } = loadModel(file, PROMPT_FILE);
+  return { header, arch, weights };
 }
 
 /** P(ink) per pixel for a prompt (plain JS: one small matrix-vector product per layer). */

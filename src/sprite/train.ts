@@ -10,14 +10,13 @@
  * seeded random fraction (--val-split).
  */
 import { adamUpdate, learningRate, type StepProgress } from '../nn/optim.js';
-import { readFileSync } from 'node:fs';
 import type { Tensor, Variable } from '@tensorflow/tfjs';
 import { writeFileAtomic } from '../files/atomic.js';
 import { rng } from '../nn/data.js';
 import { useBackend, type BackendName } from '../nn/tf.js';
-import { decodeModelPng } from '../nn/weights-png.js';
+import { loadModel } from '../nn/model-file.js';
 import { PixelError } from '../pipeline/errors.js';
-import { anyInitWeights, anyMacsPerPixel, anyParameterCount, anyTensorSpecs, encodeArModel, scoreSpritesWith, tfAr, type AnyArArchitecture } from './ar.js';
+import { AR_FILE, anyInitWeights, anyMacsPerPixel, anyParameterCount, anyTensorSpecs, encodeArModel, scoreSpritesWith, tfAr, type AnyArArchitecture } from './ar.js';
 import { fitPositionBaseline, pngBpp, positionBaselineBpp } from './baseline.js';
 import { loadSprites, splitSprites, type Sprite } from './data.js';
 import { bceWithLogits } from './pixelcnn.js';
@@ -119,12 +118,13 @@ export async function trainAr(options: ArTrainOptions, onProgress: (p: ArProgres
   let startEpoch = 0;
   let moments: Map<string, { m: Float32Array; v: Float32Array }> | undefined;
   if (options.resume) {
-    const { header, tensors } = decodeModelPng(readFileSync(options.resume), options.resume);
+    const checkpoint = loadModel(options.resume, AR_FILE);
+    const { header, extra } = checkpoint;
     if (JSON.stringify(header.architecture) !== JSON.stringify(arch))
       throw new PixelError('E_USAGE', `Expected a checkpoint of the same architecture for --resume but ${options.resume} has ${JSON.stringify(header.architecture)}`);
-    weights = new Map(anyTensorSpecs(arch).map((s) => [s.name, tensors.get(s.name)!.slice()]));
+    weights = checkpoint.weights;
     startEpoch = Number((header.training as { epoch?: number })?.epoch ?? 0);
-    moments = new Map(anyTensorSpecs(arch).map((s) => [s.name, { m: tensors.get(`adam.m.${s.name}`)?.slice() ?? new Float32Array(weights.get(s.name)!.length), v: tensors.get(`adam.v.${s.name}`)?.slice() ?? new Float32Array(weights.get(s.name)!.length) }]));
+    moments = new Map(anyTensorSpecs(arch).map((s) => [s.name, { m: extra.get(`adam.m.${s.name}`)?.slice() ?? new Float32Array(weights.get(s.name)!.length), v: extra.get(`adam.v.${s.name}`)?.slice() ?? new Float32Array(weights.get(s.name)!.length) }]));
   }
   const log = options.log ?? `${options.out.replace(/\.png$/i, '')}.log.jsonl`;
   if (!options.resume) writeFileSync(log, '');

@@ -1,6 +1,6 @@
 /** `pixel model info <file.png>`: prints a model file's header. */
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { readModelFile } from '../../nn/model-file.js';
 import { decodeModelPng } from '../../nn/weights-png.js';
 import { PixelError } from '../../pipeline/errors.js';
 import { defaultModelPath } from '../../plugins/unet/index.js';
@@ -29,12 +29,7 @@ export async function modelCommand(argv: string[], io: IO, cwd = process.cwd()):
   if (sub !== 'info') throw new PixelError('E_USAGE', `Unknown subcommand "${sub}" for pixel model`, { hint: 'pixel model info <model.png>' });
   if (rest.length) throw new PixelError('E_USAGE', `Unexpected argument ${JSON.stringify(rest[0])} for pixel model info`);
   const path = file ? resolve(cwd, file) : defaultModelPath();
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(path);
-  } catch {
-    throw new PixelError('E_INPUT', `Expected a readable model file but cannot read ${JSON.stringify(path)}`, { file: path });
-  }
+  const bytes = readModelFile(path);
   const { header, tensors } = decodeModelPng(bytes, path);
   if (values.json) {
     io.stdout(`${JSON.stringify(header, null, 2)}\n`);

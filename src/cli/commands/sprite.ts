@@ -272,14 +272,9 @@ export async function spriteCommand(argv: string[], io: IO, cwd = process.cwd())
   if (sub === 'info') {
     if (positionals.length > 1) throw new PixelError('E_USAGE', `Unexpected argument ${JSON.stringify(positionals[1])} for pixel sprite info`);
     const file = positionals[0] ? resolve(cwd, positionals[0]) : defaultArModelPath();
-    const { readFileSync } = await import('node:fs');
+    const { readModelFile } = await import('../../nn/model-file.js');
     const { decodeModelPng } = await import('../../nn/weights-png.js');
-    let bytes: Buffer;
-    try {
-      bytes = readFileSync(file);
-    } catch {
-      throw new PixelError('E_INPUT', `Expected a readable sprite model but cannot read ${JSON.stringify(file)}`, { file });
-    }
+    const bytes = readModelFile(file, 'sprite model');
     const { header } = decodeModelPng(bytes, file);
     const { tensors, ...rest } = header;
     io.stdout(`${JSON.stringify({ file, bytes: bytes.length, ...rest, tensors: tensors.filter((t) => !t.name.startsWith('adam.')).map((t) => `${t.name} [${t.shape.join(', ')}]`) }, null, 2)}\n`);

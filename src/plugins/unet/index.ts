@@ -58,7 +58,7 @@ export const unet = definePlugin<UnetOptions>({
   produces: () => ({ channels: 1, range: 'binary', space: 'linear' }),
   async create(options) {
     const { useBackend } = await import('../../nn/tf.js');
-    const { readModel } = await import('../../nn/train.js');
+    const { readModel } = await import('../../nn/model.js');
     const { binarizeImage } = await import('../../nn/infer.js');
     const { tf } = await useBackend(options.backend);
     const loaded = readModel(tf, resolveModelPath(options.model));
