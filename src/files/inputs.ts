@@ -13,6 +13,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import sharp from 'sharp';
 import { PixelError } from '../pipeline/errors.js';
+import { KNOWN_IMAGE_EXTENSIONS, OPTIONAL_IMAGE_EXTENSIONS } from './extensions.js';
 import { fastGlob, globBase, toPosix } from './glob.js';
 
 /**
@@ -25,7 +26,7 @@ export const IMAGE_EXTENSIONS = readableExtensions();
 
 function readableExtensions(): string[] {
   const suffixes = (name: string) => (sharp.format as unknown as Record<string, { input?: { file?: boolean; fileSuffix?: string[] } } | undefined>)[name]?.input?.fileSuffix ?? [];
-  const exts = ['png', 'jpg', 'jpeg', 'webp', 'avif', 'tif', 'tiff', 'gif', 'svg'];
+  const exts = KNOWN_IMAGE_EXTENSIONS.filter((e) => !OPTIONAL_IMAGE_EXTENSIONS.includes(e));
   if (suffixes('heif').includes('.heic')) exts.push('heic', 'heif');
   if (suffixes('jxl').length > 0) exts.push('jxl');
   return exts;

@@ -7,8 +7,10 @@
  */
 import { mulberry32 } from '../pipeline/random.js';
 import { readdirSync, statSync } from 'node:fs';
-import { extname, join } from 'node:path';
+import { join } from 'node:path';
 import { decodeImage } from '../image/decode.js';
+import { hasExtension } from '../files/extensions.js';
+import { IMAGE_EXTENSIONS } from '../files/inputs.js';
 import { referenceFrom } from '../metrics/index.js';
 import { PixelError } from '../pipeline/errors.js';
 import { resizeBox } from '../kernels/resize.js';
@@ -26,7 +28,6 @@ export interface Plane {
 /** Seeded PRNG for patches and shuffles. */
 export const rng = mulberry32;
 
-const IMAGE_EXT = new Set(['.png', '.jpg', '.jpeg', '.webp', '.avif', '.tif', '.tiff', '.gif']);
 
 
 export function listImages(dir: string, what: string): string[] {
@@ -37,7 +38,7 @@ export function listImages(dir: string, what: string): string[] {
   } catch {
     throw new PixelError('E_USAGE', `Expected a folder of images for ${what} but received ${JSON.stringify(dir)}`, { hint: 'Pass an existing folder' });
   }
-  const files = names.filter((n) => IMAGE_EXT.has(extname(n).toLowerCase())).map((n) => join(dir, n));
+  const files = names.filter((n) => hasExtension(n, IMAGE_EXTENSIONS)).map((n) => join(dir, n));
   if (files.length === 0)
     throw new PixelError('E_USAGE', `Expected a folder of images for ${what} but ${JSON.stringify(dir)} has none`, {
       hint: 'Put PNG or JPEG files in it (pixel reads PNG, JPEG, WebP, AVIF, TIFF, GIF)',

@@ -12,6 +12,7 @@
  * the valid region.
  */
 import type { TF } from './tf.js';
+import { gaussianTaps } from '../kernels/gaussian.js';
 
 type Tensor = import('@tensorflow/tfjs').Tensor;
 type Tensor4D = import('@tensorflow/tfjs').Tensor4D;
@@ -24,13 +25,10 @@ export interface LossWeights {
 
 export const DEFAULT_LOSS: LossWeights = { tone: 100, ssim: 3 };
 
-export function gaussianTaps(sigma: number, truncate: number): Float32Array {
+/** The Gaussian's taps with scipy's radius (truncate·σ, rounded), as float32 for tfjs. */
+function scipyTaps(sigma: number, truncate: number): Float32Array {
   const r = Math.floor(truncate * sigma + 0.5);
-  const taps = new Float32Array(2 * r + 1);
-  let sum = 0;
-  for (let i = -r; i <= r; i++) sum += taps[i + r] = Math.exp((-i * i) / (2 * sigma * sigma));
-  for (let i = 0; i < taps.length; i++) taps[i] /= sum;
-  return taps;
+  return gaussianTaps(sigma, r, new Float32Array(2 * r + 1));
 }
 
 /** Separable 'valid' Gaussian blur of a [n, h, w, 1] batch. */
@@ -47,7 +45,7 @@ const C2 = 0.03 ** 2;
 /** Mean SSIM of two [n, h, w, 1] batches (valid region). */
 export function ssimValid(tf: TF, a: Tensor4D, b: Tensor4D): Scalar {
   const n = a.shape[0];
-  const taps = gaussianTaps(1.5, 3.5);
+  const taps = scipyTaps(1.5, 3.5);
   // One blur for all five moment maps: stack them on the batch axis.
   const m = blurValid(tf, tf.concat([a, b, tf.mul(a, a), tf.mul(b, b), tf.mul(a, b)], 0) as Tensor4D, taps);
   const [ma, mb, maa, mbb, mab] = tf.split(m, [n, n, n, n, n], 0);
@@ -66,7 +64,7 @@ export interface LossParts {
 }
 
 export function halftoneLoss(tf: TF, reference: Tensor4D, binary: Tensor4D, weights: LossWeights = DEFAULT_LOSS): LossParts {
-  const taps = gaussianTaps(1.5, 4);
+  const taps = scipyTaps(1.5, 4);
   const by = blurValid(tf, reference, taps);
   const bb = blurValid(tf, binary, taps);
   const mse = tf.mean(tf.squaredDifference(by, bb)) as Scalar;

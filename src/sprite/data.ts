@@ -12,6 +12,8 @@
 import { readdirSync, statSync } from 'node:fs';
 import { basename, extname, join, relative } from 'node:path';
 import sharp from 'sharp';
+import { hasExtension } from '../files/extensions.js';
+import { IMAGE_EXTENSIONS } from '../files/inputs.js';
 import { PixelError } from '../pipeline/errors.js';
 
 export interface Sprite {
@@ -22,7 +24,6 @@ export interface Sprite {
   bits: Uint8Array;
 }
 
-const IMAGE_EXT = new Set(['.png', '.gif', '.bmp', '.webp', '.tif', '.tiff']);
 
 /** Image files under a folder, recursively, sorted (so a seed picks the same split everywhere). */
 export function listSpriteFiles(dir: string, what = '--images'): string[] {
@@ -38,7 +39,7 @@ export function listSpriteFiles(dir: string, what = '--images'): string[] {
     for (const n of readdirSync(d).sort()) {
       const p = join(d, n);
       if (statSync(p).isDirectory()) walk(p);
-      else if (IMAGE_EXT.has(extname(n).toLowerCase())) out.push(p);
+      else if (hasExtension(n, IMAGE_EXTENSIONS)) out.push(p);
     }
   };
   walk(dir);

@@ -10,7 +10,9 @@
  * config, sharp or the plugins (those are imported lazily below).
  */
 import { dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { hasExtension, KNOWN_IMAGE_EXTENSIONS } from '../../files/extensions.js';
 import { FILE_MODES, gitRoot, indexEntries, stagedChanges, type IndexEntry } from '../../files/git.js';
+import { toPosix } from '../../files/glob.js';
 import { PixelError } from '../../pipeline/errors.js';
 import { helpText, parseCommandLine, type OptionTable } from '../args.js';
 import { chooseReporter, parseReporter, REPORTERS } from '../reporters/choose.js';
@@ -42,9 +44,7 @@ PIXEL=0 skips the step.`,
   );
 }
 
-const IMAGE_EXT = /\.(png|jpe?g|webp|avif|tiff?|gif|svg|heic|heif|jxl)$/i;
-
-const toPosix = (p: string) => (sep === '/' ? p : p.split(sep).join('/'));
+const isImage = (path: string): boolean => hasExtension(path, KNOWN_IMAGE_EXTENSIONS);
 
 export async function stagedCommand(argv: string[], io: IO, cwd = process.cwd(), signal?: AbortSignal): Promise<number> {
   const { values, positionals } = parseCommandLine(argv, STAGED_OPTIONS, 'staged');
@@ -66,12 +66,12 @@ export async function stagedCommand(argv: string[], io: IO, cwd = process.cwd(),
     io.stdout('pixel: nothing staged\n');
     return 0;
   }
-  const index = await indexEntries(root, changes?.paths.filter((p) => IMAGE_EXT.test(p)));
+  const index = await indexEntries(root, changes?.paths.filter((p) => isImage(p)));
   // No symlinks, no submodules: only regular files are content we can convert.
-  let entries = [...index.values()].filter((e) => IMAGE_EXT.test(e.path) && FILE_MODES.has(e.mode));
+  let entries = [...index.values()].filter((e) => isImage(e.path) && FILE_MODES.has(e.mode));
   // Deletions are not narrowed by file arguments: lint-staged never passes a deleted file, and
   // the output of a source this commit deletes is an orphan whatever else is converted.
-  const deleted = (changes?.deleted ?? []).filter((p) => IMAGE_EXT.test(p));
+  const deleted = (changes?.deleted ?? []).filter((p) => isImage(p));
   if (positionals.length > 0) {
     const wanted = new Set(positionals.map((p) => toPosix(relative(root, resolve(cwd, p)))));
     entries = entries.filter((e) => wanted.has(e.path));
@@ -150,7 +150,7 @@ export async function stagedCommand(argv: string[], io: IO, cwd = process.cwd(),
   // another (committed) source's is refused before anything is written, and
   // an output no source produces any more is known as an orphan.
   const all = values.all ? index : await indexEntries(root);
-  const tracked = [...all.values()].filter((e) => IMAGE_EXT.test(e.path) && FILE_MODES.has(e.mode)).flatMap((e) => source(e.path) ?? []);
+  const tracked = [...all.values()].filter((e) => isImage(e.path) && FILE_MODES.has(e.mode)).flatMap((e) => source(e.path) ?? []);
   const trackedJobs = (await plan.planJobs(tracked, ctx, {})).filter((j) => j.config.output.dir !== undefined);
   const collisionAdvice = {
     code: 'E_CONFIG' as const,

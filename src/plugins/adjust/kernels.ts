@@ -4,6 +4,7 @@
  * so the per-pixel cost is one table read whatever the options.
  */
 import { srgbToLinearExact } from '../../image/color.js';
+import { gaussianTaps } from '../../kernels/gaussian.js';
 
 export { luminance } from '../../image/color.js';
 
@@ -96,10 +97,7 @@ export function autoLevelsRange(data: Float32Array, clip: number): { black: numb
  */
 export function unsharpMask(data: Float32Array, width: number, height: number, channels: number, amount: number, sigma: number, threshold: number): Float32Array {
   const r = Math.max(1, Math.ceil(3 * sigma));
-  const k = new Float64Array(2 * r + 1);
-  let sum = 0;
-  for (let i = -r; i <= r; i++) sum += k[i + r] = Math.exp(-(i * i) / (2 * sigma * sigma));
-  for (let i = 0; i < k.length; i++) k[i] /= sum;
+  const k = gaussianTaps(sigma, r);
 
   const c = channels;
   const rowLen = width * c;

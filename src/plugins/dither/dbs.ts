@@ -25,6 +25,7 @@
  * input is pure 0 or 1 are never changed. The search starts from the given
  * halftone (the plugin passes Floyd–Steinberg's).
  */
+import { gaussianTaps } from '../../kernels/gaussian.js';
 
 export interface DbsOptions {
   /** σ of the Gaussian eye model, in grid pixels. */
@@ -45,10 +46,7 @@ export interface DbsStats {
 export function gaussianAutocorrelation(sigma: number): { cpp: Float64Array; radius: number } {
   const r = Math.max(1, Math.ceil(4 * sigma));
   const size = 2 * r + 1;
-  const p1 = new Float64Array(size);
-  let s = 0;
-  for (let i = 0; i < size; i++) s += p1[i] = Math.exp(-((i - r) ** 2) / (2 * sigma * sigma));
-  for (let i = 0; i < size; i++) p1[i] /= s;
+  const p1 = gaussianTaps(sigma, r);
   // p is separable, so c_pp is too: a1(d) = Σ_i p1(i)·p1(i + d).
   const R = Math.min(2 * r, Math.max(1, Math.ceil(3 * sigma * Math.SQRT2)));
   const a1 = new Float64Array(2 * R + 1);

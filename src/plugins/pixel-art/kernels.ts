@@ -17,6 +17,7 @@
  */
 import { isOrphan } from '../../metrics/readability.js';
 import type { FillPattern } from './patterns.js';
+import { gaussianTaps } from '../../kernels/gaussian.js';
 
 /**
  * Dark-line map at the working resolution: D = blur(S, σc) − blur(S, σs) on
@@ -68,10 +69,7 @@ export function lineMap(coded: Float32Array, width: number, height: number, sigm
  */
 export function blur(data: Float32Array, width: number, height: number, sigma: number): Float32Array {
   const r = Math.ceil(3 * sigma);
-  const k = new Float64Array(2 * r + 1);
-  let sum = 0;
-  for (let i = -r; i <= r; i++) sum += k[i + r] = Math.exp(-(i * i) / (2 * sigma * sigma));
-  for (let i = 0; i < k.length; i++) k[i] /= sum;
+  const k = gaussianTaps(sigma, r);
   if (r === 0) return new Float32Array(data);
   const tmp = new Float32Array(width * height);
   const row = new Float32Array(width + 2 * r);

@@ -3,6 +3,7 @@
  * 1 = paper (white), 0 = ink. Convention as OpenCV's THRESH_BINARY: a pixel is
  * paper when its value is strictly greater than the threshold.
  */
+import { gaussianTaps } from '../../kernels/gaussian.js';
 
 /** Global threshold: paper when v > level. */
 export function thresholdFixed(data: Float32Array, level: number, out: Uint8Array = new Uint8Array(data.length)): Uint8Array {
@@ -114,11 +115,7 @@ export function localMean(data: Float32Array, width: number, height: number, rad
  * itself swaps in fixed tables for ksize ≤ 7, we always use the formula).
  */
 export function gaussianKernel(radius: number, sigma = 0.3 * (radius - 1) + 0.8): Float64Array {
-  const k = new Float64Array(2 * radius + 1);
-  let sum = 0;
-  for (let i = -radius; i <= radius; i++) sum += k[i + radius] = Math.exp(-(i * i) / (2 * sigma * sigma));
-  for (let i = 0; i < k.length; i++) k[i] /= sum;
-  return k;
+  return gaussianTaps(sigma, radius);
 }
 
 /**
