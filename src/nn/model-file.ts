@@ -30,10 +30,10 @@ export interface ModelKind<A> {
   title: string;
   /** How to get a file of this kind (the hint when the file holds another kind). */
   hint?: string;
-  /** The architecture types this kind reads, for messages. */
+  /** The architecture types this kind reads (the header's `architecture.type`). */
   types: readonly string[];
-  /** Whether the header's architecture is one this kind reads (type and fields). */
-  accepts(arch: unknown): arch is A;
+  /** Further checks of an architecture of one of those types (its fields). */
+  valid?(arch: A): boolean;
   /** Every weight tensor, in file order. */
   tensors(arch: A): readonly TensorShape[];
 }
@@ -68,9 +68,9 @@ export function decodeModel<A>(bytes: Uint8Array, kind: ModelKind<A>, file?: str
   const where = file ?? 'the file';
   if (header.kind !== kind.kind)
     throw new PixelError('E_INPUT', `Expected ${kind.title}${kind.kind ? ` (kind "${kind.kind}")` : ''} but ${where} holds ${JSON.stringify(header.kind ?? 'a unet binarizer')}`, { file, hint: kind.hint });
-  const arch = header.architecture;
-  if (!kind.accepts(arch)) {
-    const type = (arch as { type?: unknown } | undefined)?.type;
+  const arch = header.architecture as A;
+  const type = (arch as { type?: unknown } | undefined)?.type;
+  if (!kind.types.includes(type as string) || kind.valid?.(arch) === false) {
     throw new PixelError('E_INPUT', `Expected a ${kind.what} architecture ${kind.types.map((t) => JSON.stringify(t)).join(' or ')} but ${where} has ${JSON.stringify(type ?? arch)}`, {
       file,
       hint: 'The file may come from a newer pixel; retrain it with this one',

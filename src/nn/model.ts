@@ -138,7 +138,7 @@ export const UNET_FILE: ModelKind<Architecture> = {
   what: 'model',
   title: 'a unet binarizer model',
   types: ['unet-residual'],
-  accepts: (a): a is Architecture => (a as Architecture | undefined)?.type === 'unet-residual' && Array.isArray((a as Architecture).channels),
+  valid: (a) => Array.isArray(a.channels),
   tensors: tensorSpecs,
 };
 

@@ -71,7 +71,6 @@ export const AR_FILE: ModelKind<AnyArArchitecture> = {
   title: 'an autoregressive sprite model',
   hint: 'Train one with `pixel sprite train --images <dir>`, or use models/sprite-ar.png',
   types: ['gated-pixelcnn', 'pixelcnn'],
-  accepts: (a): a is AnyArArchitecture => (a as AnyArArchitecture | undefined)?.type === 'gated-pixelcnn' || (a as AnyArArchitecture | undefined)?.type === 'pixelcnn',
   tensors: anyTensorSpecs,
 };
 

@@ -182,7 +182,6 @@ export const PROMPT_FILE: ModelKind<PromptArchitecture> = {
   title: 'a prompt-to-sprite model',
   hint: 'Train one with `pixel sprite prompt --train <dir>`, or use models/sprite-prompt.png',
   types: ['word-mlp', 'trigram-mlp'],
-  accepts: (a): a is PromptArchitecture => (a as PromptArchitecture | undefined)?.type === 'word-mlp' || (a as PromptArchitecture | undefined)?.type === 'trigram-mlp',
   tensors: specs,
 };
 
