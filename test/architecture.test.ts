@@ -43,10 +43,6 @@ const CLIMBING: ReadonlySet<string> = new Set([
   'src/nn/binarize.ts → src/plugins/dither/variable-diffusion.ts',
   // nn's training data is resized with the resize plugin's box kernel.
   'src/nn/data.ts → src/plugins/resize/kernels.ts',
-  // `method: 'atkinson'` shorthands are resolved by config from the dither plugin's method list.
-  'src/config/methods.ts → src/plugins/dither/index.ts',
-  // config resolves `extends: 'photo'` from the built-in preset table instead of being handed it.
-  'src/config/resolve.ts → presets/index.ts',
 ]);
 
 function areaOf(file: string): string {

@@ -26,12 +26,13 @@ import type { InputFile } from '../files/inputs.js';
 import { charAccuracy, readText, truthFor } from './ocr.js';
 import { referenceFrom, scoreBinary, type Scores } from '../metrics/index.js';
 import { PixelError, withContext } from '../pipeline/errors.js';
-import { didYouMean } from '../pipeline/options.js';
+import { unknownNamed } from '../pipeline/messages.js';
 import { buildPipeline, DECODED_KIND, resolveSteps, type Pipeline, type ResolvedStep, type StepConfig } from '../pipeline/pipeline.js';
 import type { BinaryTensor, ImageTensor, Plugin, TensorKind, ToneTensor } from '../pipeline/types.js';
 import { pluginTable } from '../plugins/index.js';
 import { resize, resizePlan } from '../plugins/resize/index.js';
 import { resizeBox } from '../plugins/resize/kernels.js';
+import { builtinPresets } from '../../presets/index.js';
 
 export type EvalSpace = 'linear' | 'srgb';
 export const EVAL_SPACES: readonly EvalSpace[] = ['linear', 'srgb'];
@@ -75,8 +76,8 @@ export const DEFAULT_METHODS: readonly string[] = [
 ];
 
 /** The default methods that exist in this build. */
-export function defaultMethods(): string[] {
-  const known = new Set(methodNames());
+export function defaultMethods(plugins: ReadonlyMap<string, Plugin> = pluginTable()): string[] {
+  const known = new Set(methodNames(plugins));
   return DEFAULT_METHODS.filter((m) => known.has(m));
 }
 
@@ -101,7 +102,7 @@ function optionValue(raw: string): unknown {
  * mistake is a usage error before any image is read.
  */
 export function methodColumns(names: readonly string[], flag = '--methods', plugins: ReadonlyMap<string, Plugin> = pluginTable()): EvalColumn[] {
-  const table = methodTable();
+  const table = methodTable(plugins);
   const out: EvalColumn[] = [];
   const named = new Set(names);
   const expanded = names.flatMap((n) => (n === 'all' ? Object.keys(table) : [n]));
@@ -109,8 +110,7 @@ export function methodColumns(names: readonly string[], flag = '--methods', plug
     const [name, ...settings] = spec.split(':');
     const info = Object.hasOwn(table, name) ? table[name] : undefined;
     if (!info) {
-      const guess = didYouMean(name, Object.keys(table));
-      throw new PixelError('E_USAGE', `Unknown method "${name}" for ${flag}${guess ? ` (did you mean "${guess}"?)` : ''}`, {
+      throw new PixelError('E_USAGE', unknownNamed('method', name, `for ${flag}`, Object.keys(table)), {
         hint: `Methods: ${Object.keys(table).join(', ')} (or all)`,
       });
     }
@@ -140,19 +140,18 @@ export function methodColumns(names: readonly string[], flag = '--methods', plug
 export function presetColumns(names: readonly string[], options: { config?: PixelConfig; plugins?: ReadonlyMap<string, Plugin> } = {}): EvalColumn[] {
   const config = options.config ?? {};
   const plugins = options.plugins ?? pluginTable();
-  const table = new PresetTable(config.presets ?? {});
+  const table = new PresetTable(config.presets ?? {}, builtinPresets);
   const out: EvalColumn[] = [];
   for (const name of names) {
     if (!table.get(name)) {
-      const guess = didYouMean(name, table.names());
-      throw new PixelError('E_USAGE', `Unknown preset "${name}" for --preset${guess ? ` (did you mean "${guess}"?)` : ''}`, {
+      throw new PixelError('E_USAGE', unknownNamed('preset', name, 'for --preset', table.names()), {
         hint: `Presets: ${table.names().join(', ')}`,
       });
     }
     const label = `preset:${name}`;
     if (out.some((c) => c.name === label)) continue;
     // The config's override section applies to --preset runs in convert too.
-    const resolved = resolveConfig({ config: { presets: config.presets, override: config.override }, preset: name, plugins });
+    const resolved = resolveConfig({ presets: builtinPresets, config: { presets: config.presets, override: config.override }, preset: name, plugins });
     out.push({ name: label, kind: 'preset', steps: resolved.steps });
   }
   return out;
@@ -161,7 +160,7 @@ export function presetColumns(names: readonly string[], options: { config?: Pixe
 /** A column for a config's own pipeline (rules are not applied: they are per file). */
 export function configColumn(config: PixelConfig, label: string, options: { source?: string; plugins?: ReadonlyMap<string, Plugin> } = {}): EvalColumn {
   const plugins = options.plugins ?? pluginTable();
-  const resolved = resolveConfig({ config, source: options.source, plugins });
+  const resolved = resolveConfig({ presets: builtinPresets, config, source: options.source, plugins });
   return { name: `config:${label}`, kind: 'config', steps: resolved.steps };
 }
 
