@@ -14,6 +14,7 @@ import { resolveConfig } from '../src/config/resolve.js';
 import { runOne } from '../src/convert.js';
 import { buildPipeline, type StepConfig } from '../src/pipeline/pipeline.js';
 import { pluginTable } from '../src/plugins/index.js';
+import { builtinPresets } from '../presets/index.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const rounds = Number(process.argv[2] ?? 7);
@@ -28,7 +29,7 @@ const JOBS: Record<string, StepConfig[]> = {
 const plugins = pluginTable();
 const prepared = await Promise.all(
   Object.entries(JOBS).map(async ([name, steps]) => {
-    const config = resolveConfig({ config: { steps }, plugins });
+    const config = resolveConfig({ presets: builtinPresets, config: { steps }, plugins });
     return { name, config, pipeline: await buildPipeline(config.steps, plugins), times: [] as number[] };
   }),
 );

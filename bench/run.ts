@@ -19,6 +19,7 @@ import { bayerThresholds, ordered } from '../src/plugins/dither/ordered.js';
 import { decodeImage } from '../src/image/decode.js';
 import { encodePng1 } from '../src/image/encode/png.js';
 import type { BinaryTensor, ImageTensor } from '../src/pipeline/types.js';
+import { builtinPresets } from '../presets/index.js';
 
 const DEVBENCH = resolve(import.meta.dirname, '../../shared/data/devbench');
 
@@ -29,7 +30,7 @@ function median(xs: number[]): number {
 
 async function job(name: string, steps: StepConfig[], files: Buffer[], rounds: number) {
   const plugins = pluginTable();
-  const config = resolveConfig({ config: { steps }, plugins });
+  const config = resolveConfig({ presets: builtinPresets, config: { steps }, plugins });
   const engine = new Engine(plugins);
   for (const f of files.slice(0, 3)) await engine.convert(f, config); // warm up
   const times: number[] = [];
@@ -46,7 +47,7 @@ async function job(name: string, steps: StepConfig[], files: Buffer[], rounds: n
 /** Mean time of each stage of a pipeline over the files (decode as the pipeline asks, then each step, then the PNG). */
 async function stages(steps: StepConfig[], files: Buffer[], rounds: number): Promise<Record<string, number>> {
   const plugins = pluginTable();
-  const config = resolveConfig({ config: { steps }, plugins });
+  const config = resolveConfig({ presets: builtinPresets, config: { steps }, plugins });
   const pipeline = await buildPipeline(config.steps, plugins);
   const created = await Promise.all(config.steps.map((s) => s.plugin.create(s.options)));
   const total: Record<string, number> = {};

@@ -49,5 +49,4 @@ export const builtinPresets: Readonly<Record<string, Preset>> = Object.freeze({
   'thermal-80mm': thermal80mm,
 });
 
-/** Used when neither the config nor the command line names a preset or steps. */
-export const DEFAULT_PRESET = 'photo';
+export { DEFAULT_PRESET } from '../src/config/resolve.js';

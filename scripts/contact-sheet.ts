@@ -14,6 +14,7 @@ import { contactSheet, type SheetCell, type SheetRow } from '../src/image/sheet.
 import { buildPipeline } from '../src/pipeline/pipeline.js';
 import { pluginTable } from '../src/plugins/index.js';
 import { generateTextSet } from './text-set.js';
+import { builtinPresets } from '../presets/index.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const IMAGES = ['examples/images/cat.png', 'examples/images/rocket.png', 'examples/images/sprites/ghost.svg'];
@@ -25,7 +26,7 @@ for (const file of IMAGES) {
   const bytes = readFileSync(join(ROOT, file));
   const cells: SheetCell[] = [{ image: await decodeImage(bytes, { file }), label: 'source' }];
   for (const preset of PRESETS) {
-    const config = resolveConfig({ config: {}, preset, plugins });
+    const config = resolveConfig({ presets: builtinPresets, config: {}, preset, plugins });
     const pipeline = await buildPipeline(config.steps, plugins);
     const { image } = await runOne(bytes, config, pipeline, { file });
     cells.push({ image, label: preset });
@@ -70,7 +71,7 @@ for (const [label, bytes] of sources) {
   for (const grid of [64, 128]) {
     for (const [name, steps] of SHEET_METHODS) {
       const pipeline = await buildPipeline([{ use: 'resize', longSide: grid }, ...steps] as never, plugins);
-      const config = resolveConfig({ config: { steps: [{ use: 'resize', longSide: grid }, ...steps] as never }, plugins });
+      const config = resolveConfig({ presets: builtinPresets, config: { steps: [{ use: 'resize', longSide: grid }, ...steps] as never }, plugins });
       const { image } = await runOne(bytes, config, pipeline, { file: label });
       cells.push({ image, label: `${name} ${grid}` });
       await pipeline.dispose();

@@ -19,6 +19,7 @@ import { pluginTable } from '../src/plugins/index.js';
 import { decodeImage } from '../src/image/decode.js';
 import type { BinaryTensor } from '../src/pipeline/types.js';
 import { fakePixelArt } from '../test/grid-fake.js';
+import { builtinPresets } from '../presets/index.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const file = process.argv[2] ?? join(ROOT, 'examples/images/rocket.png');
@@ -26,7 +27,7 @@ const plugins = pluginTable();
 const bytes = readFileSync(file);
 
 async function run(preset: string | undefined, output: Record<string, unknown> = {}, config: Record<string, unknown> = {}) {
-  const resolved = resolveConfig({ config, preset, cli: { output }, plugins });
+  const resolved = resolveConfig({ presets: builtinPresets, config, preset, cli: { output }, plugins });
   const pipeline = await buildPipeline(resolved.steps, plugins);
   try {
     return await runOne(bytes, resolved, pipeline, { file, name: 'image' });

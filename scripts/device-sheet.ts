@@ -13,6 +13,7 @@ import { decodeImage } from '../src/image/decode.js';
 import { contactSheet, type SheetCell } from '../src/image/sheet.js';
 import { buildPipeline } from '../src/pipeline/pipeline.js';
 import { pluginTable } from '../src/plugins/index.js';
+import { builtinPresets } from '../presets/index.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const file = process.argv[2] ?? join(ROOT, 'examples/images/cat.png');
@@ -32,7 +33,7 @@ for (const names of DEVICES) {
       cells.push({ image: await decodeImage(bytes, { file }), label: 'source' });
       continue;
     }
-    const config = resolveConfig({ config: {}, preset, plugins });
+    const config = resolveConfig({ presets: builtinPresets, config: {}, preset, plugins });
     const pipeline = await buildPipeline(config.steps, plugins);
     const { image } = await runOne(bytes, config, pipeline, { file });
     await pipeline.dispose();

@@ -16,6 +16,7 @@ import { buildPipeline, DECODED_KIND, type Pipeline, type ResolvedStep, type Run
 import type { BinaryTensor, ImageTensor, Plugin, RGB, TensorKind } from './pipeline/types.js';
 import { pluginTable } from './plugins/index.js';
 import { WHITE } from './image/color.js';
+import { builtinPresets } from '../presets/index.js';
 
 /** Builds a pipeline from steps, with the built-in plugins plus any given ones. */
 export function createPipeline(steps: readonly StepConfig[], options: { plugins?: readonly Plugin[] } = {}): Promise<Pipeline> {
@@ -274,7 +275,7 @@ export class Engine {
 export async function convert(input: string | Buffer | ImageTensor, options: ConvertOptions = {}): Promise<ConvertResult> {
   const plugins = pluginTable(options.plugins);
   const config = resolveConfig({
-    config: options.config ?? {},
+    presets: builtinPresets, config: options.config ?? {},
     preset: options.preset,
     cli: options.format ? { output: { format: options.format } } : undefined,
     plugins,

@@ -4,6 +4,7 @@ import { resolveConfig } from './config/resolve.js';
 import { convert, Engine, paperOf } from './convert.js';
 import { definePlugin, type ToneTensor } from './pipeline/types.js';
 import { pluginTable } from './plugins/index.js';
+import { builtinPresets } from '../presets/index.js';
 
 /** A pass-through step that counts how often it is built. */
 function counting() {
@@ -34,8 +35,8 @@ describe('Engine', () => {
     const { plugin, counter } = counting();
     const plugins = pluginTable([plugin]);
     const engine = new Engine(plugins);
-    const a = resolveConfig({ config: { steps: [{ use: 'count' }, { use: 'adjust' }, { use: 'dither', method: 'atkinson' }] }, plugins });
-    const b = resolveConfig({ config: { steps: [{ use: 'count' }, { use: 'adjust' }, { use: 'threshold' }] }, plugins });
+    const a = resolveConfig({ presets: builtinPresets, config: { steps: [{ use: 'count' }, { use: 'adjust' }, { use: 'dither', method: 'atkinson' }] }, plugins });
+    const b = resolveConfig({ presets: builtinPresets, config: { steps: [{ use: 'count' }, { use: 'adjust' }, { use: 'threshold' }] }, plugins });
     const image = gradient(64, 16);
     const ra1 = await engine.convert(image, a);
     const ra2 = await engine.convert(image, a);
@@ -57,7 +58,7 @@ describe('Engine', () => {
     expect(steps).toEqual(['0:resize:16x4', '1:adjust:16x4', '2:dither:16x4', '3:upscale:32x8']);
     expect([r.image.width, r.image.height]).toEqual([32, 8]);
     const engine = new Engine(pluginTable());
-    const config = resolveConfig({ config: { steps: [{ use: 'resize', width: 16 }, { use: 'adjust' }, { use: 'dither' }, { use: 'upscale', scale: 2 }] }, plugins: engine.plugins });
+    const config = resolveConfig({ presets: builtinPresets, config: { steps: [{ use: 'resize', width: 16 }, { use: 'adjust' }, { use: 'dither' }, { use: 'upscale', scale: 2 }] }, plugins: engine.plugins });
     const pipeline = await engine.pipeline(config);
     const binary = await pipeline.run(gradient(32, 8), { until: 2 });
     expect([binary.range, binary.width]).toEqual(['binary', 16]);
@@ -75,8 +76,8 @@ describe('paper colour: declared by the step that sets colours (Plugin.paper)', 
 
   it("the palette step's paper, else white", async () => {
     const plugins = pluginTable();
-    expect(paperOf(resolveConfig({ config: { steps: steps('#102030') }, plugins }))).toEqual({ r: 16, g: 32, b: 48 });
-    expect(paperOf(resolveConfig({ config: { steps: steps() }, plugins }))).toEqual({ r: 255, g: 255, b: 255 });
+    expect(paperOf(resolveConfig({ presets: builtinPresets, config: { steps: steps('#102030') }, plugins }))).toEqual({ r: 16, g: 32, b: 48 });
+    expect(paperOf(resolveConfig({ presets: builtinPresets, config: { steps: steps() }, plugins }))).toEqual({ r: 255, g: 255, b: 255 });
     // Transparent black composited onto white is paper, onto a near-black paper it is ink.
     expect([...(await convert(await png(), { config: { steps: steps() } })).image.data]).toEqual([1, 1]);
     expect([...(await convert(await png(), { config: { steps: steps('#101010') } })).image.data]).toEqual([0, 1]);
@@ -94,7 +95,7 @@ describe('paper colour: declared by the step that sets colours (Plugin.paper)', 
       create: () => ({ run: (image) => image }),
     });
     const config = { steps: [...steps(), { use: 'tint' }] };
-    expect(paperOf(resolveConfig({ config, plugins: pluginTable([tint]) }))).toEqual({ r: 0, g: 0, b: 0 });
+    expect(paperOf(resolveConfig({ presets: builtinPresets, config, plugins: pluginTable([tint]) }))).toEqual({ r: 0, g: 0, b: 0 });
     expect([...(await convert(await png(), { config, plugins: [tint] })).image.data]).toEqual([0, 1]);
   });
 });

@@ -18,6 +18,7 @@ import { resolveConfig } from '../src/config/resolve.js';
 import { packageInfo } from '../src/files/package-root.js';
 import { pluginTable } from '../src/plugins/index.js';
 import { cleanEnv, listFiles, makePng, ROOT, run, tempProject } from './batch-helpers.js';
+import { builtinPresets } from '../presets/index.js';
 
 const NAMES = ['a.png', 'b.png', 'c.png', 'd.png', 'e.png', 'f.png', 'g.png', 'h.png'];
 
@@ -193,7 +194,7 @@ describe('cache manifest', () => {
 
   it('the config hash covers steps, options and output format, not where outputs go', () => {
     const plugins = pluginTable();
-    const hash = (config: object, cli?: object) => configHash(resolveConfig({ config, plugins, cli }));
+    const hash = (config: object, cli?: object) => configHash(resolveConfig({ presets: builtinPresets, config, plugins, cli }));
     expect(hash({ extends: 'sprite' })).toBe(hash({ extends: 'sprite', output: { dir: 'elsewhere', overwrite: true } }));
     expect(hash({ extends: 'sprite' })).not.toBe(hash({ extends: 'sprite', output: { format: 'pbm' } }));
     expect(hash({ extends: 'sprite' })).not.toBe(hash({ extends: 'sprite', override: { dither: { method: 'atkinson' } } }));

@@ -7,6 +7,7 @@ import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../src/cli/main.js';
 import { tempDir } from './temp.js';
+import { builtinPresets } from '../presets/index.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const BIN = join(ROOT, 'bin', 'pixel.js');
@@ -266,7 +267,7 @@ describe('pixel convert shortcut flags for later features', () => {
     const { pluginTable } = await import('../src/plugins/index.js');
     const plugins = pluginTable();
     for (const [preset, plugin] of [['photo', 'dither'], ['sprite', 'pixel-art']] as const) {
-      const c = resolveConfig({ config: {}, preset, cli: flagsToLayer({ 'edge-aware': true }), plugins });
+      const c = resolveConfig({ presets: builtinPresets, config: {}, preset, cli: flagsToLayer({ 'edge-aware': true }), plugins });
       const step = c.steps.find((s) => s.plugin.name === plugin)!;
       expect((step.options as { edgeAware: boolean }).edgeAware).toBe(true);
     }

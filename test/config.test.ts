@@ -7,6 +7,7 @@ import type { PixelConfig } from '../src/config/types.js';
 import { PixelError } from '../src/pipeline/errors.js';
 import { pluginTable } from '../src/plugins/index.js';
 import { tempDir } from './temp.js';
+import { builtinPresets } from '../presets/index.js';
 
 const plugins = pluginTable();
 const ROOT = resolve(import.meta.dirname, '..');
@@ -19,7 +20,7 @@ function opts(c: ResolvedConfig, name: string): Record<string, unknown> {
 }
 function problems(config: PixelConfig, extra: Partial<Parameters<typeof resolveConfig>[0]> = {}): string[] {
   try {
-    resolveConfig({ config, plugins, ...extra });
+    resolveConfig({ presets: builtinPresets, config, plugins, ...extra });
   } catch (e) {
     expect(e).toBeInstanceOf(PixelError);
     expect((e as PixelError).code).toBe('E_CONFIG');
@@ -30,7 +31,7 @@ function problems(config: PixelConfig, extra: Partial<Parameters<typeof resolveC
 
 describe('config resolution', () => {
   it('uses the photo preset when nothing is said', () => {
-    const c = resolveConfig({ config: {}, plugins });
+    const c = resolveConfig({ presets: builtinPresets, config: {}, plugins });
     expect(names(c)).toEqual(['adjust', 'dither']);
     expect(opts(c, 'dither').method).toBe('floyd-steinberg');
     expect(c.output).toEqual({ format: 'png', name: '[dir]/[name].[ext]', overwrite: false, layout: 'horizontal-msb', mask: 'none' });
@@ -40,7 +41,7 @@ describe('config resolution', () => {
 
   it('applies extends, then override, then the command line', () => {
     const c = resolveConfig({
-      config: { extends: 'pixel-art', override: { resize: { longSide: 64 } } },
+      presets: builtinPresets, config: { extends: 'pixel-art', override: { resize: { longSide: 64 } } },
       cli: { override: { upscale: { scale: 2 } }, output: { format: 'pbm' } },
       plugins,
     });
@@ -51,18 +52,18 @@ describe('config resolution', () => {
   });
 
   it('inserts steps a flag needs at their usual place', () => {
-    const c = resolveConfig({ config: {}, cli: { override: { resize: { width: 100 }, upscale: { scale: 3 }, palette: { ink: '#112233' } } }, plugins });
+    const c = resolveConfig({ presets: builtinPresets, config: {}, cli: { override: { resize: { width: 100 }, upscale: { scale: 3 }, palette: { ink: '#112233' } } }, plugins });
     expect(names(c)).toEqual(['resize', 'adjust', 'dither', 'upscale', 'palette']);
   });
 
   it('swaps the binarizer when the method names another plugin', () => {
-    const c = resolveConfig({ config: { extends: 'pixel-art' }, cli: { override: { threshold: { mode: 'otsu' } } }, plugins });
+    const c = resolveConfig({ presets: builtinPresets, config: { extends: 'pixel-art' }, cli: { override: { threshold: { mode: 'otsu' } } }, plugins });
     expect(names(c)).toEqual(['resize', 'adjust', 'threshold', 'upscale']);
     expect(opts(c, 'threshold').mode).toBe('otsu');
   });
 
   it('lets steps replace the inherited list whole', () => {
-    const c = resolveConfig({ config: { extends: 'pixel-art', steps: [{ use: 'adjust' }, { use: 'threshold' }] }, plugins });
+    const c = resolveConfig({ presets: builtinPresets, config: { extends: 'pixel-art', steps: [{ use: 'adjust' }, { use: 'threshold' }] }, plugins });
     expect(names(c)).toEqual(['adjust', 'threshold']);
   });
 
@@ -70,14 +71,14 @@ describe('config resolution', () => {
     const config: PixelConfig = {
       presets: { tiny: { extends: 'sprite', override: { resize: { longSide: 16 } } } },
     };
-    const c = resolveConfig({ config, ruleLayers: [{ preset: 'tiny', path: 'rules[0]' }], plugins });
+    const c = resolveConfig({ presets: builtinPresets, config, ruleLayers: [{ preset: 'tiny', path: 'rules[0]' }], plugins });
     expect(c.presets).toEqual(['sprite', 'tiny']);
     expect(opts(c, 'resize').longSide).toBe(16);
     expect(names(c)).toContain('pixel-art');
   });
 
   it('lets --preset replace the config pipeline but keep its output settings', () => {
-    const c = resolveConfig({ config: { extends: 'sprite', output: { format: 'pbm' } }, preset: 'photo', plugins });
+    const c = resolveConfig({ presets: builtinPresets, config: { extends: 'sprite', output: { format: 'pbm' } }, preset: 'photo', plugins });
     expect(names(c)).toEqual(['adjust', 'dither']);
     expect(c.output.format).toBe('pbm');
   });
@@ -98,7 +99,7 @@ describe('config resolution', () => {
     expect(found).toContain('Unknown key output.nmae (did you mean "name"?)');
     expect(found).toContain('Unknown preset "phot" at extends (did you mean "photo"?)');
     expect(found.some((p) => p.startsWith('Expected one of "png", "pbm"') && p.includes('for output.format but received "jpg"'))).toBe(true);
-    expect(found.some((p) => p.startsWith('[dither] Expected one of') && p.includes('for steps[1].method but received "floyd"'))).toBe(true);
+    expect(found.some((p) => p.startsWith('[dither] Expected one of') && p.includes('for override.dither.method but received "floyd"'))).toBe(true);
   });
 
   it('reports unknown plugins and rule shapes', () => {

@@ -115,7 +115,7 @@ describe('device presets', () => {
   });
 
   it.each(DEVICES)('%s: exactly %i×%i, format %s, layout %s, mask %s', async (name, width, height, format, layout, mask) => {
-    const config = resolveConfig({ config: {}, preset: name, plugins });
+    const config = resolveConfig({ presets: builtinPresets, config: {}, preset: name, plugins });
     expect(config.output.format).toBe(format);
     expect(config.output.layout).toBe(layout);
     expect(config.output.mask).toBe(mask);
@@ -344,7 +344,7 @@ describe('output.layout and output.mask', () => {
   });
 
   it('resolveConfig reports a bad combination in one E_CONFIG error', () => {
-    expect(() => resolveConfig({ config: { output: { format: 'xbm', mask: 'array' } }, plugins })).toThrow('Invalid configuration (1 problem)');
+    expect(() => resolveConfig({ presets: builtinPresets, config: { output: { format: 'xbm', mask: 'array' } }, plugins })).toThrow('Invalid configuration (1 problem)');
   });
 });
 
@@ -370,7 +370,7 @@ describe('animated GIF in → animated GIF out', () => {
     const gif = await animation();
     const warnings: string[] = [];
     const steps = [{ use: 'adjust' }, { use: 'dither', method: 'bayer-4' }];
-    const config = resolveConfig({ config: { steps, output: { format: 'gif', mask: 'palette' } }, plugins });
+    const config = resolveConfig({ presets: builtinPresets, config: { steps, output: { format: 'gif', mask: 'palette' } }, plugins });
     const pipeline = await buildPipeline(config.steps, plugins);
     const r = await runOne(gif, config, pipeline, { warn: (m) => warnings.push(m) });
     await pipeline.dispose();
@@ -393,7 +393,7 @@ describe('animated GIF in → animated GIF out', () => {
 
   it('error diffusion warns that still areas will flicker', async () => {
     const warnings: string[] = [];
-    const config = resolveConfig({ config: { steps: [{ use: 'adjust' }, { use: 'dither', method: 'floyd-steinberg' }], output: { format: 'gif' } }, plugins });
+    const config = resolveConfig({ presets: builtinPresets, config: { steps: [{ use: 'adjust' }, { use: 'dither', method: 'floyd-steinberg' }], output: { format: 'gif' } }, plugins });
     const pipeline = await buildPipeline(config.steps, plugins);
     await runOne(await animation(), config, pipeline, { warn: (m) => warnings.push(m) });
     await pipeline.dispose();
@@ -404,7 +404,7 @@ describe('animated GIF in → animated GIF out', () => {
     const warned: string[] = [];
     for (const method of ['ostromoukhov', 'zhou-fang', 'riemersma', 'dot-diffusion', 'dbs', 'sierra-lite', 'blue-noise', 'clustered-dot']) {
       const warnings: string[] = [];
-      const config = resolveConfig({ config: { steps: [{ use: 'adjust' }, { use: 'dither', method }], output: { format: 'gif' } }, plugins });
+      const config = resolveConfig({ presets: builtinPresets, config: { steps: [{ use: 'adjust' }, { use: 'dither', method }], output: { format: 'gif' } }, plugins });
       const pipeline = await buildPipeline(config.steps, plugins);
       await runOne(await animation(), config, pipeline, { warn: (m) => warnings.push(m) });
       await pipeline.dispose();
@@ -477,12 +477,12 @@ describe('device formats through the pipeline and the command line', () => {
   });
 
   it("a format that cannot do the preset's mask mode drops it: `-p arduboy -f png` is a preview, not a config error", () => {
-    const png = resolveConfig({ config: {}, preset: 'arduboy', cli: { output: { format: 'png' } }, plugins });
+    const png = resolveConfig({ presets: builtinPresets, config: {}, preset: 'arduboy', cli: { output: { format: 'png' } }, plugins });
     expect([png.output.format, png.output.mask]).toEqual(['png', 'none']);
-    const pdi = resolveConfig({ config: {}, preset: 'arduboy', cli: { output: { format: 'pdi' } }, plugins });
+    const pdi = resolveConfig({ presets: builtinPresets, config: {}, preset: 'arduboy', cli: { output: { format: 'pdi' } }, plugins });
     expect(pdi.output.mask).toBe('array'); // pdi keeps it: the alpha plane
     // Set in the same layer, the combination is still an error.
-    expect(() => resolveConfig({ config: { output: { format: 'png', mask: 'array' } }, plugins })).toThrow('Invalid configuration (1 problem)');
+    expect(() => resolveConfig({ presets: builtinPresets, config: { output: { format: 'png', mask: 'array' } }, plugins })).toThrow('Invalid configuration (1 problem)');
   });
 
   it.each([

@@ -14,7 +14,7 @@ describe('built-in presets', () => {
     const preset = builtinPresets[name];
     expect(preset.description, 'every preset says what it does').toBeTruthy();
     expect(preset.target, 'every preset says what it is for').toBeTruthy();
-    const config = resolveConfig({ config: {}, preset: name, plugins });
+    const config = resolveConfig({ presets: builtinPresets, config: {}, preset: name, plugins });
     const pipeline = await buildPipeline(config.steps, plugins);
     const { image, data } = await runOne(photo, config, pipeline);
     await pipeline.dispose();
@@ -30,7 +30,7 @@ describe('built-in presets', () => {
     ['playdate', 400, 240],
     ['lowtech-web', 300, 200],
   ])('%s makes %i×%i from a 300×200 image', async (name, width, height) => {
-    const config = resolveConfig({ config: {}, preset: name, plugins });
+    const config = resolveConfig({ presets: builtinPresets, config: {}, preset: name, plugins });
     const pipeline = await buildPipeline(config.steps, plugins);
     const { image } = await runOne(photo, config, pipeline);
     expect([image.width, image.height]).toEqual([width, height]);

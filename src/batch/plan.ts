@@ -12,6 +12,7 @@ import type { PixelConfig } from '../config/types.js';
 import { globBase, toPosix } from '../files/glob.js';
 import type { InputFile } from '../files/inputs.js';
 import type { Plugin } from '../pipeline/types.js';
+import { builtinPresets } from '../../presets/index.js';
 
 /** What a file's config is made of, as cloneable data. */
 export interface Recipe {
@@ -51,7 +52,7 @@ export function recipeKey(recipe: Recipe): string {
 export function resolveRecipe(ctx: Pick<ConfigContext, 'config' | 'source' | 'plugins'>, recipe: Recipe): ResolvedConfig {
   const { config } = ctx;
   return resolveConfig({
-    config,
+    presets: builtinPresets, config,
     source: ctx.source,
     preset: recipe.preset,
     ruleLayers: recipe.rules.map((index) => ({ ...config.rules![index], path: `rules[${index}]` })),

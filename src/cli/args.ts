@@ -3,7 +3,7 @@
  */
 import { parseArgs } from 'node:util';
 import { PixelError } from '../pipeline/errors.js';
-import { didYouMean } from '../pipeline/options.js';
+import { didYouMean, invalidFlag } from '../pipeline/messages.js';
 
 export interface OptionSpec {
   type: 'string' | 'boolean';
@@ -44,11 +44,26 @@ export function helpText(usage: string, table: OptionTable, footer = ''): string
   return [usage, '', 'Options:', ...rows.map(([f, d]) => `  ${f.padEnd(width)}${d}`), footer ? `\n${footer}` : ''].join('\n').trimEnd() + '\n';
 }
 
+/** A flag that must be a number in a range. */
+export function numberFlag(value: unknown, flag: string, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
+  if (!Number.isFinite(n) || n < min || n > max) throw invalidFlag(flag, `a number between ${min} and ${max}`, value);
+  return n;
+}
+
+/** A flag that must be one of a few names. */
+export function choiceFlag<T extends string>(value: unknown, flag: string, known: readonly T[], hint?: string): T | undefined {
+  if (value === undefined) return undefined;
+  if (!known.includes(value as T)) throw invalidFlag(flag, `one of ${known.join(', ')}`, value, hint, known);
+  return value as T;
+}
+
 /** A flag that must be a whole number in a range. */
 export function intFlag(value: unknown, flag: string, min: number, max: number): number | undefined {
   if (value === undefined) return undefined;
   const n = typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : NaN;
   if (!Number.isInteger(n) || n < min || n > max)
-    throw new PixelError('E_USAGE', `Expected a whole number between ${min} and ${max} for --${flag} but received ${JSON.stringify(value)}`, { hint: `e.g. --${flag} ${Math.max(min, Math.min(max, 128))}` });
+    throw invalidFlag(flag, `a whole number between ${min} and ${max}`, value, `e.g. --${flag} ${Math.max(min, Math.min(max, 128))}`);
   return n;
 }

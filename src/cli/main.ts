@@ -5,7 +5,7 @@
  */
 import { packageInfo } from '../files/package-root.js';
 import { PixelError, exitCodeFor, EXIT } from '../pipeline/errors.js';
-import { didYouMean } from '../pipeline/options.js';
+import { unknownNamed } from '../pipeline/messages.js';
 import type { IO } from './reporters/types.js';
 
 export function version(): string {
@@ -54,8 +54,7 @@ export async function main(argv: string[], io: IO, cwd = process.cwd(), signal?:
     }
     const entry = COMMANDS[command];
     if (!entry) {
-      const guess = didYouMean(command, Object.keys(COMMANDS));
-      throw new PixelError('E_USAGE', `Unknown command "${command}"${guess ? ` (did you mean "${guess}"?)` : ''}`, { hint: 'Run pixel --help for the commands.' });
+      throw new PixelError('E_USAGE', unknownNamed('command', command, '', Object.keys(COMMANDS)), { hint: 'Run pixel --help for the commands.' });
     }
     return await entry.run(rest, io, cwd, signal);
   } catch (error) {

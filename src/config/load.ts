@@ -21,7 +21,7 @@ import { compileConfig, findSyntaxErrors, IMPORTS_PIXEL, runningPixelEntry, synt
 import { writeFileAtomic } from '../files/atomic.js';
 import { packageInfo } from '../files/package-root.js';
 import { PixelError } from '../pipeline/errors.js';
-import { describeValue } from '../pipeline/options.js';
+import { expected } from '../pipeline/messages.js';
 import type { Plugin } from '../pipeline/types.js';
 import type { PixelConfig } from './types.js';
 
@@ -74,7 +74,7 @@ export async function loadConfig(options: { cwd?: string; configPath?: string } 
   const config = (result.config?.default ?? result.config) as PixelConfig;
   const display = relative(cwd, result.filepath) || result.filepath;
   if (typeof config !== 'object' || config === null)
-    throw new PixelError('E_CONFIG', `Expected the config to export an object but received ${describeValue(config)}`, { file: display, hint: 'export default defineConfig({ ... })' });
+    throw new PixelError('E_CONFIG', expected('an object', 'the config\'s default export', config), { file: display, hint: 'export default defineConfig({ ... })' });
   assertShape(config, display, { typesOnly: true });
   const plugins = await loadPlugins(config.plugins ?? [], dirname(result.filepath), display);
   return { config, filepath: result.filepath, plugins };
@@ -200,7 +200,7 @@ export async function loadPlugins(entries: readonly unknown[], fromDir: string, 
       continue;
     }
     if (typeof entry !== 'string')
-      throw new PixelError('E_CONFIG', `Expected a plugin object or a package name for plugins[${i}] but received ${describeValue(entry)}`, {
+      throw new PixelError('E_CONFIG', expected('a plugin object or a package name', `plugins[${i}]`, entry), {
         file: configFile,
         hint: 'A plugin has name, description, defaults, parseOptions, accepts, produces and create (see definePlugin).',
       });

@@ -1,28 +1,22 @@
 /**
  * `--method <name>`: one flag naming the binarization, whichever plugin does it.
- * Each name maps to an override of the binarizer step.
+ * Binarizers declare the names they answer to (Plugin.methods); each name maps
+ * to an override of that plugin's step.
  */
-import { DITHER_METHODS } from '../plugins/dither/index.js';
+import type { Plugin } from '../pipeline/types.js';
 
 export interface MethodInfo {
   plugin: string;
   options: Record<string, unknown>;
 }
 
-const THRESHOLD_METHODS: Record<string, MethodInfo> = {
-  threshold: { plugin: 'threshold', options: { mode: 'fixed' } },
-  otsu: { plugin: 'threshold', options: { mode: 'otsu' } },
-  adaptive: { plugin: 'threshold', options: { mode: 'adaptive' } },
-  unet: { plugin: 'unet', options: {} },
-  'pixel-art': { plugin: 'pixel-art', options: {} },
-};
-
-export function methodTable(): Record<string, MethodInfo> {
-  const table: Record<string, MethodInfo> = { ...THRESHOLD_METHODS };
-  for (const m of DITHER_METHODS) table[m] = { plugin: 'dither', options: { method: m } };
+/** The method names of the plugins handed in (built-ins first, as src/plugins/index.ts lists them). */
+export function methodTable(plugins: ReadonlyMap<string, Plugin>): Record<string, MethodInfo> {
+  const table: Record<string, MethodInfo> = {};
+  for (const p of plugins.values()) for (const [name, options] of Object.entries(p.methods ?? {})) table[name] ??= { plugin: p.name, options: { ...options } };
   return table;
 }
 
-export function methodNames(): string[] {
-  return Object.keys(methodTable());
+export function methodNames(plugins: ReadonlyMap<string, Plugin>): string[] {
+  return Object.keys(methodTable(plugins));
 }

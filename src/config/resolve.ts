@@ -3,12 +3,12 @@
  * pixel.config ← matching rules ← command-line flags) is resolved and
  * validated into one frozen ResolvedConfig before the first pixel is read.
  */
-import { builtinPresets, DEFAULT_PRESET } from '../../presets/index.js';
 import { FORMATS, LAYOUTS, MASK_MODES, type FormatName, type Layout, type MaskMode } from '../image/encode/index.js';
 import { PixelError } from '../pipeline/errors.js';
-import { describeValue, didYouMean, isPlainObject } from '../pipeline/options.js';
+import { expected, expectedOneOf, oneOf, unknownName, unknownNamed } from '../pipeline/messages.js';
+import { isPlainObject } from '../pipeline/options.js';
 import { lookupPlugin, type ResolvedStep, type StepConfig } from '../pipeline/pipeline.js';
-import type { Plugin } from '../pipeline/types.js';
+import { isBinarizer, PLUGIN_ROLES, type Plugin } from '../pipeline/types.js';
 import type { OutputConfig, PixelConfig, Preset } from './types.js';
 import { assertShape, validateShape } from './validate.js';
 
@@ -90,20 +90,26 @@ export function mergeLayer(into: Merged, layer: Layer): Merged {
   return into;
 }
 
+/** Used when neither the config nor the command line names a preset or steps. */
+export const DEFAULT_PRESET = 'photo';
+
+/** The presets a config can name: its own, then the built-in ones it is handed (presets/index.ts). */
 export class PresetTable {
-  constructor(private readonly user: Readonly<Record<string, Preset>> = {}) {}
+  constructor(
+    private readonly user: Readonly<Record<string, Preset>> = {},
+    private readonly builtin: Readonly<Record<string, Preset>> = {},
+  ) {}
 
   get(name: string): Preset | undefined {
-    return Object.hasOwn(this.user, name) ? this.user[name] : Object.hasOwn(builtinPresets, name) ? builtinPresets[name] : undefined;
+    return Object.hasOwn(this.user, name) ? this.user[name] : Object.hasOwn(this.builtin, name) ? this.builtin[name] : undefined;
   }
 
   names(): string[] {
-    return [...new Set([...Object.keys(builtinPresets), ...Object.keys(this.user)])];
+    return [...new Set([...Object.keys(this.builtin), ...Object.keys(this.user)])];
   }
 
   unknown(name: string, path: string): PixelError {
-    const guess = didYouMean(name, this.names());
-    return new PixelError('E_CONFIG', `Unknown preset "${name}" at ${path}${guess ? ` (did you mean "${guess}"?)` : ''}`, {
+    return new PixelError('E_CONFIG', unknownNamed('preset', name, `at ${path}`, this.names()), {
       hint: `Known presets: ${this.names().join(', ')}. Run \`pixel presets\` to see them, or declare your own under presets in pixel.config.ts.`,
     });
   }
@@ -152,33 +158,20 @@ export function applyLayer(
   return mergeLayer(into, layer);
 }
 
-/** True when a plugin turns continuous tone into 1 bit (dither, threshold, a user's binarizer). */
-export function isBinarizer(plugin: Plugin): boolean {
-  if (plugin.accepts.range && !plugin.accepts.range.includes('unit')) return false;
-  try {
-    return plugin.produces({ channels: 1, range: 'unit', space: 'linear' }, plugin.defaults).range === 'binary';
-  } catch {
-    return false;
-  }
-}
-
 /** The override key that targets the pipeline's binarizer, whichever plugin it is. */
 export const BINARIZER = 'binarizer';
 
-/** Where a step for a built-in plugin goes when an override names a plugin the list lacks. */
-const CANONICAL_ORDER = ['grid', 'resize', 'adjust', '<binarizer>', 'upscale', 'orient', 'palette'];
-
-function canonicalRank(name: string, plugins: ReadonlyMap<string, Plugin>): number {
-  const plugin = plugins.get(name);
-  const i = CANONICAL_ORDER.indexOf(plugin && isBinarizer(plugin) ? '<binarizer>' : name);
-  return i;
+/** Where a step goes when an override names a plugin the list lacks: its role's place (−1: no role, no place). */
+function roleRank(plugin: Plugin | undefined): number {
+  const role = plugin && (plugin.role ?? (isBinarizer(plugin) ? 'binarizer' : undefined));
+  return role ? PLUGIN_ROLES.indexOf(role) : -1;
 }
 
 /**
  * Applies `override` to a step list: options are merged into the step using
  * that plugin (or, under `binarizer`, into the binarizing step). A binarizer override replaces the list's binarizer (switching
  * --method from dither to threshold). A built-in plugin missing from the list
- * is inserted at its usual place (resize first, upscale and palette last).
+ * is inserted at its role's place (PLUGIN_ROLES: resize first, palette last).
  */
 export function applyOverrides(steps: StepConfig[], override: Record<string, Record<string, unknown>>, plugins: ReadonlyMap<string, Plugin>): StepConfig[] {
   const out = steps.map((s) => ({ ...s }));
@@ -209,13 +202,14 @@ export function applyOverrides(steps: StepConfig[], override: Record<string, Rec
         continue;
       }
     }
-    const rank = canonicalRank(name, plugins);
+    const rank = roleRank(plugin);
     if (rank < 0) {
       throw new PixelError('E_CONFIG', `override.${name}: no step uses "${name}"`, { hint: `Add { use: '${name}' } to steps instead.` });
     }
     let insertAt = out.length;
     for (let i = 0; i < out.length; i++) {
-      const r = canonicalRank(nameOf(out[i]), plugins);
+      const use = out[i].use;
+      const r = roleRank(typeof use === 'string' ? plugins.get(use) : use);
       if (r > rank) {
         insertAt = i;
         break;
@@ -226,35 +220,62 @@ export function applyOverrides(steps: StepConfig[], override: Record<string, Rec
   return out;
 }
 
+/**
+ * Checks each override option where the user wrote it (`override.dither.method`),
+ * against the plugin's option table, and leaves the bad ones out, so the step
+ * they would be merged into does not report them again under `steps[i]`.
+ */
+function checkOverrides(override: Record<string, Record<string, unknown>>, steps: readonly StepConfig[], plugins: ReadonlyMap<string, Plugin>, problems: string[]): Record<string, Record<string, unknown>> {
+  const out: Record<string, Record<string, unknown>> = {};
+  for (const [name, opts] of Object.entries(override)) {
+    const use = name === BINARIZER ? steps.map((s) => (typeof s.use === 'string' ? plugins.get(s.use) : s.use)).find((p) => p !== undefined && isBinarizer(p)) : plugins.get(name);
+    const table = use?.optionTable as Readonly<Record<string, { parse?(value: unknown, path: string): unknown }>> | undefined;
+    if (!table || !isPlainObject(opts)) {
+      out[name] = opts;
+      continue;
+    }
+    out[name] = {};
+    for (const [key, value] of Object.entries(opts)) {
+      const path = `override.${name}`;
+      if (!Object.hasOwn(table, key)) {
+        problems.push(`[${use!.name}] ${unknownName('option', `${path}.`, key, Object.keys(table))}`);
+        continue;
+      }
+      try {
+        if (value !== undefined) table[key].parse?.(value, `${path}.${key}`);
+        out[name][key] = value;
+      } catch (error) {
+        if (!(error instanceof PixelError)) throw error;
+        problems.push(`[${use!.name}] ${error.message}`);
+      }
+    }
+  }
+  return out;
+}
+
 /** Resolves the output settings, collecting problems. */
 export function resolveOutput(output: OutputConfig, problems: string[], path = 'output'): ResolvedOutput {
   const out: ResolvedOutput = { ...DEFAULT_OUTPUT, ...stripUndefined(output) } as ResolvedOutput;
   if (typeof out.format !== 'string' || !Object.hasOwn(FORMATS, out.format)) {
-    const guess = typeof out.format === 'string' ? didYouMean(out.format, Object.keys(FORMATS)) : undefined;
-    problems.push(`Expected one of ${Object.keys(FORMATS).map((f) => `"${f}"`).join(', ')} for ${path}.format but received ${describeValue(out.format)}${guess ? ` (did you mean "${guess}"?)` : ''}`);
+    problems.push(expectedOneOf(Object.keys(FORMATS), `${path}.format`, out.format));
   }
-  if (typeof out.name !== 'string' || !out.name.includes('[name]')) problems.push(`Expected a pattern containing [name] for ${path}.name but received ${describeValue(out.name)}`);
-  if (typeof out.overwrite !== 'boolean') problems.push(`Expected a boolean for ${path}.overwrite but received ${describeValue(out.overwrite)}`);
-  const oneOf = (list: readonly string[]) => list.map((v) => `"${v}"`).join(', ');
-  const guess = (v: unknown, list: readonly string[]) => {
-    const g = typeof v === 'string' ? didYouMean(v, [...list]) : undefined;
-    return g ? ` (did you mean "${g}"?)` : '';
-  };
-  if (!LAYOUTS.includes(out.layout)) problems.push(`Expected one of ${oneOf(LAYOUTS)} for ${path}.layout but received ${describeValue(out.layout)}${guess(out.layout, LAYOUTS)}`);
-  if (!MASK_MODES.includes(out.mask)) problems.push(`Expected one of ${oneOf(MASK_MODES)} for ${path}.mask but received ${describeValue(out.mask)}${guess(out.mask, MASK_MODES)}`);
+  if (typeof out.name !== 'string' || !out.name.includes('[name]')) problems.push(expected('a pattern containing [name]', `${path}.name`, out.name));
+  if (typeof out.overwrite !== 'boolean') problems.push(expected('a boolean', `${path}.overwrite`, out.overwrite));
+  if (!LAYOUTS.includes(out.layout)) problems.push(expectedOneOf(LAYOUTS, `${path}.layout`, out.layout));
+  if (!MASK_MODES.includes(out.mask)) problems.push(expectedOneOf(MASK_MODES, `${path}.mask`, out.mask));
   else if (Object.hasOwn(FORMATS, out.format)) {
     const masks: readonly string[] = FORMATS[out.format].masks;
     if (!masks.includes(out.mask))
-      problems.push(`Expected one of ${oneOf(masks)} for ${path}.mask with format "${out.format}" but received "${out.mask}" (mask "${out.mask}" needs format ${oneOf(FORMAT_NAMES_WITH(out.mask))})`);
+      problems.push(`${expected(`one of ${oneOf(masks)}`, `${path}.mask with format "${out.format}"`, out.mask)} (mask "${out.mask}" needs format ${oneOf(FORMAT_NAMES_WITH(out.mask))})`);
   }
   for (const key of ['sizePrefix', 'swapBits', 'sheet'] as const)
-    if (out[key] !== undefined && typeof out[key] !== 'boolean') problems.push(`Expected a boolean for ${path}.${key} but received ${describeValue(out[key])}`);
+    if (out[key] !== undefined && typeof out[key] !== 'boolean') problems.push(expected('a boolean', `${path}.${key}`, out[key]));
   if (out.prefix !== undefined && (typeof out.prefix !== 'string' || !/^([A-Za-z_][A-Za-z0-9_]*)?$/.test(out.prefix)))
-    problems.push(`Expected a C identifier start like "epd_" for ${path}.prefix but received ${describeValue(out.prefix)}`);
+    problems.push(expected('a C identifier start like "epd_"', `${path}.prefix`, out.prefix));
   if (out.bytesPerLine !== undefined && !(Number.isInteger(out.bytesPerLine) && out.bytesPerLine >= 1 && out.bytesPerLine <= 1024))
-    problems.push(`Expected an integer between 1 and 1024 for ${path}.bytesPerLine but received ${describeValue(out.bytesPerLine)}`);
-  if (out.accentBit !== undefined && out.accentBit !== 0 && out.accentBit !== 1) problems.push(`Expected 0 or 1 for ${path}.accentBit but received ${describeValue(out.accentBit)}`);
-  if (out.dir !== undefined && typeof out.dir !== 'string') problems.push(`Expected a folder path for ${path}.dir but received ${describeValue(out.dir)}`);
+    problems.push(expected('an integer between 1 and 1024', `${path}.bytesPerLine`, out.bytesPerLine));
+  if (out.accentBit !== undefined && out.accentBit !== 0 && out.accentBit !== 1) problems.push(expected('0 or 1', `${path}.accentBit`, out.accentBit));
+  if (out.dir !== undefined && typeof out.dir !== 'string') problems.push(expected('a folder path', `${path}.dir`, out.dir));
   return out;
 }
 
@@ -275,7 +296,7 @@ export function resolveStepList(steps: StepConfig[], plugins: ReadonlyMap<string
   steps.forEach((step, i) => {
     const path = `steps[${i}]`;
     if (!isPlainObject(step)) {
-      problems.push(`Expected an object like { use: 'dither' } for ${path} but received ${describeValue(step)}`);
+      problems.push(expected("an object like { use: 'dither' }", path, step));
       return;
     }
     try {
@@ -307,6 +328,8 @@ export interface ResolveInput {
   /** Command-line flags as a layer. */
   cli?: Layer;
   plugins: ReadonlyMap<string, Plugin>;
+  /** The built-in presets (presets/index.ts), handed in like the plugins. */
+  presets: Readonly<Record<string, Preset>>;
 }
 
 /** Resolves and validates one file's configuration; throws one E_CONFIG error listing every problem. */
@@ -326,7 +349,7 @@ export function resolveConfig(input: ResolveInput): ResolvedConfig {
 
 function resolveChecked(input: ResolveInput, problems: string[]): ResolvedConfig {
   const { config, plugins } = input;
-  const table = new PresetTable(isPlainObject(config.presets) ? config.presets : {});
+  const table = new PresetTable(isPlainObject(config.presets) ? config.presets : {}, input.presets);
   const attempt = (f: () => void) => {
     try {
       f();
@@ -365,14 +388,14 @@ function resolveChecked(input: ResolveInput, problems: string[]): ResolvedConfig
   if (merged.steps) {
     let list = merged.steps;
     attempt(() => {
-      list = applyOverrides(merged.steps!, merged.override, plugins);
+      list = applyOverrides(merged.steps!, checkOverrides(merged.override, merged.steps!, plugins, problems), plugins);
     });
     steps = resolveStepList(list, plugins, problems);
   }
   const output = resolveOutput(merged.output, problems);
   const maxPixels = config.maxPixels ?? DEFAULT_MAX_PIXELS;
   if (typeof maxPixels !== 'number' || !Number.isInteger(maxPixels) || maxPixels < 1)
-    problems.push(`Expected a positive integer for maxPixels but received ${describeValue(maxPixels)}`);
+    problems.push(expected('a positive integer', 'maxPixels', maxPixels));
 
   if (problems.length > 0) {
     throw new PixelError('E_CONFIG', `Invalid configuration${input.source ? ` in ${input.source}` : ''} (${problems.length} problem${problems.length > 1 ? 's' : ''}):`, {

@@ -3,7 +3,8 @@
  * (plugin options are checked by each plugin's own parser in resolve).
  */
 import { PixelError } from '../pipeline/errors.js';
-import { describeValue, didYouMean, isPlainObject } from '../pipeline/options.js';
+import { expected, unknownName } from '../pipeline/messages.js';
+import { isPlainObject } from '../pipeline/options.js';
 
 const TOP_KEYS = ['extends', 'steps', 'override', 'output', 'presets', 'rules', 'plugins', 'maxPixels', 'description', 'target'];
 const PRESET_KEYS = ['description', 'target', 'extends', 'steps', 'override', 'output'];
@@ -29,29 +30,28 @@ const OUTPUT_TYPES: Record<string, 'string' | 'boolean' | 'number'> = {
 function unknownKeys(obj: Record<string, unknown>, known: string[], path: string, problems: string[]): void {
   for (const key of Object.keys(obj)) {
     if (known.includes(key)) continue;
-    const guess = didYouMean(key, known);
-    problems.push(`Unknown key ${path}${key}${guess ? ` (did you mean "${guess}"?)` : ''}`);
+    problems.push(unknownName('key', path, key, known));
   }
 }
 
 function checkLayer(layer: Record<string, unknown>, path: string, problems: string[]): void {
   const ext = layer.extends;
   if (ext !== undefined && typeof ext !== 'string' && !(Array.isArray(ext) && ext.every((e) => typeof e === 'string')))
-    problems.push(`Expected a preset name or a list of names for ${path}extends but received ${describeValue(ext)}`);
-  if (layer.steps !== undefined && !Array.isArray(layer.steps)) problems.push(`Expected an array of steps for ${path}steps but received ${describeValue(layer.steps)}`);
+    problems.push(expected('a preset name or a list of names', `${path}extends`, ext));
+  if (layer.steps !== undefined && !Array.isArray(layer.steps)) problems.push(expected('an array of steps', `${path}steps`, layer.steps));
   if (layer.override !== undefined) {
-    if (!isPlainObject(layer.override)) problems.push(`Expected an object like { resize: { width: 64 } } for ${path}override but received ${describeValue(layer.override)}`);
+    if (!isPlainObject(layer.override)) problems.push(expected('an object like { resize: { width: 64 } }', `${path}override`, layer.override));
     else
       for (const [k, v] of Object.entries(layer.override))
-        if (!isPlainObject(v)) problems.push(`Expected an object of options for ${path}override.${k} but received ${describeValue(v)}`);
+        if (!isPlainObject(v)) problems.push(expected('an object of options', `${path}override.${k}`, v));
   }
   if (layer.output !== undefined) {
-    if (!isPlainObject(layer.output)) problems.push(`Expected an object for ${path}output but received ${describeValue(layer.output)}`);
+    if (!isPlainObject(layer.output)) problems.push(expected('an object', `${path}output`, layer.output));
     else {
       unknownKeys(layer.output, OUTPUT_KEYS, `${path}output.`, problems);
       for (const [key, type] of Object.entries(OUTPUT_TYPES)) {
         const v = layer.output[key];
-        if (v !== undefined && typeof v !== type) problems.push(`Expected a ${type} for ${path}output.${key} but received ${describeValue(v)}`);
+        if (v !== undefined && typeof v !== type) problems.push(expected(`a ${type}`, `${path}output.${key}`, v));
       }
     }
   }
@@ -60,15 +60,15 @@ function checkLayer(layer: Record<string, unknown>, path: string, problems: stri
 /** Returns the list of shape problems in a user config (empty when fine). */
 export function validateShape(config: unknown): string[] {
   const problems: string[] = [];
-  if (!isPlainObject(config)) return [`Expected the config to be an object (export default defineConfig({ ... })) but received ${describeValue(config)}`];
+  if (!isPlainObject(config)) return [expected('an object (export default defineConfig({ ... }))', 'the config', config)];
   unknownKeys(config, TOP_KEYS, '', problems);
   checkLayer(config, '', problems);
   if (config.presets !== undefined) {
-    if (!isPlainObject(config.presets)) problems.push(`Expected an object of named presets for presets but received ${describeValue(config.presets)}`);
+    if (!isPlainObject(config.presets)) problems.push(expected('an object of named presets', 'presets', config.presets));
     else
       for (const [name, preset] of Object.entries(config.presets)) {
         if (!isPlainObject(preset)) {
-          problems.push(`Expected an object for presets.${name} but received ${describeValue(preset)}`);
+          problems.push(expected('an object', `presets.${name}`, preset));
           continue;
         }
         unknownKeys(preset, PRESET_KEYS, `presets.${name}.`, problems);
@@ -76,22 +76,22 @@ export function validateShape(config: unknown): string[] {
       }
   }
   if (config.rules !== undefined) {
-    if (!Array.isArray(config.rules)) problems.push(`Expected an array for rules but received ${describeValue(config.rules)}`);
+    if (!Array.isArray(config.rules)) problems.push(expected('an array', 'rules', config.rules));
     else
       config.rules.forEach((rule, i) => {
         const path = `rules[${i}].`;
-        if (!isPlainObject(rule)) return problems.push(`Expected an object like { files: 'sprites/**', preset: 'sprite' } for rules[${i}] but received ${describeValue(rule)}`);
+        if (!isPlainObject(rule)) return problems.push(expected("an object like { files: 'sprites/**', preset: 'sprite' }", `rules[${i}]`, rule));
         unknownKeys(rule, RULE_KEYS, path, problems);
         const files = rule.files;
         if (!(typeof files === 'string' || (Array.isArray(files) && files.length > 0 && files.every((f) => typeof f === 'string'))))
-          problems.push(`Expected a glob or a list of globs for ${path}files but received ${describeValue(files)}`);
-        if (rule.preset !== undefined && typeof rule.preset !== 'string') problems.push(`Expected a preset name for ${path}preset but received ${describeValue(rule.preset)}`);
+          problems.push(expected('a glob or a list of globs', `${path}files`, files));
+        if (rule.preset !== undefined && typeof rule.preset !== 'string') problems.push(expected('a preset name', `${path}preset`, rule.preset));
         checkLayer(rule, path, problems);
       });
   }
   if (config.maxPixels !== undefined && !(typeof config.maxPixels === 'number' && config.maxPixels > 0))
-    problems.push(`Expected a positive number for maxPixels but received ${describeValue(config.maxPixels)}`);
-  if (config.plugins !== undefined && !Array.isArray(config.plugins)) problems.push(`Expected an array of plugins or package names for plugins but received ${describeValue(config.plugins)}`);
+    problems.push(expected('a positive number', 'maxPixels', config.maxPixels));
+  if (config.plugins !== undefined && !Array.isArray(config.plugins)) problems.push(expected('an array of plugins or package names', 'plugins', config.plugins));
   return problems;
 }
 

@@ -9,10 +9,11 @@ import { methodNames } from '../config/methods.js';
 import { PresetTable, resolveConfig } from '../config/resolve.js';
 import type { PixelConfig } from '../config/types.js';
 import { PixelError } from '../pipeline/errors.js';
-import { didYouMean } from '../pipeline/options.js';
+import { unknownNamed } from '../pipeline/messages.js';
 import type { ResolvedStep, StepConfig } from '../pipeline/pipeline.js';
 import type { Plugin } from '../pipeline/types.js';
 import { pluginTable } from '../plugins/index.js';
+import { builtinPresets } from '../../presets/index.js';
 
 /** One column of the comparison: a label and the steps that make its binary image. */
 export interface EvalColumn {
@@ -43,8 +44,8 @@ export const DEFAULT_METHODS: readonly string[] = [
 ];
 
 /** The default methods that exist in this build. */
-export function defaultMethods(): string[] {
-  const known = new Set(methodNames());
+export function defaultMethods(plugins: ReadonlyMap<string, Plugin> = pluginTable()): string[] {
+  const known = new Set(methodNames(plugins));
   return DEFAULT_METHODS.filter((m) => known.has(m));
 }
 
@@ -52,19 +53,18 @@ export function defaultMethods(): string[] {
 export function presetColumns(names: readonly string[], options: { config?: PixelConfig; plugins?: ReadonlyMap<string, Plugin> } = {}): EvalColumn[] {
   const config = options.config ?? {};
   const plugins = options.plugins ?? pluginTable();
-  const table = new PresetTable(config.presets ?? {});
+  const table = new PresetTable(config.presets ?? {}, builtinPresets);
   const out: EvalColumn[] = [];
   for (const name of names) {
     if (!table.get(name)) {
-      const guess = didYouMean(name, table.names());
-      throw new PixelError('E_USAGE', `Unknown preset "${name}" for --preset${guess ? ` (did you mean "${guess}"?)` : ''}`, {
+      throw new PixelError('E_USAGE', unknownNamed('preset', name, 'for --preset', table.names()), {
         hint: `Presets: ${table.names().join(', ')}`,
       });
     }
     const label = `preset:${name}`;
     if (out.some((c) => c.name === label)) continue;
     // The config's override section applies to --preset runs in convert too.
-    const resolved = resolveConfig({ config: { presets: config.presets, override: config.override }, preset: name, plugins });
+    const resolved = resolveConfig({ presets: builtinPresets, config: { presets: config.presets, override: config.override }, preset: name, plugins });
     out.push({ name: label, kind: 'preset', steps: resolved.steps });
   }
   return out;
@@ -73,6 +73,6 @@ export function presetColumns(names: readonly string[], options: { config?: Pixe
 /** A column for a config's own pipeline (rules are not applied: they are per file). */
 export function configColumn(config: PixelConfig, label: string, options: { source?: string; plugins?: ReadonlyMap<string, Plugin> } = {}): EvalColumn {
   const plugins = options.plugins ?? pluginTable();
-  const resolved = resolveConfig({ config, source: options.source, plugins });
+  const resolved = resolveConfig({ presets: builtinPresets, config, source: options.source, plugins });
   return { name: `config:${label}`, kind: 'config', steps: resolved.steps };
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { booleanField, didYouMean, enumField, numberField, parseWithSchema } from './options.js';
+import { didYouMean } from './messages.js';
+import { booleanField, enumField, numberField, parseWithSchema } from './options.js';
 
 const schema = {
   size: numberField('size', 8, { min: 1, max: 64, integer: true }),

@@ -1,10 +1,11 @@
 /**
  * Options as data (as Prettier's option table): each field knows its default,
  * how to check a value and how to describe itself, so one table drives
- * validation, `--help` and the README. Messages follow sharp's grammar:
- * `Expected <what> for <option path> but received <value>`.
+ * validation, `--help` and the README. Messages come from the catalogue
+ * (messages.ts).
  */
 import { PixelError } from './errors.js';
+import { describeValue, expectedOneOf, invalid, oneOf, unknownName } from './messages.js';
 
 export interface Field<T> {
   /** What a valid value is, in words: "a number between 0 and 1". */
@@ -17,61 +18,15 @@ export interface Field<T> {
 
 export type Schema<O> = { [K in keyof O]: Field<O[K]> };
 
-export function describeValue(value: unknown): string {
-  if (value === undefined) return 'undefined';
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'number' || typeof value === 'boolean' || value === null) return String(value);
-  if (Array.isArray(value)) return `an array (${JSON.stringify(value).slice(0, 40)})`;
-  if (typeof value === 'function') return 'a function';
-  return `an object (${JSON.stringify(value)?.slice(0, 40)})`;
-}
-
-/** The one error factory for a bad option value. */
-export function invalid(path: string, expected: string, value: unknown, hint?: string): PixelError {
-  return new PixelError('E_OPTION', `Expected ${expected} for ${path} but received ${describeValue(value)}`, { hint });
-}
-
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
   const proto = Object.getPrototypeOf(value);
   return proto === Object.prototype || proto === null;
 }
 
-/** Damerau-free Levenshtein distance; short strings only. */
-export function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return row[b.length];
-}
-
-/** The closest known name, if it is close enough to be a typo. */
-export function didYouMean(name: string, known: Iterable<string>): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const k of known) {
-    const d = editDistance(name.toLowerCase(), k.toLowerCase());
-    if (d < bestDistance) {
-      best = k;
-      bestDistance = d;
-    }
-  }
-  return best !== undefined && bestDistance <= Math.max(2, Math.floor(name.length / 3)) ? best : undefined;
-}
-
 export function unknownKey(path: string, key: string, known: Iterable<string>): PixelError {
   const list = [...known];
-  const guess = didYouMean(key, list);
-  return new PixelError('E_OPTION', `Unknown option ${path ? `${path}.` : ''}${key}${guess ? ` (did you mean "${guess}"?)` : ''}`, {
-    hint: `Known options: ${list.join(', ')}`,
-  });
+  return new PixelError('E_OPTION', unknownName('option', path ? `${path}.` : '', key, list), { hint: `Known options: ${list.join(', ')}` });
 }
 
 /**
@@ -153,16 +108,13 @@ export function booleanField(description: string, def: boolean): Field<boolean> 
 }
 
 export function enumField<T extends string>(description: string, def: T, values: readonly T[]): Field<T> {
-  const expected = `one of ${values.map((v) => `"${v}"`).join(', ')}`;
+  const expected = `one of ${oneOf(values)}`;
   return {
     expected,
     description,
     default: def,
     parse(value, path) {
-      if (typeof value !== 'string' || !values.includes(value as T)) {
-        const guess = typeof value === 'string' ? didYouMean(value, values) : undefined;
-        throw invalid(path, expected, value, guess ? `Did you mean "${guess}"?` : undefined);
-      }
+      if (typeof value !== 'string' || !values.includes(value as T)) throw new PixelError('E_OPTION', expectedOneOf(values, path, value));
       return value as T;
     },
   };

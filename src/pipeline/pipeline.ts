@@ -6,7 +6,8 @@
  * and tags any error with the plugin and the file (as Rollup's PluginDriver does).
  */
 import { PixelError, withContext } from './errors.js';
-import { describeValue, didYouMean, isPlainObject } from './options.js';
+import { expected, unknownNamed } from './messages.js';
+import { isPlainObject } from './options.js';
 import type { Accepts, ImageTensor, Plugin, Step, StepContext, TensorKind } from './types.js';
 
 /** A step as written in config: `{ use: 'dither', method: 'atkinson' }`, or a plugin object in `use`. */
@@ -84,11 +85,10 @@ function fixFor(field: keyof Accepts, prev: string | undefined, step: string, ne
 /** Looks a step's plugin up by name among the known plugins. */
 export function lookupPlugin(use: unknown, plugins: ReadonlyMap<string, Plugin>, path: string): Plugin {
   if (typeof use === 'object' && use !== null && typeof (use as Plugin).name === 'string' && typeof (use as Plugin).create === 'function') return use as Plugin;
-  if (typeof use !== 'string') throw new PixelError('E_CONFIG', `Expected a plugin name or plugin object for ${path}.use but received ${describeValue(use)}`);
+  if (typeof use !== 'string') throw new PixelError('E_CONFIG', expected('a plugin name or plugin object', `${path}.use`, use));
   const plugin = plugins.get(use);
   if (!plugin) {
-    const guess = didYouMean(use, plugins.keys());
-    throw new PixelError('E_CONFIG', `Unknown plugin "${use}" at ${path}.use${guess ? ` (did you mean "${guess}"?)` : ''}`, {
+    throw new PixelError('E_CONFIG', unknownNamed('plugin', use, `at ${path}.use`, plugins.keys()), {
       hint: `Known plugins: ${[...plugins.keys()].join(', ')}. A plugin package "pixel-plugin-${use}" is loaded when listed in the config's plugins.`,
     });
   }
@@ -98,13 +98,13 @@ export function lookupPlugin(use: unknown, plugins: ReadonlyMap<string, Plugin>,
 /** Parses every step's options; throws the first problem tagged with its plugin. */
 export function resolveSteps(steps: readonly (StepConfig | ResolvedStep)[], plugins: ReadonlyMap<string, Plugin>): ResolvedStep[] {
   if (!Array.isArray(steps) || steps.length === 0)
-    throw new PixelError('E_CONFIG', `Expected a non-empty array of steps for steps but received ${describeValue(steps)}`, {
+    throw new PixelError('E_CONFIG', expected('a non-empty array of steps', 'steps', steps), {
       hint: "Start from a preset (extends: 'photo') or list steps like [{ use: 'resize', width: 128 }, { use: 'dither' }].",
     });
   return linkWorkingScale(steps.map((step, i) => {
     const path = `steps[${i}]`;
     if (isResolved(step)) return step;
-    if (!isPlainObject(step)) throw new PixelError('E_CONFIG', `Expected an object like { use: 'dither' } for ${path} but received ${describeValue(step)}`);
+    if (!isPlainObject(step)) throw new PixelError('E_CONFIG', expected("an object like { use: 'dither' }", path, step));
     const plugin = lookupPlugin(step.use, plugins, path);
     try {
       return { plugin, options: plugin.parseOptions(step, path), path };
@@ -118,8 +118,8 @@ export function resolveSteps(steps: readonly (StepConfig | ResolvedStep)[], plug
 
 /**
  * A step that wants its input at a multiple of the grid (Plugin.workingScale)
- * right after a resize: the resize makes that multiple of its size
- * (`oversample`) and the step learns it (`inputScale`) and returns the grid.
+ * right after a step that can oversample (Plugin.oversample: resize) gets
+ * that multiple of its size and the step learns it (`inputScale`) and returns the grid.
  * The cost stays that of resizing once, from the source, to a small multiple
  * of the grid. Idempotent, so already linked steps may pass again.
  */
@@ -127,8 +127,8 @@ export function linkWorkingScale(steps: ResolvedStep[]): ResolvedStep[] {
   for (let i = 1; i < steps.length; i++) {
     const scale = steps[i].plugin.workingScale?.(steps[i].options) ?? 1;
     const prev = steps[i - 1];
-    if (scale <= 1 || prev.plugin.name !== 'resize') continue;
-    steps[i - 1] = { ...prev, options: { ...(prev.options as object), oversample: scale } };
+    if (scale <= 1 || !prev.plugin.oversample) continue;
+    steps[i - 1] = { ...prev, options: prev.plugin.oversample(prev.options, scale) };
     steps[i] = { ...steps[i], options: { ...(steps[i].options as object), inputScale: scale } };
   }
   return steps;

@@ -11,6 +11,8 @@
  * - `space` says how unit values are coded: `srgb` (gamma-encoded, as files
  *   store them) or `linear` (linear light, what a display physically averages).
  */
+import { defaultsOf, parseWithSchema, type Schema } from './options.js';
+
 export type ColorSpace = 'srgb' | 'linear';
 export type ValueRange = 'unit' | 'binary';
 export type Channels = 1 | 3 | 4;
@@ -159,8 +161,35 @@ export interface Plugin<O = any> {
    * every step): white.
    */
   paper?(options: O): RGB | undefined;
+  /**
+   * What the step does in a pipeline (see PLUGIN_ROLES): where an override
+   * inserts it when the list lacks it, and which step `override.binarizer`
+   * and `--method` address. Absent: a binarizer if it turns unit tone into
+   * binary, otherwise the step is only used where a config lists it.
+   */
+  role?: PluginRole;
+  /**
+   * The `--method` names this plugin answers to, each with the options it
+   * sets (e.g. threshold's `otsu` → `{ mode: 'otsu' }`). Binarizers only.
+   */
+  methods?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+  /**
+   * A step that can make its output `scale` times larger covering the same
+   * region (resize) says how: the options that do it. A next step that
+   * declares workingScale is then given that multiple (linkWorkingScale).
+   */
+  oversample?(options: O, scale: number): O;
   create(options: O): Step | Promise<Step>;
 }
+
+/**
+ * Pipeline roles in pipeline order: `grid` recovers cells of fake pixel art,
+ * `resize` sets the logical size, `tone` corrects gray, `binarizer` makes
+ * 1 bit, `refine` edits the 1-bit image, `upscale` enlarges it, `orient`
+ * turns it, `palette` colours it.
+ */
+export const PLUGIN_ROLES = ['grid', 'resize', 'tone', 'binarizer', 'refine', 'upscale', 'orient', 'palette'] as const;
+export type PluginRole = (typeof PLUGIN_ROLES)[number];
 
 /** What a binarizing step declares about animations (Plugin.temporalStability). */
 export interface TemporalStability {
@@ -169,9 +198,41 @@ export interface TemporalStability {
   method: string;
 }
 
-/** Typed identity helper for plugin authors. */
-export function definePlugin<O>(plugin: Plugin<O>): Plugin<O> {
-  return plugin;
+/** True when a plugin turns continuous tone into 1 bit: it says so (role), or, undeclared, its kinds show it. */
+export function isBinarizer(plugin: Plugin): boolean {
+  if (plugin.role !== undefined) return plugin.role === 'binarizer';
+  if (plugin.accepts.range && !plugin.accepts.range.includes('unit')) return false;
+  try {
+    return plugin.produces({ channels: 1, range: 'unit', space: 'linear' }, plugin.defaults).range === 'binary';
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A plugin written with its options as data: `defaults`, `parseOptions` and
+ * `optionTable` (what --help and the README print) all derive from `options`.
+ */
+export interface PluginSpec<O> extends Omit<Plugin<O>, 'defaults' | 'parseOptions' | 'optionTable'> {
+  options: Schema<O>;
+  /** Rules across options (e.g. two that exclude each other), after each is checked on its own; throw a PixelError. */
+  check?(options: O, path: string): void;
+}
+
+/** Builds a plugin from a spec with an options schema; a full Plugin object passes through (typed identity). */
+export function definePlugin<O>(plugin: Plugin<O> | PluginSpec<O>): Plugin<O> {
+  if (!('options' in plugin)) return plugin;
+  const { options: schema, check, ...rest } = plugin;
+  return {
+    ...rest,
+    defaults: Object.freeze(defaultsOf(schema)),
+    optionTable: schema,
+    parseOptions(input, path) {
+      const o = parseWithSchema(schema, input, path, ['use']);
+      check?.(o, path);
+      return o;
+    },
+  };
 }
 
 export function isBinary(image: ImageTensor): image is BinaryTensor {

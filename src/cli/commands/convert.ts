@@ -18,8 +18,9 @@ import { displayPath, findInputs } from '../../files/inputs.js';
 import type { OutputPlan } from '../../files/outputs.js';
 import { packageInfo } from '../../files/package-root.js';
 import { PixelError } from '../../pipeline/errors.js';
-import { didYouMean } from '../../pipeline/options.js';
+import { invalidFlag, unknownFlagValue } from '../../pipeline/messages.js';
 import { pluginTable } from '../../plugins/index.js';
+import type { Plugin } from '../../pipeline/types.js';
 import { builtinPresets } from '../../../presets/index.js';
 import { helpText, intFlag, parseCommandLine, type OptionTable } from '../args.js';
 import { chooseReporter, parseReporter, REPORTERS } from '../reporters/choose.js';
@@ -63,7 +64,7 @@ export function convertHelp(): string {
   return helpText(
     'Usage: pixel convert <files|folders|globs...> [options]\n\nConverts images to 1-bit images through the pipeline of the config, a preset, or the flags.',
     CONVERT_OPTIONS,
-    `Methods: ${methodNames().join(', ')}\n\nExamples:\n  pixel convert photo.jpg -o photo.png --preset playdate\n  pixel convert assets/ --out dist/1bit\n  pixel convert 'sprites/**/*.png' --out dist --width 64 --method floyd-steinberg --scale 4
+    `Methods: ${methodNames(pluginTable()).join(', ')}\n\nExamples:\n  pixel convert photo.jpg -o photo.png --preset playdate\n  pixel convert assets/ --out dist/1bit\n  pixel convert 'sprites/**/*.png' --out dist --width 64 --method floyd-steinberg --scale 4
   pixel convert assets/ --out dist/1bit --jobs 2 --reporter json
   pixel convert assets/ --out dist/1bit --watch
 
@@ -74,7 +75,7 @@ runs into an output folder, not by one file to a named file).`,
 }
 
 /** Turns shortcut flags into a config layer applied last. */
-export function flagsToLayer(values: Record<string, unknown>, outFormat?: string): Layer {
+export function flagsToLayer(values: Record<string, unknown>, outFormat?: string, plugins: ReadonlyMap<string, Plugin> = pluginTable()): Layer {
   const override: Record<string, Record<string, unknown>> = {};
   const width = intFlag(values.width, 'width', 1, 65535);
   const height = intFlag(values.height, 'height', 1, 65535);
@@ -86,7 +87,7 @@ export function flagsToLayer(values: Record<string, unknown>, outFormat?: string
     if (values.fit !== undefined) override.resize.fit = values.fit;
   }
   if (values.method !== undefined) {
-    const table = methodTable();
+    const table = methodTable(plugins);
     const method = String(values.method);
     const info = table[method];
     if (!info) throw unknownFlagValue('method', method, Object.keys(table), 'Methods');
@@ -106,7 +107,7 @@ export function flagsToLayer(values: Record<string, unknown>, outFormat?: string
   if (values.grid !== undefined) {
     const size = values.grid === 'auto' ? 'auto' : Number(values.grid);
     if (size !== 'auto' && !(Number.isFinite(size) && size >= 2))
-      throw new PixelError('E_USAGE', `Expected "auto" or a cell size >= 2 for --grid but received "${values.grid}"`, { hint: 'e.g. --grid auto, or --grid 8 for 8-px cells' });
+      throw invalidFlag('grid', '"auto" or a cell size >= 2', values.grid, 'e.g. --grid auto, or --grid 8 for 8-px cells');
     override.grid = { size };
     // The grid decides the size: a preset's resize step keeps the image as the grid leaves it.
     if (width === undefined && height === undefined) override.resize = { ...override.resize, width: undefined, height: undefined, longSide: undefined };
@@ -115,7 +116,7 @@ export function flagsToLayer(values: Record<string, unknown>, outFormat?: string
     override.orient = {};
     if (values.rotate !== undefined) {
       const deg = intFlag(values.rotate, 'rotate', 0, 270);
-      if (deg! % 90 !== 0) throw new PixelError('E_USAGE', `Expected 0, 90, 180 or 270 for --rotate but received "${values.rotate}"`, { hint: 'e.g. --rotate 90 (clockwise)' });
+      if (deg! % 90 !== 0) throw invalidFlag('rotate', '0, 90, 180 or 270', values.rotate, 'e.g. --rotate 90 (clockwise)');
       override.orient.rotate = deg;
     }
     if (values.flip !== undefined) override.orient.flip = values.flip;
@@ -198,7 +199,7 @@ export async function convertCommand(argv: string[], io: IO, cwd = process.cwd()
 
     const outIsDir = out !== undefined && existsSync(out) && statSync(out).isDirectory();
     const outFormat = outExt && !outIsDir ? FORMAT_NAMES.find((f) => FORMATS[f].extension === outExt) : undefined;
-    const cli = flagsToLayer(values, outFormat);
+    const cli = flagsToLayer(values, outFormat, ctx.plugins);
     const ignore = [out && !outExt ? out : undefined, config.output?.dir ? resolve(configDir, config.output.dir) : undefined].filter((d): d is string => d !== undefined);
     const { files, single, notes } = await findInputs(positionals, cwd, ignore);
     for (const note of notes) io.stderr(`pixel: note: ${note}\n`);
@@ -231,12 +232,6 @@ export async function convertCommand(argv: string[], io: IO, cwd = process.cwd()
   if (!values.watch) return (await once(signal)).code;
   const { watchInputs } = await import('../../batch/watch.js');
   return watchInputs({ inputs: positionals, cwd, debounceMs: debounce, signal, io, run: once });
-}
-
-/** A flag given a value it does not take: a usage error (exit 64) naming the flag, never a config error. */
-function unknownFlagValue(flag: string, value: string, known: readonly string[], label: string): PixelError {
-  const guess = didYouMean(value, known);
-  return new PixelError('E_USAGE', `Unknown ${flag} "${value}" for --${flag}${guess ? ` (did you mean "${guess}"?)` : ''}`, { hint: `${label}: ${known.join(', ')}` });
 }
 
 function isRecord(x: unknown): x is Record<string, unknown> {

@@ -17,9 +17,10 @@ import { blockText, deviceKind, readDevice, sideBySide, type ReadOptions } from 
 import { PixelError } from '../../pipeline/errors.js';
 import type { BinaryTensor } from '../../pipeline/types.js';
 import { pluginTable } from '../../plugins/index.js';
-import { helpText, intFlag, parseCommandLine, type OptionTable } from '../args.js';
+import { choiceFlag, helpText, intFlag, parseCommandLine, type OptionTable } from '../args.js';
 import type { IO } from '../reporters/types.js';
 import { CONVERT_OPTIONS, flagsToLayer } from './convert.js';
+import { builtinPresets } from '../../../presets/index.js';
 
 const READ_OPTIONS: OptionTable = {
   width: { type: 'string', short: 'w', value: 'px', description: 'Image width, when the file does not say (bin; headers without <NAME>_WIDTH)' },
@@ -40,8 +41,7 @@ const DECODE_OPTIONS: OptionTable = {
 
 function readOptions(values: Record<string, unknown>): ReadOptions {
   const layout = values.layout as string | undefined;
-  if (layout !== undefined && !LAYOUTS.includes(layout as Layout))
-    throw new PixelError('E_USAGE', `Expected one of ${LAYOUTS.join(', ')} for --layout but received "${layout}"`, { hint: 'e.g. --layout vertical' });
+  choiceFlag(layout, 'layout', LAYOUTS, 'e.g. --layout vertical');
   return {
     width: intFlag(values.width, 'width', 1, 65535),
     height: intFlag(values.height, 'height', 1, 65535),
@@ -119,7 +119,7 @@ export async function previewCommand(argv: string[], io: IO, cwd = process.cwd()
   } else {
     const loaded = await loadConfig({ cwd, configPath: values.config as string | undefined });
     const plugins = pluginTable(loaded.plugins);
-    const config = resolveConfig({ config: loaded.config, preset: values.preset as string | undefined, cli: flagsToLayer(values), plugins, source: loaded.filepath });
+    const config = resolveConfig({ presets: builtinPresets, config: loaded.config, preset: values.preset as string | undefined, cli: flagsToLayer(values), plugins, source: loaded.filepath });
     const { buildPipeline } = await import('../../pipeline/pipeline.js');
     const { runOne } = await import('../../convert.js');
     const pipeline = await buildPipeline(config.steps, plugins);

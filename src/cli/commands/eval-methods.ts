@@ -8,7 +8,7 @@
 import { methodTable } from '../../config/methods.js';
 import type { EvalColumn } from '../../eval/columns.js';
 import { PixelError } from '../../pipeline/errors.js';
-import { didYouMean } from '../../pipeline/options.js';
+import { unknownNamed } from '../../pipeline/messages.js';
 import type { StepConfig } from '../../pipeline/pipeline.js';
 import type { Plugin } from '../../pipeline/types.js';
 import { pluginTable } from '../../plugins/index.js';
@@ -28,7 +28,7 @@ function optionValue(raw: string): unknown {
 
 /** Columns for `--methods` entries; the methods `all` adds are optional (left out when they cannot be built). */
 export function methodColumns(names: readonly string[], flag = '--methods', plugins: ReadonlyMap<string, Plugin> = pluginTable()): EvalColumn[] {
-  const table = methodTable();
+  const table = methodTable(plugins);
   const out: EvalColumn[] = [];
   const named = new Set(names);
   const expanded = names.flatMap((n) => (n === 'all' ? Object.keys(table) : [n]));
@@ -36,8 +36,7 @@ export function methodColumns(names: readonly string[], flag = '--methods', plug
     const [name, ...settings] = spec.split(':');
     const info = Object.hasOwn(table, name) ? table[name] : undefined;
     if (!info) {
-      const guess = didYouMean(name, Object.keys(table));
-      throw new PixelError('E_USAGE', `Unknown method "${name}" for ${flag}${guess ? ` (did you mean "${guess}"?)` : ''}`, {
+      throw new PixelError('E_USAGE', unknownNamed('method', name, `for ${flag}`, Object.keys(table)), {
         hint: `Methods: ${Object.keys(table).join(', ')} (or all)`,
       });
     }

@@ -29,6 +29,7 @@ import { displayPath, findInputs } from '../../files/inputs.js';
 import { PixelError } from '../../pipeline/errors.js';
 import { pluginTable } from '../../plugins/index.js';
 import { helpText, intFlag, parseCommandLine, type OptionTable } from '../args.js';
+import { invalidFlag } from '../../pipeline/messages.js';
 import type { IO } from '../reporters/types.js';
 
 /** IO plus whether stderr is a terminal (progress is then rewritten in place). */
@@ -65,7 +66,7 @@ export function evalHelp(): string {
       'luminance area-averaged to the binary size, in linear light (primary) and sRGB-coded, and\n' +
       'ms per image. Higher PSNR and SSIM are better; bias near 0 keeps the overall tone.',
     EVAL_OPTIONS,
-    `Methods: ${methodNames().join(', ')}\nDefault methods: ${defaultMethods().join(', ')}\n\n` +
+    `Methods: ${methodNames(pluginTable()).join(', ')}\nDefault methods: ${defaultMethods().join(', ')}\n\n` +
       'Examples:\n' +
       '  pixel eval photos/ --methods floyd-steinberg,atkinson,blue-noise\n' +
       '  pixel eval photos/ --full 512 --methods all --json eval.json\n' +
@@ -92,7 +93,7 @@ export function jobFromFlags(values: Record<string, unknown>): EvalJob {
 function spacesFromFlag(value: unknown): EvalSpace[] {
   if (value === undefined || value === 'both') return ['linear', 'srgb'];
   if (value === 'linear' || value === 'srgb') return [value];
-  throw new PixelError('E_USAGE', `Expected linear, srgb or both for --space but received ${JSON.stringify(value)}`, { hint: 'e.g. --space linear' });
+  throw invalidFlag('space', 'linear, srgb or both', value, 'e.g. --space linear');
 }
 
 export async function evalCommand(argv: string[], io: EvalIO, cwd = process.cwd(), signal?: AbortSignal): Promise<number> {
@@ -112,7 +113,7 @@ export async function evalCommand(argv: string[], io: EvalIO, cwd = process.cwd(
   const methods = list(values.methods);
   const presets = list(values.preset);
   if (values.methods !== undefined && methods.length === 0)
-    throw new PixelError('E_USAGE', 'Expected a comma-separated list of methods for --methods but received nothing', { hint: `Methods: ${methodNames().join(', ')}` });
+    throw new PixelError('E_USAGE', 'Expected a comma-separated list of methods for --methods but received nothing', { hint: `Methods: ${methodNames(pluginTable()).join(', ')}` });
   const columns: EvalColumn[] = methodColumns(methods);
   if (presets.length > 0 || values.config !== undefined) {
     const loaded = await loadConfig({ cwd, configPath: values.config as string | undefined });

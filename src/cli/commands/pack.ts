@@ -18,6 +18,7 @@ import { pluginTable } from '../../plugins/index.js';
 import { helpText, parseCommandLine, type OptionTable } from '../args.js';
 import type { IO } from '../reporters/types.js';
 import { CONVERT_OPTIONS, flagsToLayer } from './convert.js';
+import { builtinPresets } from '../../../presets/index.js';
 
 const PACK_OPTIONS: OptionTable = {
   out: { type: 'string', short: 'o', value: 'file.h', description: 'The header to write (required)' },
@@ -49,7 +50,7 @@ export async function packCommand(argv: string[], io: IO, cwd = process.cwd()): 
   const loaded = await loadConfig({ cwd, configPath: values.config as string | undefined });
   const plugins = pluginTable(loaded.plugins);
   const cli = flagsToLayer({ ...values, format: 'c' });
-  const config = resolveConfig({ config: loaded.config, preset: values.preset as string | undefined, cli, plugins, source: loaded.filepath });
+  const config = resolveConfig({ presets: builtinPresets, config: loaded.config, preset: values.preset as string | undefined, cli, plugins, source: loaded.filepath });
   const [{ buildPipeline }, { runOne }] = await Promise.all([import('../../pipeline/pipeline.js'), import('../../convert.js')]);
   const pipeline = await buildPipeline(config.steps, plugins);
   const items: Array<{ name: string; frames: BinaryTensor[] }> = [];

@@ -18,7 +18,7 @@ export async function presetsCommand(argv: string[], io: IO, cwd = process.cwd()
     return 0;
   }
   const { config } = await loadConfig({ cwd, configPath: values.config as string | undefined });
-  const table = new PresetTable(config.presets ?? {});
+  const table = new PresetTable(config.presets ?? {}, builtinPresets);
   const names = table.names();
   const width = Math.max(...names.map((n) => n.length)) + 2;
   for (const name of names) {

@@ -14,7 +14,8 @@ import { checkTemperature, completeJobs, cutFill, keptAfterFill, loadArModel, sa
 import { expandPrompts, fitToGrid, listSpriteFiles, loadSprites, readAsSprite, readBits } from '../../sprite/data.js';
 import { defaultArModelPath, defaultPromptModelPath, spriteImage, spriteSheet, wrapRow } from '../../sprite/sheet.js';
 import { readHoldoutList, spriteKey } from '../../sprite/split.js';
-import { helpText, intFlag, parseCommandLine, type OptionTable } from '../args.js';
+import { choiceFlag, helpText, intFlag, numberFlag, parseCommandLine, type OptionTable } from '../args.js';
+import { invalidFlag } from '../../pipeline/messages.js';
 import type { IO } from '../reporters/types.js';
 
 const MODEL = { type: 'string', value: 'file.png', description: 'Sprite model (default: the shipped models/sprite-ar.png)' } as const;
@@ -134,28 +135,19 @@ const MAIN_USAGE = `Usage: pixel sprite <train|sample|complete|score|eval|prompt
 pixel sprite <subcommand> --help for its options.
 `;
 
-function numberFlag(value: unknown, flag: string, min: number, max: number): number | undefined {
-  if (value === undefined) return undefined;
-  const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
-  if (!Number.isFinite(n) || n < min || n > max) throw new PixelError('E_USAGE', `Expected a number between ${min} and ${max} for --${flag} but received ${JSON.stringify(value)}`);
-  return n;
-}
-
 /** Temperatures: comma-separated numbers above 0. */
 export function parseTemperatures(value: unknown): number[] {
   if (value === undefined) return [1];
   const parts = String(value).split(',');
   return parts.map((p) => {
     const t = p.trim() === '' ? NaN : Number(p);
-    if (!(Number.isFinite(t) && t > 0)) throw new PixelError('E_USAGE', `Expected temperatures above 0 for --temperature but received ${JSON.stringify(value)}`, { hint: 'e.g. --temperature 0.9,1.0,1.1' });
+    if (!(Number.isFinite(t) && t > 0)) throw invalidFlag('temperature', 'temperatures above 0', value, 'e.g. --temperature 0.9,1.0,1.1');
     return checkTemperature(t);
   });
 }
 
 function archFlag(value: unknown): 'gated' | 'pixelcnn' {
-  if (value === undefined) return 'gated';
-  if (value !== 'gated' && value !== 'pixelcnn') throw new PixelError('E_USAGE', `Expected gated or pixelcnn for --arch but received ${JSON.stringify(value)}`);
-  return value;
+  return choiceFlag(value, 'arch', ['gated', 'pixelcnn'] as const) ?? 'gated';
 }
 
 const fmt = (s: number): string => (s >= 60 ? `${Math.floor(s / 60)}m${String(Math.round(s % 60)).padStart(2, '0')}s` : `${Math.round(s)}s`);
@@ -213,7 +205,7 @@ export async function spriteCommand(argv: string[], io: IO, cwd = process.cwd())
   const backend = (): BackendName => {
     const b = values.backend;
     if (b === undefined) return 'auto';
-    if (!BACKENDS.includes(b as BackendName)) throw new PixelError('E_USAGE', `Expected one of ${BACKENDS.join(', ')} for --backend but received ${JSON.stringify(b)}`);
+    choiceFlag(b, 'backend', BACKENDS);
     return b as BackendName;
   };
   const noPositionals = (): void => {

@@ -3,7 +3,8 @@ import { resolve } from 'node:path';
 import { PixelError } from '../../pipeline/errors.js';
 import { BINARIZERS, type BinarizerName } from '../../nn/binarize.js';
 import { BACKENDS, type BackendName } from '../../nn/tf.js';
-import { helpText, intFlag, parseCommandLine, type OptionTable } from '../args.js';
+import { choiceFlag, helpText, intFlag, numberFlag, parseCommandLine, type OptionTable } from '../args.js';
+import { invalidFlag } from '../../pipeline/messages.js';
 import type { IO } from '../reporters/types.js';
 
 const OPTIONS: OptionTable = {
@@ -28,26 +29,14 @@ const OPTIONS: OptionTable = {
   help: { type: 'boolean', short: 'h', description: 'Show this help' },
 };
 
-function numberFlag(value: unknown, flag: string, min: number, max: number): number | undefined {
-  if (value === undefined) return undefined;
-  const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
-  if (!Number.isFinite(n) || n < min || n > max) throw new PixelError('E_USAGE', `Expected a number between ${min} and ${max} for --${flag} but received ${JSON.stringify(value)}`);
-  return n;
-}
-
 function listFlag(value: unknown, flag: string, count?: number): number[] | undefined {
   if (value === undefined) return undefined;
   const parts = String(value).split(',').map((s) => Number(s.trim()));
   if (parts.some((n) => !Number.isInteger(n) || n < 1 || n > 4096) || (count !== undefined && parts.length !== count))
-    throw new PixelError('E_USAGE', `Expected ${count ?? 'a list of'} comma-separated whole numbers for --${flag} but received ${JSON.stringify(value)}`);
+    throw invalidFlag(flag, `${count ?? 'a list of'} comma-separated whole numbers`, value);
   return parts;
 }
 
-function choice<T extends string>(value: unknown, flag: string, known: readonly T[]): T | undefined {
-  if (value === undefined) return undefined;
-  if (!known.includes(value as T)) throw new PixelError('E_USAGE', `Expected one of ${known.join(', ')} for --${flag} but received ${JSON.stringify(value)}`);
-  return value as T;
-}
 
 const fmt = (s: number): string => (s >= 3600 ? `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m` : s >= 60 ? `${Math.floor(s / 60)}m${String(Math.round(s % 60)).padStart(2, '0')}s` : `${Math.round(s)}s`);
 
@@ -62,7 +51,7 @@ export async function trainCommand(argv: string[], io: IO, cwd = process.cwd()):
   const { train, TRAIN_DEFAULTS } = await import('../../nn/train.js');
   const channels = listFlag(values.channels, 'channels', 3) as [number, number, number] | undefined;
   const patch = intFlag(values.patch, 'patch', 16, 1024);
-  if (patch !== undefined && patch % 4 !== 0) throw new PixelError('E_USAGE', `Expected a multiple of 4 for --patch but received ${JSON.stringify(values.patch)}`);
+  if (patch !== undefined && patch % 4 !== 0) throw invalidFlag('patch', 'a multiple of 4', values.patch);
   const out = resolve(cwd, (values.out as string | undefined) ?? 'model.png');
   const abs = (v: unknown) => (v === undefined ? undefined : resolve(cwd, String(v)));
   const options = {
@@ -77,12 +66,12 @@ export async function trainCommand(argv: string[], io: IO, cwd = process.cwd()):
     batch: intFlag(values.batch, 'batch', 1, 4096) ?? TRAIN_DEFAULTS.batch,
     patch: patch ?? TRAIN_DEFAULTS.patch,
     seed: intFlag(values.seed, 'seed', 0, 2 ** 31 - 1) ?? TRAIN_DEFAULTS.seed,
-    binarizer: choice<BinarizerName>(values.binarizer, 'binarizer', BINARIZERS),
+    binarizer: choiceFlag<BinarizerName>(values.binarizer, 'binarizer', BINARIZERS),
     architecture: channels ? { type: 'unet-residual' as const, channels } : TRAIN_DEFAULTS.architecture,
     scales: listFlag(values.scales, 'scales') ?? TRAIN_DEFAULTS.scales,
     loss: { tone: numberFlag(values['tone-weight'], 'tone-weight', 0, 1e6) ?? TRAIN_DEFAULTS.loss.tone, ssim: numberFlag(values['ssim-weight'], 'ssim-weight', 0, 1e6) ?? TRAIN_DEFAULTS.loss.ssim },
     every: intFlag(values.every, 'every', 0, 10_000_000) ?? TRAIN_DEFAULTS.every,
-    backend: choice<BackendName>(values.backend, 'backend', BACKENDS) ?? TRAIN_DEFAULTS.backend,
+    backend: choiceFlag<BackendName>(values.backend, 'backend', BACKENDS) ?? TRAIN_DEFAULTS.backend,
     workers,
     command: `pixel train ${argv.join(' ')}`,
   };

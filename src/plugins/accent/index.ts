@@ -8,7 +8,7 @@
  * (paper in the first plane): the two buffers three-colour panels take.
  */
 import { srgbToLinearExact, parseHexColor } from '../../image/color.js';
-import { booleanField, defaultsOf, enumField, parseWithSchema, type Schema } from '../../pipeline/options.js';
+import { booleanField, enumField, type Schema } from '../../pipeline/options.js';
 import { definePlugin, type BinaryTensor, type ImageTensor } from '../../pipeline/types.js';
 import { colorField } from '../palette/color-field.js';
 
@@ -125,12 +125,9 @@ export function quantizeThree(
 
 export const accent = definePlugin<AccentOptions>({
   name: 'accent',
+  role: 'binarizer',
   description: 'Three inks (black, white, red or yellow) for three-colour e-paper: a binary image plus an accent plane',
-  defaults: Object.freeze(defaultsOf(accentSchema)),
-  optionTable: accentSchema,
-  parseOptions(input, path) {
-    return parseWithSchema(accentSchema, input, path, ['use']);
-  },
+  options: accentSchema,
   accepts: { channels: [1, 3], range: ['unit'] },
   produces: () => ({ channels: 1, range: 'binary', space: 'linear' }),
   create(options) {

@@ -12,7 +12,8 @@
  * step is exactly luminance (or a pass-through) and pure black and white stay pure.
  */
 import { PixelError } from '../../pipeline/errors.js';
-import { booleanField, customField, defaultsOf, isPlainObject, numberField, parseWithSchema, type Schema } from '../../pipeline/options.js';
+import { bothGiven } from '../../pipeline/messages.js';
+import { booleanField, customField, isPlainObject, numberField, type Schema } from '../../pipeline/options.js';
 import { definePlugin, type ToneTensor } from '../../pipeline/types.js';
 import { convertSpace, inSpace } from '../../image/color.js';
 import { applyTable, autoLevelsRange, luminance, toneTable, unsharpMask, type ToneCurve } from './kernels.js';
@@ -76,18 +77,16 @@ export const adjustSchema: Schema<AdjustOptions> = {
 
 export const adjust = definePlugin<AdjustOptions>({
   name: 'adjust',
+  role: 'tone',
   description: 'Gray conversion (linear-light luminance) and tone corrections in coded space: levels, gamma, brightness, contrast, sharpen, invert.',
-  defaults: Object.freeze(defaultsOf(adjustSchema)),
-  optionTable: adjustSchema,
-  parseOptions(input, path) {
-    const o = parseWithSchema(adjustSchema, input, path, ['use']);
+  options: adjustSchema,
+  check(o, path) {
     if (o.levels !== undefined && o.autoLevels !== false) {
       const p = (k: string) => (path ? `${path}.${k}` : k);
-      throw new PixelError('E_OPTION', `Expected either ${p('levels')} or ${p('autoLevels')} but received both`, {
+      throw new PixelError('E_OPTION', bothGiven(p('levels'), p('autoLevels'), 'levels and autoLevels'), {
         hint: 'autoLevels picks the levels from each image; remove one of them.',
       });
     }
-    return o;
   },
   accepts: { channels: [1, 3], range: ['unit'] },
   produces: (input, o) => ({ channels: o.grayscale ? 1 : input.channels, range: 'unit', space: 'linear' }),

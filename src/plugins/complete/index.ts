@@ -11,7 +11,8 @@
  */
 import { isAbsolute, resolve } from 'node:path';
 import { PixelError } from '../../pipeline/errors.js';
-import { customField, defaultsOf, invalid, numberField, optionalNumberField, parseWithSchema, stringField, type Schema } from '../../pipeline/options.js';
+import { invalid } from '../../pipeline/messages.js';
+import { customField, numberField, optionalNumberField, stringField, type Schema } from '../../pipeline/options.js';
 import { binaryTensor, definePlugin, type BinaryTensor } from '../../pipeline/types.js';
 
 export interface CompleteOptions {
@@ -41,14 +42,12 @@ const resolvePath = (p: string): string => (isAbsolute(p) ? p : resolve(process.
 
 export const complete = definePlugin<CompleteOptions>({
   name: 'complete',
+  role: 'refine',
   description: 'Finish a partly drawn sprite with the autoregressive sprite model (keep a prefix or an unmasked part, generate the rest).',
-  defaults: Object.freeze(defaultsOf(completeSchema)),
-  optionTable: completeSchema,
-  parseOptions(input, path) {
-    const o = parseWithSchema(completeSchema, input, path, ['use']);
+  options: completeSchema,
+  check(o, path) {
     if ((o.cut === undefined) === (o.mask === ''))
       throw invalid(path, 'exactly one of cut (a pixel count) or mask (an image path)', { cut: o.cut, mask: o.mask || undefined });
-    return o;
   },
   accepts: { channels: [1], range: ['binary'] },
   produces: () => ({ channels: 1, range: 'binary', space: 'linear' }),

@@ -373,7 +373,7 @@ describe('dither plugin', () => {
         dither.parseOptions({ method: 'bayer8' }, 'steps[0]');
         expect.unreachable();
       } catch (e) {
-        expect((e as PixelError).hint).toBe('Did you mean "bayer-8"?');
+        expect((e as PixelError).message).toMatch(/^Expected one of .* for steps\[0\]\.method but received "bayer8" \(did you mean "bayer-8"\?\)$/);
       }
     });
   });

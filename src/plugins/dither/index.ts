@@ -4,7 +4,7 @@
  * by default so a flat gray keeps the ink coverage a display would show.
  */
 import { inSpace } from '../../image/color.js';
-import { booleanField, defaultsOf, enumField, numberField, parseWithSchema, type Schema } from '../../pipeline/options.js';
+import { booleanField, enumField, numberField, type Schema } from '../../pipeline/options.js';
 import { PixelError } from '../../pipeline/errors.js';
 import { definePlugin, type BinaryTensor, type ColorSpace, type ImageTensor, type ToneTensor } from '../../pipeline/types.js';
 import { CLUSTERED_DOT_8 } from './clustered-dot.js';
@@ -254,12 +254,10 @@ export function prepare(options: DitherOptions): DitherRun {
 
 export const dither = definePlugin<DitherOptions>({
   name: 'dither',
+  role: 'binarizer',
+  methods: Object.fromEntries(DITHER_METHODS.map((method) => [method, { method }])),
   description: 'Reduce one gray channel to 1-bit by error diffusion or ordered dithering',
-  defaults: Object.freeze(defaultsOf(ditherOptionsSchema)),
-  optionTable: ditherOptionsSchema,
-  parseOptions(input, path) {
-    return parseWithSchema(ditherOptionsSchema, input, path, ['use']);
-  },
+  options: ditherOptionsSchema,
   accepts: { channels: [1], range: ['unit'] },
   produces(input) {
     return { channels: 1, range: 'binary', space: input.space };

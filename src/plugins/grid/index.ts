@@ -19,7 +19,7 @@
  * The step reports the grid it found (or that it found none, and then leaves
  * the image as it is) through the run's notes.
  */
-import { customField, defaultsOf, enumField, numberField, parseWithSchema, type Schema } from '../../pipeline/options.js';
+import { customField, enumField, numberField, type Schema } from '../../pipeline/options.js';
 import { definePlugin, type ImageTensor, type ToneTensor } from '../../pipeline/types.js';
 
 export interface GridOptions {
@@ -234,12 +234,9 @@ export function sampleGrid(image: ToneTensor, fit: GridFit, sample: GridOptions[
 
 export const grid = definePlugin<GridOptions>({
   name: 'grid',
+  role: 'grid',
   description: 'Recover the cells of upscaled or blurred pixel art: detect the cell size and phase, one pixel per cell',
-  defaults: Object.freeze(defaultsOf(gridSchema)),
-  optionTable: gridSchema,
-  parseOptions(input, path) {
-    return parseWithSchema(gridSchema, input, path, ['use']);
-  },
+  options: gridSchema,
   accepts: { range: ['unit'] },
   produces: (input) => ({ ...input }),
   create(options) {

@@ -6,7 +6,7 @@
  * the grid is sized and dithered as the picture is seen, then turned to the
  * panel's memory order. The flip applies after the rotation.
  */
-import { customField, defaultsOf, enumField, parseWithSchema, type Schema } from '../../pipeline/options.js';
+import { customField, enumField, type Schema } from '../../pipeline/options.js';
 import { definePlugin, type ImageTensor } from '../../pipeline/types.js';
 
 export interface OrientOptions {
@@ -53,12 +53,9 @@ function gather<T extends Float32Array | Uint8Array>(data: T, source: Uint32Arra
 
 export const orient = definePlugin<OrientOptions>({
   name: 'orient',
+  role: 'orient',
   description: 'Rotate by 90/180/270° and/or mirror, exactly (no resampling)',
-  defaults: Object.freeze(defaultsOf(orientSchema)),
-  optionTable: orientSchema,
-  parseOptions(input, path) {
-    return parseWithSchema(orientSchema, input, path, ['use']);
-  },
+  options: orientSchema,
   accepts: {},
   produces: (input) => ({ ...input }),
   gray: () => 'passes',

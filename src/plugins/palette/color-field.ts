@@ -4,7 +4,8 @@
  * parseHexColor where the RGB is needed.
  */
 import { parseHexColor, toHex } from '../../image/color.js';
-import { invalid, type Field } from '../../pipeline/options.js';
+import { invalid } from '../../pipeline/messages.js';
+import type { Field } from '../../pipeline/options.js';
 
 export const HEX_COLOUR_EXPECTED = 'a CSS hex colour like "#1a1a1a"';
 

@@ -5,7 +5,7 @@
  * formats without a palette (PBM, XBM, C arrays) only change with `invert`.
  */
 import { parseHexColor } from '../../image/color.js';
-import { booleanField, parseWithSchema, type Schema } from '../../pipeline/options.js';
+import { booleanField, type Schema } from '../../pipeline/options.js';
 import { definePlugin, type BinaryTensor, type ImageTensor, type Palette } from '../../pipeline/types.js';
 import { colorField } from './color-field.js';
 import { invertBits } from './kernels.js';
@@ -27,12 +27,9 @@ export const paletteSchema: Schema<PaletteOptions> = {
 
 export const palette = definePlugin<PaletteOptions>({
   name: 'palette',
+  role: 'palette',
   description: 'Set the two output colours (ink and paper), optionally inverting the image',
-  defaults: { ink: '#000000', paper: '#ffffff', invert: false },
-  optionTable: paletteSchema,
-  parseOptions(input, path) {
-    return parseWithSchema(paletteSchema, input, path, ['use']);
-  },
+  options: paletteSchema,
   accepts: { range: ['binary'] },
   produces: (input) => input,
   paper: (options) => parseHexColor(options.paper),

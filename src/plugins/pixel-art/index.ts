@@ -11,7 +11,7 @@
  * returns the grid. Without a resize right before it, the step works at the
  * size it is given.
  */
-import { booleanField, defaultsOf, enumField, numberField, parseWithSchema, type Schema } from '../../pipeline/options.js';
+import { booleanField, enumField, numberField, type Schema } from '../../pipeline/options.js';
 import { binaryTensor, definePlugin, type ColorSpace, type ToneTensor } from '../../pipeline/types.js';
 import { inSpace, luminance } from '../../image/color.js';
 import { binarizePixelArt } from './binarize.js';
@@ -54,10 +54,10 @@ export const pixelArtSchema: Schema<Omit<PixelArtOptions, 'inputScale'>> = {
 
 export const pixelArt = definePlugin<PixelArtOptions>({
   name: 'pixel-art',
+  role: 'binarizer',
+  methods: { 'pixel-art': {} },
   description: 'Structure-first 1-bit pixel art: 1-px lines found above the grid, pattern-filled flat areas, text as strokes, outlined sprites, no orphans.',
-  defaults: Object.freeze(defaultsOf(pixelArtSchema)),
-  optionTable: pixelArtSchema,
-  parseOptions: (input, path) => parseWithSchema(pixelArtSchema, input, path, ['use']) as PixelArtOptions,
+  options: pixelArtSchema,
   accepts: { channels: [1, 3], range: ['unit'] },
   produces: () => ({ channels: 1, range: 'binary', space: 'linear' }),
   gray: () => 'converts',

@@ -4,7 +4,8 @@
  * fine detail). Fit modes follow sharp's `resize()` semantics.
  */
 import { PixelError } from '../../pipeline/errors.js';
-import { booleanField, customField, defaultsOf, enumField, optionalNumberField, parseWithSchema, type Schema } from '../../pipeline/options.js';
+import { bothGiven } from '../../pipeline/messages.js';
+import { booleanField, customField, enumField, optionalNumberField, type Schema } from '../../pipeline/options.js';
 import { definePlugin, type ToneTensor } from '../../pipeline/types.js';
 import { LUMA, parseHexColor, inSpace, srgbToLinearExact } from '../../image/color.js';
 import { resizeBox, resizeLanczos, resizeNearest, type Region } from '../../kernels/resize.js';
@@ -190,19 +191,18 @@ const KERNEL_FN = { box: resizeBox, lanczos: resizeLanczos, nearest: resizeNeare
 
 export const resize = definePlugin<ResizeOptions>({
   name: 'resize',
+  role: 'resize',
+  oversample: (options, scale) => ({ ...options, oversample: scale }),
   description: 'Scale to the logical pixel grid in linear light (box, lanczos or nearest; fit modes as sharp).',
-  defaults: Object.freeze(defaultsOf(resizeSchema)),
-  optionTable: resizeSchema,
-  parseOptions(input, path) {
-    const o = parseWithSchema(resizeSchema, input, path, ['use']);
+  options: resizeSchema,
+  check(o, path) {
     if (o.longSide !== undefined && (o.width !== undefined || o.height !== undefined)) {
       const p = (k: string) => (path ? `${path}.${k}` : k);
       const other = o.width !== undefined ? 'width' : 'height';
-      throw new PixelError('E_OPTION', `Expected either ${p('longSide')} or ${p('width')}/${p('height')} but received both longSide and ${other}`, {
+      throw new PixelError('E_OPTION', bothGiven(p('longSide'), `${p('width')}/${p('height')}`, `longSide and ${other}`), {
         hint: 'longSide sets the long side and keeps the aspect ratio; use width/height with fit for a box.',
       });
     }
-    return o;
   },
   accepts: { channels: [1, 3], range: ['unit'] },
   produces: (input) => ({ ...input, space: 'linear' }),

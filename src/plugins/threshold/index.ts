@@ -3,7 +3,7 @@
  * (local mean / Gaussian) level. Works in sRGB-coded gray by default because
  * that is how people read "50% gray"; `space: 'linear'` thresholds light.
  */
-import { booleanField, defaultsOf, enumField, numberField, parseWithSchema, type Schema } from '../../pipeline/options.js';
+import { booleanField, enumField, numberField, type Schema } from '../../pipeline/options.js';
 import { binaryTensor, definePlugin, type ColorSpace, type ToneTensor } from '../../pipeline/types.js';
 import { inSpace } from '../../image/color.js';
 import { edgeOffset } from '../dither/edges.js';
@@ -38,10 +38,10 @@ export const thresholdSchema: Schema<ThresholdOptions> = {
 
 export const threshold = definePlugin<ThresholdOptions>({
   name: 'threshold',
+  role: 'binarizer',
+  methods: { threshold: { mode: 'fixed' }, otsu: { mode: 'otsu' }, adaptive: { mode: 'adaptive' } },
   description: 'Binarise gray to ink and paper: fixed level, Otsu, or adaptive (local mean or Gaussian).',
-  defaults: Object.freeze(defaultsOf(thresholdSchema)),
-  optionTable: thresholdSchema,
-  parseOptions: (input, path) => parseWithSchema(thresholdSchema, input, path, ['use']),
+  options: thresholdSchema,
   accepts: { channels: [1], range: ['unit'] },
   produces: () => ({ channels: 1, range: 'binary', space: 'linear' }),
   create(options) {

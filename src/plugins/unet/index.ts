@@ -7,7 +7,7 @@
 import { isAbsolute, join, resolve } from 'node:path';
 import { packageInfo } from '../../files/package-root.js';
 import { inSpace } from '../../image/color.js';
-import { customField, defaultsOf, enumField, numberField, parseWithSchema, type Schema } from '../../pipeline/options.js';
+import { customField, enumField, numberField, type Schema } from '../../pipeline/options.js';
 import { binaryTensor, definePlugin, type ToneTensor } from '../../pipeline/types.js';
 
 export type UnetBinarizer = 'auto' | 'ostromoukhov' | 'error-diffusion' | 'threshold';
@@ -50,10 +50,10 @@ export function resolveModelPath(model: string, cwd = process.cwd()): string {
 
 export const unet = definePlugin<UnetOptions>({
   name: 'unet',
+  role: 'binarizer',
+  methods: { unet: {} },
   description: 'Neural binarizer: a U-Net corrects the gray, error diffusion places the dots (trained with pixel train).',
-  defaults: Object.freeze(defaultsOf(unetSchema)),
-  optionTable: unetSchema,
-  parseOptions: (input, path) => parseWithSchema(unetSchema, input, path, ['use']),
+  options: unetSchema,
   accepts: { channels: [1], range: ['unit'] },
   produces: () => ({ channels: 1, range: 'binary', space: 'linear' }),
   async create(options) {

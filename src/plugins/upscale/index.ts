@@ -4,7 +4,8 @@
  * channels) and keeps its kind and palette.
  */
 import { PixelError } from '../../pipeline/errors.js';
-import { defaultsOf, optionalNumberField, parseWithSchema, type Schema } from '../../pipeline/options.js';
+import { bothGiven } from '../../pipeline/messages.js';
+import { optionalNumberField, type Schema } from '../../pipeline/options.js';
 import { definePlugin } from '../../pipeline/types.js';
 import { upscaleInteger, upscaleNearest } from './kernels.js';
 
@@ -33,19 +34,17 @@ export function upscaleSize(srcW: number, srcH: number, o: Partial<UpscaleOption
 
 export const upscale = definePlugin<UpscaleOptions>({
   name: 'upscale',
+  role: 'upscale',
   description: 'Enlarge with nearest neighbour by a whole-number scale or to an exact size (keeps binary images binary).',
-  defaults: Object.freeze(defaultsOf(upscaleSchema)),
-  optionTable: upscaleSchema,
-  parseOptions(input, path) {
-    const o = parseWithSchema(upscaleSchema, input, path, ['use']);
+  options: upscaleSchema,
+  check(o, path) {
     if (o.scale !== undefined && (o.width !== undefined || o.height !== undefined)) {
       const p = (k: string) => (path ? `${path}.${k}` : k);
       const other = o.width !== undefined ? 'width' : 'height';
-      throw new PixelError('E_OPTION', `Expected either ${p('scale')} or ${p('width')}/${p('height')} but received both scale and ${other}`, {
+      throw new PixelError('E_OPTION', bothGiven(p('scale'), `${p('width')}/${p('height')}`, `scale and ${other}`), {
         hint: 'Use scale for whole-number blocks, or width/height for an exact size.',
       });
     }
-    return o;
   },
   accepts: {},
   produces: (input) => ({ ...input }),
