@@ -144,6 +144,7 @@ async function prepare(column: EvalColumn, engine: Engine, job: EvalJob): Promis
     throw new PixelError('E_PIPELINE', `${column.name}: no step turns the image into 1 bit`, { hint: "Add a 'dither' or 'threshold' step." });
   // The real pipeline, run up to the binarizer (upscale and palette are never scored).
   const pipeline = await engine.steps(column.name, all, input);
+  // The built-in resize steps, whose options the reference re-runs with the box kernel; any other size change is area-averaged (reference.ts).
   const resizes = all.slice(0, b + 1).filter((s) => s.plugin.name === 'resize');
   return { column, pipeline, binarizer: b, resize: resizes.length > 0 ? await referenceResize(resizes) : undefined };
 }
