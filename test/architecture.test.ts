@@ -123,6 +123,13 @@ describe('the import graph', () => {
     expect(circles(graph)).toEqual([]);
   });
 
+  it('decides exit codes in cli/ only: the exit-code table lives there, and no module below sets or ends the process', () => {
+    expect(graph.has('src/cli/exit-codes.ts')).toBe(true);
+    const below = [...graph.keys()].filter((f) => areaOf(f) !== 'cli');
+    const deciding = below.filter((f) => /process\.exit(Code)?\s*(\(|=)|\bEXIT\s*=/.test(readFileSync(join(ROOT, f), 'utf8')));
+    expect(deciding).toEqual([]);
+  });
+
   it('has every arrow pointing down (or within its own folder), except the listed ones, which all still exist', () => {
     const climbing: string[] = [];
     for (const [from, targets] of graph) {

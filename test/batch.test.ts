@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { CacheManifest, configHash, stableJson } from '../src/batch/cache.js';
 import { planJobs } from '../src/batch/plan.js';
 import { runBatch } from '../src/batch/run.js';
+import { exitCodeOf } from '../src/cli/exit-codes.js';
 import { writePolicy } from '../src/batch/write-policy.js';
 import { workerInitFor } from '../src/cli/commands/convert.js';
 import { loadConfig } from '../src/config/load.js';
@@ -97,8 +98,8 @@ async function workersOnly(dir: string, out: string, jobs: number, cancelAfterFi
     done() {},
   };
   const policy = writePolicy(planned, { plan: { out: join(dir, out), outIsFile: false, configDir: dir, single: false }, cwd: dir });
-  const { code } = await runBatch(planned, { ctx, reporter, policy, jobs, mainThread: false, memoryBudget, signal: controller.signal, workerInit: workerInitFor(ctx, dir) });
-  return { code, results };
+  const { summary } = await runBatch(planned, { ctx, reporter, policy, jobs, mainThread: false, memoryBudget, signal: controller.signal, workerInit: workerInitFor(ctx, dir) });
+  return { code: exitCodeOf(summary), results };
 }
 
 describe('worker threads only (the main thread converts nothing)', () => {

@@ -9,7 +9,7 @@ import { Engine } from '../convert.js';
 import { pixelCount } from '../image/decode.js';
 import { BYTES_PER_PIXEL, defaultBudget, MemoryBudget } from './budget.js';
 import { emptySummary, type FileResult, type Reporter, type Summary } from './report.js';
-import { EXIT, PixelError, withContext } from '../pipeline/errors.js';
+import { PixelError, withContext } from '../pipeline/errors.js';
 import type { EventLoopUtilization } from 'node:perf_hooks';
 import { checkContract } from '../pipeline/pipeline.js';
 import type { ConfigContext, Job } from './plan.js';
@@ -80,14 +80,7 @@ function inProcess(ctx: ConfigContext, signal: AbortSignal) {
   };
 }
 
-export function exitCodeOf(summary: Summary): number {
-  if (summary.interrupted) return EXIT.cancelled;
-  if (summary.failed > 0) return EXIT.failed;
-  if (summary.stale > 0) return EXIT.stale;
-  return EXIT.ok;
-}
-
-export async function runBatch(jobs: readonly Job[], opts: BatchOptions): Promise<{ summary: Summary; code: number }> {
+export async function runBatch(jobs: readonly Job[], opts: BatchOptions): Promise<{ summary: Summary }> {
   const { reporter, policy } = opts;
   const started = opts.started ?? performance.now();
   // Record first: every distinct pipeline is checked before a file is read.
@@ -251,5 +244,5 @@ export async function runBatch(jobs: readonly Job[], opts: BatchOptions): Promis
   summary.interrupted = opts.signal?.aborted === true;
   summary.ms = performance.now() - started;
   await reporter.done(summary);
-  return { summary, code: exitCodeOf(summary) };
+  return { summary };
 }

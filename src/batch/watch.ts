@@ -11,7 +11,7 @@ import { watch, statSync, type FSWatcher } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import fg from 'fast-glob';
 import type { IO } from './report.js';
-import { EXIT, PixelError } from '../pipeline/errors.js';
+import { PixelError } from '../pipeline/errors.js';
 import { globBase } from './plan.js';
 
 export interface WatchOptions {
@@ -20,8 +20,8 @@ export interface WatchOptions {
   debounceMs: number;
   signal?: AbortSignal;
   io: IO;
-  /** One run; returns the folders to ignore and the config file to watch. */
-  run: (signal: AbortSignal) => Promise<{ code: number; configFile?: string; ignore: string[] }>;
+  /** One run; returns whether files failed in it, the folders to ignore and the config file to watch. */
+  run: (signal: AbortSignal) => Promise<{ failed: boolean; configFile?: string; ignore: string[] }>;
 }
 
 interface Target {
@@ -48,11 +48,12 @@ function targetsFor(inputs: readonly string[], cwd: string): Target[] {
 
 const inside = (path: string, dir: string) => path === dir || path.startsWith(dir + sep);
 
-export async function watchInputs(opts: WatchOptions): Promise<number> {
+/** Runs until the signal aborts; resolves to whether it failed (files failed and it ran only once: the CLI's exit code 1). */
+export async function watchInputs(opts: WatchOptions): Promise<boolean> {
   const { io } = opts;
   const stop = new AbortController();
   const onAbort = () => stop.abort();
-  if (opts.signal?.aborted) return EXIT.ok;
+  if (opts.signal?.aborted) return false;
   opts.signal?.addEventListener('abort', onAbort, { once: true });
 
   let ignore: string[] = [];
@@ -69,7 +70,7 @@ export async function watchInputs(opts: WatchOptions): Promise<number> {
       const r = await opts.run(stop.signal);
       ignore = r.ignore;
       configFile = r.configFile;
-      if (r.code !== EXIT.ok && r.code !== EXIT.cancelled) failures++;
+      if (r.failed) failures++;
     } catch (error) {
       if (runs === 1) throw error; // a broken first run (usage, config) ends watch mode
       failures++;
@@ -128,5 +129,5 @@ export async function watchInputs(opts: WatchOptions): Promise<number> {
     opts.signal?.removeEventListener('abort', onAbort);
     for (const w of watchers) w.close();
   }
-  return failures > 0 && runs === 1 ? EXIT.failed : EXIT.ok;
+  return failures > 0 && runs === 1;
 }

@@ -4,7 +4,8 @@
  * hint (no stack) unless they are internal.
  */
 import { packageInfo } from '../files/package-root.js';
-import { PixelError, exitCodeFor, EXIT } from '../pipeline/errors.js';
+import { PixelError } from '../pipeline/errors.js';
+import { exitCodeFor, EXIT } from './exit-codes.js';
 import { unknownNamed } from '../pipeline/messages.js';
 import type { IO } from './reporters/types.js';
 

@@ -49,27 +49,6 @@ export class PixelError extends Error {
   }
 }
 
-/** Exit codes, sysexits-style (as Stylelint). */
-export const EXIT = { ok: 0, failed: 1, stale: 2, usage: 64, config: 78, cancelled: 130, internal: 70 } as const;
-
-export function exitCodeFor(error: unknown): number {
-  if (!(error instanceof PixelError)) return EXIT.internal;
-  switch (error.code) {
-    case 'E_USAGE':
-      return EXIT.usage;
-    case 'E_CONFIG':
-    case 'E_OPTION':
-    case 'E_PIPELINE':
-      return EXIT.config;
-    case 'E_CANCELLED':
-      return EXIT.cancelled;
-    case 'E_INTERNAL':
-      return EXIT.internal;
-    default:
-      return EXIT.failed;
-  }
-}
-
 /** Adds location context to an error without losing its code (runner only). */
 export function withContext(error: unknown, ctx: { plugin?: string; file?: string }): PixelError {
   if (error instanceof PixelError) {

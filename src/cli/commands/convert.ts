@@ -18,6 +18,7 @@ import { displayPath, findInputs } from '../../files/inputs.js';
 import type { OutputPlan } from '../../files/outputs.js';
 import { packageInfo } from '../../files/package-root.js';
 import { PixelError } from '../../pipeline/errors.js';
+import { EXIT, exitCodeOf } from '../exit-codes.js';
 import { invalidFlag, unknownFlagValue } from '../../pipeline/messages.js';
 import { pluginTable } from '../../plugins/index.js';
 import type { Plugin } from '../../pipeline/types.js';
@@ -225,13 +226,17 @@ export async function convertCommand(argv: string[], io: IO, cwd = process.cwd()
       : await CacheManifest.load(CacheManifest.pathFor(configDir), packageInfo().version, (m) => io.stderr(`pixel: warning: ${m}\n`));
     const policy = writePolicy(planned, { plan, cwd, dryRun, cache, force: values.force === true });
     const reporter = await chooseReporter(reporterName, io);
-    const { code } = await runBatch(planned, { ctx, reporter, policy, jobs, signal: runSignal, started, workerInit: workerInitFor(ctx, cwd, maxPixels) });
-    return { code, configFile: loaded.filepath, ignore: [...ignore, resolve(configDir, CACHE_DIR)] };
+    const { summary } = await runBatch(planned, { ctx, reporter, policy, jobs, signal: runSignal, started, workerInit: workerInitFor(ctx, cwd, maxPixels) });
+    return { code: exitCodeOf(summary), configFile: loaded.filepath, ignore: [...ignore, resolve(configDir, CACHE_DIR)] };
   };
 
   if (!values.watch) return (await once(signal)).code;
   const { watchInputs } = await import('../../batch/watch.js');
-  return watchInputs({ inputs: positionals, cwd, debounceMs: debounce, signal, io, run: once });
+  const run = async (s: AbortSignal) => {
+    const r = await once(s);
+    return { ...r, failed: r.code !== EXIT.ok && r.code !== EXIT.cancelled };
+  };
+  return (await watchInputs({ inputs: positionals, cwd, debounceMs: debounce, signal, io, run })) ? EXIT.failed : EXIT.ok;
 }
 
 function isRecord(x: unknown): x is Record<string, unknown> {

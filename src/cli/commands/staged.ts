@@ -14,6 +14,7 @@ import { hasExtension, KNOWN_IMAGE_EXTENSIONS } from '../../files/extensions.js'
 import { FILE_MODES, gitRoot, indexEntries, stagedChanges, type IndexEntry } from '../../files/git.js';
 import { toPosix } from '../../files/glob.js';
 import { PixelError } from '../../pipeline/errors.js';
+import { exitCodeOf } from '../exit-codes.js';
 import { helpText, parseCommandLine, type OptionTable } from '../args.js';
 import { chooseReporter, parseReporter, REPORTERS } from '../reporters/choose.js';
 import type { FileResult, IO } from '../reporters/types.js';
@@ -202,7 +203,7 @@ export async function stagedCommand(argv: string[], io: IO, cwd = process.cwd(),
   const toRemove: string[] = [];
 
   const reporter = await chooseReporter(reporterName, io);
-  const { code } = await runBatch(batch, {
+  const { summary } = await runBatch(batch, {
     ctx,
     reporter,
     jobs: jobsFlag(values.jobs),
@@ -259,5 +260,5 @@ export async function stagedCommand(argv: string[], io: IO, cwd = process.cwd(),
       },
     },
   });
-  return code;
+  return exitCodeOf(summary);
 }
