@@ -11,7 +11,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { encodePng1 } from '../src/image/encode/png.js';
 import { listSpriteFiles, loadSprites, promptOf, readBits } from '../src/sprite/data.js';
-import { HELD_OUT_PHRASES, loadPromptModel, promptErrors, promptSprite, rephrase, type PromptModel } from '../src/sprite/prompt.js';
+import { HELD_OUT_PHRASES, loadPromptModel, promptSprite, rephrase, type PromptModel } from '../src/sprite/prompt.js';
+import { promptErrors } from '../src/sprite/prompt-train.js';
 import { defaultPromptModelPath, spriteSheet } from '../src/sprite/sheet.js';
 import { readHoldoutList, spriteKey } from '../src/sprite/split.js';
 

@@ -11,7 +11,8 @@ import { checkTemperature, completeSprites, cutFill, decodeArModel, encodeArMode
 import { fitPositionBaseline, pngBpp, positionBaselineBpp } from './baseline.js';
 import { expandPrompts, fitToGrid, loadSprites, promptOf, readAsSprite, splitSprites } from './data.js';
 import { ArNet, arLogits, arTensorSpecs, disposeTfArModel, initArWeights, maskArray, tapVisible, tfArModel, type ArArchitecture } from './pixelcnn.js';
-import { decodePromptModel, promptFeatures, promptSprite, trainPrompt, PROMPT_TRAIN_DEFAULTS } from './prompt.js';
+import { decodePromptModel, promptFeatures, promptSprite } from './prompt.js';
+import { trainPrompt, PROMPT_TRAIN_DEFAULTS } from './prompt-train.js';
 import { trainAr, AR_TRAIN_DEFAULTS } from './train.js';
 
 const TINY: ArArchitecture = { type: 'pixelcnn', grid: 8, channels: 6, blocks: 2, firstKernel: 7, kernel: 3 };

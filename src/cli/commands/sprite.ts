@@ -276,7 +276,7 @@ export async function spriteCommand(argv: string[], io: IO, cwd = process.cwd())
   if (sub === 'prompt') {
     if (values.train !== undefined) {
       noPositionals();
-      const { trainPrompt, PROMPT_TRAIN_DEFAULTS } = await import('../../sprite/prompt.js');
+      const { trainPrompt, PROMPT_TRAIN_DEFAULTS } = await import('../../sprite/prompt-train.js');
       const out = abs(values.out) ?? resolve(cwd, 'sprite-prompt.png');
       if (values.steps !== undefined && values.epochs !== undefined) throw new PixelError('E_USAGE', 'Expected --epochs or --steps for pixel sprite prompt --train, not both');
       const o = {
