@@ -61,8 +61,6 @@ export function resolveRecipe(ctx: Pick<ConfigContext, 'config' | 'source' | 'pl
   });
 }
 
-export { globBase };
-
 export interface RuleMatch {
   /** Matching rule indexes, in order. */
   rules: number[];

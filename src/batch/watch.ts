@@ -9,10 +9,9 @@
  */
 import { watch, statSync, type FSWatcher } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
-import fg from 'fast-glob';
 import type { IO } from './report.js';
 import { PixelError } from '../pipeline/errors.js';
-import { globBase } from './plan.js';
+import { fastGlob, globBase } from '../files/glob.js';
 
 export interface WatchOptions {
   inputs: readonly string[];
@@ -41,7 +40,7 @@ function targetsFor(inputs: readonly string[], cwd: string): Target[] {
       stat = undefined;
     }
     if (stat?.isDirectory()) return { dir: abs, recursive: true };
-    if (stat?.isFile() || !fg.isDynamicPattern(arg)) return { dir: dirname(abs), recursive: false, names: new Set([basename(abs)]) };
+    if (stat?.isFile() || !fastGlob().isDynamicPattern(arg)) return { dir: dirname(abs), recursive: false, names: new Set([basename(abs)]) };
     return { dir: resolve(cwd, globBase(arg) || '.'), recursive: true };
   });
 }
