@@ -41,7 +41,7 @@ export const pixelArtSchema: Schema<Omit<PixelArtOptions, 'inputScale'>> = {
   workScale: numberField('Lines are found at this many times the grid resolution (the resize step right before is asked for it); 1 finds them at the grid.', 4, { min: 1, max: 8, integer: true }),
   space: enumField('Tone space of the fill: srgb (coded gray, reads better at pixel-art scales) or linear (light).', 'srgb', ['srgb', 'linear']),
   pattern: enumField(`Fill patterns for flat areas: ${FILL_PATTERN_NAMES.map((p) => `${p} (${FILL_PATTERNS[p].description})`).join('; ')}.`, 'diagonal', FILL_PATTERN_NAMES),
-  lineContrast: numberField('How dark (sRGB-coded gray) a line or edge must be against its surroundings to be drawn as a 1-px ink line; 0 draws no lines.', 0.12, { min: 0, max: 1 }),
+  lineContrast: numberField('How dark (sRGB-coded gray) a line or edge must be against its surroundings to be drawn as a 1-px ink line; 0 draws no lines (0.18 loses a 2-px outline at an 8× reduction).', 0.14, { min: 0, max: 1 }),
   minLine: numberField('Line pieces shorter than this many grid pixels are dropped (texture, noise).', 4, { min: 1, max: 1000, integer: true }),
   detailContrast: numberField('Text: local contrast (max − min over 3×3 grid pixels, sRGB-coded) from which two-toned pixels seed text boxes; boxes that split into letter-sized pieces are drawn as a clean threshold on a solid ground; 0 turns it off.', 0.3, { min: 0, max: 1 }),
   smooth: numberField('Edge-preserving smoothing of the tone before the fill (bilateral range σ, coded gray), so flat areas take one pattern; 0 turns it off.', 0.06, { min: 0, max: 1 }),

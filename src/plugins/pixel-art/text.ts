@@ -33,6 +33,10 @@ const SEPARATION = 0.7;
 /** The strokes' share of the box, at most (letters are a minority of their box). */
 const MAX_STROKES = 0.45;
 const MIN_STROKES = 0.05;
+/** Share of stroke pixels whose four neighbours are strokes too, at most (2-px strokes have none; windows and leaves are blobs). */
+const MAX_INNER = 0.2;
+/** Width over height of a text box, at least (words and lines run sideways). */
+const MIN_ASPECT = 1.4;
 /** Letter-sized pieces a text box has at least. */
 const MIN_LETTERS = 3;
 
@@ -74,7 +78,7 @@ export function findTextBoxes(coded: Float32Array, seed: Uint8Array, width: numb
 function textBox(coded: Float32Array, width: number, x0: number, y0: number, x1: number, y1: number, contrast: number): TextBox | undefined {
   const bw = x1 - x0 + 1;
   const bh = y1 - y0 + 1;
-  if (bh < 5 || bw < 8) return undefined;
+  if (bh < 5 || bw < MIN_ASPECT * bh) return undefined;
   const values: number[] = [];
   for (let y = y0; y <= y1; y++) for (let x = x0; x <= x1; x++) values.push(coded[y * width + x]);
   const { level, separation, lowMean, highMean, lowShare } = otsu(values);
@@ -90,6 +94,17 @@ function textBox(coded: Float32Array, width: number, x0: number, y0: number, x1:
   const tallest = Math.max(0, ...heights);
   const letters = heights.filter((h) => h >= tallest / 4 && h < 0.9 * bh + 1).length;
   if (letters < MIN_LETTERS) return undefined;
+  // Strokes are thin: few stroke pixels have all four neighbours stroke too (windows, leaves and shadows are blobs).
+  let inner = 0, total = 0;
+  for (let y = 0; y < bh; y++)
+    for (let x = 0; x < bw; x++) {
+      const i = y * bw + x;
+      if (strokes[i]) {
+        total++;
+        if (x > 0 && x < bw - 1 && y > 0 && y < bh - 1 && strokes[i - 1] && strokes[i + 1] && strokes[i - bw] && strokes[i + bw]) inner++;
+      }
+    }
+  if (inner > MAX_INNER * total) return undefined;
   return { x0, y0, x1, y1, level, ground: dark ? 1 : 0 };
 }
 
