@@ -44,7 +44,7 @@ describe('config resolution', () => {
       cli: { override: { upscale: { scale: 2 } }, output: { format: 'pbm' } },
       plugins,
     });
-    expect(names(c)).toEqual(['resize', 'adjust', 'dither', 'upscale']);
+    expect(names(c)).toEqual(['resize', 'pixel-art', 'upscale']);
     expect(opts(c, 'resize').longSide).toBe(64);
     expect(opts(c, 'upscale').scale).toBe(2);
     expect(c.output.format).toBe('pbm');
@@ -57,7 +57,7 @@ describe('config resolution', () => {
 
   it('swaps the binarizer when the method names another plugin', () => {
     const c = resolveConfig({ config: { extends: 'pixel-art' }, cli: { override: { threshold: { mode: 'otsu' } } }, plugins });
-    expect(names(c)).toEqual(['resize', 'adjust', 'threshold', 'upscale']);
+    expect(names(c)).toEqual(['resize', 'threshold', 'upscale']);
     expect(opts(c, 'threshold').mode).toBe('otsu');
   });
 
