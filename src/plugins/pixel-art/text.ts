@@ -7,8 +7,9 @@
  * neighbourhood two-toned, merged into word / line blobs; a blob is text
  * when its bounding box is two-toned as a whole (Otsu's threshold splits it
  * cleanly), the minority tone is a minority, and it falls into several
- * letter-sized pieces of similar height. Photo edges (one long piece) and
- * texture (not two-toned) fail these tests. Each text box, padded, is drawn
+ * letter-sized pieces, with thin strokes, in a box wider than high. Photo
+ * edges (one long piece), texture (not two-toned) and windows, leaves or
+ * shadows (blobs, not strokes) fail these tests; on devbench no photo has a box. Each text box, padded, is drawn
  * as its Otsu threshold with specks removed: strokes one colour, the ground
  * solid in the other.
  */
@@ -91,7 +92,7 @@ function textBox(coded: Float32Array, width: number, x0: number, y0: number, x1:
   for (let y = 0; y < bh; y++) for (let x = 0; x < bw; x++) strokes[y * bw + x] = coded[(y + y0) * width + x + x0] <= level === dark ? 1 : 0;
   // Letters: 8-connected stroke pieces of at least 3 px whose height is at most 0.9 of the box and at least a quarter of the tallest.
   const heights = pieceHeights(strokes, bw, bh).filter((h) => h >= 2);
-  const tallest = Math.max(0, ...heights);
+  const tallest = heights.reduce((a, h) => Math.max(a, h), 0);
   const letters = heights.filter((h) => h >= tallest / 4 && h < 0.9 * bh + 1).length;
   if (letters < MIN_LETTERS) return undefined;
   // Strokes are thin: few stroke pixels have all four neighbours stroke too (windows, leaves and shadows are blobs).
