@@ -13,7 +13,9 @@ export default definePreset({
     { use: 'resize', longSide: 32, kernel: 'box' },
     // Near-white and near-black fills solid: on devbench at grid 32, edge F1 +0.004, orphans
     // 0.55 % vs 0.67 %, tone PSNR −0.2 dB coded / +0.05 dB linear, and no stray dots in flat sprites.
-    { use: 'pixel-art', solid: 0.125 },
+    // screen 1 (pure patterns): against the binarizer's default 0.5 at grid 32, edge F1 0.781 vs
+    // 0.758 and orphans 0.43 % vs 1.01 %, for 0.7 dB less coded tone PSNR.
+    { use: 'pixel-art', solid: 0.125, screen: 1 },
     { use: 'upscale', scale: 8 },
   ],
 });

@@ -45,7 +45,7 @@ describe('config resolution', () => {
       cli: { override: { upscale: { scale: 2 } }, output: { format: 'pbm' } },
       plugins,
     });
-    expect(names(c)).toEqual(['resize', 'adjust', 'dither', 'upscale']);
+    expect(names(c)).toEqual(['resize', 'pixel-art', 'upscale']);
     expect(opts(c, 'resize').longSide).toBe(64);
     expect(opts(c, 'upscale').scale).toBe(2);
     expect(c.output.format).toBe('pbm');
@@ -58,7 +58,7 @@ describe('config resolution', () => {
 
   it('swaps the binarizer when the method names another plugin', () => {
     const c = resolveConfig({ presets: builtinPresets, config: { extends: 'pixel-art' }, cli: { override: { threshold: { mode: 'otsu' } } }, plugins });
-    expect(names(c)).toEqual(['resize', 'adjust', 'threshold', 'upscale']);
+    expect(names(c)).toEqual(['resize', 'threshold', 'upscale']);
     expect(opts(c, 'threshold').mode).toBe('otsu');
   });
 

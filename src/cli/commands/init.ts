@@ -22,7 +22,7 @@ export default defineConfig({
   // Change options of the preset's steps without rewriting them.
   override: {
     resize: { longSide: 128 },
-    dither: { method: 'floyd-steinberg' }, // --method on the command line
+    'pixel-art': { pattern: 'diagonal' }, // fills: diagonal, dots, bayer-4, solid; --method swaps the binarizer
   },
 
   // Or write the whole pipeline yourself (replaces the preset's steps):

@@ -6,6 +6,7 @@ import type { BinaryTensor, ImageTensor, ToneTensor } from '../../pipeline/types
 import { pluginTable } from '../index.js';
 import { blur, dilate, dropShort, patternFill, pixelPerfect, removeOrphans, thin, FREE } from './kernels.js';
 import { FILL_PATTERNS, pixelArt } from './index.js';
+import { drawTextBoxes, findTextBoxes } from './text.js';
 
 const plugins = pluginTable();
 
@@ -59,7 +60,7 @@ function inkPieces(b: BinaryTensor): number {
 
 describe('pixel-art options', () => {
   it('has defaults and rejects bad values with the exact message', () => {
-    expect(pixelArt.parseOptions({}, 'steps[1]')).toMatchObject({ workScale: 4, space: 'srgb', pattern: 'diagonal', screen: 1, cleanup: false, outline: true });
+    expect(pixelArt.parseOptions({}, 'steps[1]')).toMatchObject({ workScale: 4, space: 'srgb', pattern: 'diagonal', screen: 0.5, detailContrast: 0.3, cleanup: false, outline: true });
     expect(() => pixelArt.parseOptions({ pattern: 'checkers' }, 'steps[1]')).toThrow('Expected one of "diagonal", "dots", "bayer-4", "solid" for steps[1].pattern but received "checkers"');
     expect(() => pixelArt.parseOptions({ workScale: 0 }, 'steps[1]')).toThrow('Expected an integer between 1 and 8 for steps[1].workScale but received 0');
     expect(() => pixelArt.parseOptions({ inputScale: 4 }, 'steps[1]')).toThrow(/Unknown option "inputScale"|inputScale/);
@@ -98,10 +99,10 @@ describe('pixel-art output', () => {
     expect(whiteShare(await run([{ use: 'pixel-art' }], flat(24, 24, 0)))).toBe(0);
   });
 
-  it('fills flat tones with the phase-locked pattern (coded 50 % → checker, 75 % → diagonal hatching)', async () => {
-    const half = await run([{ use: 'pixel-art' }], flat(16, 16, srgbToLinearExact(0.5)));
+  it('fills flat tones with the phase-locked pattern at screen 1 (coded 50 % → checker, 75 % → diagonal hatching)', async () => {
+    const half = await run([{ use: 'pixel-art', screen: 1 }], flat(16, 16, srgbToLinearExact(0.5)));
     for (let y = 2; y < 14; y++) for (let x = 2; x < 14; x++) expect(half.data[y * 16 + x], `${x},${y}`).toBe((x + y) % 2);
-    const light = await run([{ use: 'pixel-art' }], flat(16, 16, srgbToLinearExact(0.75)));
+    const light = await run([{ use: 'pixel-art', screen: 1 }], flat(16, 16, srgbToLinearExact(0.75)));
     let ink = 0;
     for (let y = 2; y < 14; y++) for (let x = 2; x < 14; x++) if (!light.data[y * 16 + x]) {
       ink++;
@@ -121,8 +122,8 @@ describe('pixel-art output', () => {
         if (out.data[i] + out.data[i + 1] + out.data[i + 32] + out.data[i + 33] === 0) blocks.push(`${x},${y}`);
       }
     expect(blocks).toEqual(['23,23']);
-    // Without lines the same drawing falls apart into dots: the lines are what keep it.
-    expect(inkPieces(await run([{ use: 'resize', longSide: 32 }, { use: 'pixel-art', lineContrast: 0 }], drawing(256, 2)))).toBeGreaterThan(10);
+    // Without lines the same drawing falls apart into pieces: the lines are what keep it.
+    expect(inkPieces(await run([{ use: 'resize', longSide: 32 }, { use: 'pixel-art', lineContrast: 0 }], drawing(256, 2)))).toBeGreaterThan(5);
     expectGolden('pixel-art-drawing', out);
   });
 
@@ -219,5 +220,61 @@ describe('pixel-art kernels', () => {
     const out = patternFill(tone, fixed, 4, 4, FILL_PATTERNS.diagonal, 1);
     expect(out[5]).toBe(0);
     expect(out.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(14);
+  });
+});
+
+describe('text boxes', () => {
+  /** Coded-gray plane: a shaded ground (0.55 → 0.8 left to right) with `word` dark letters (3 × 7 px bars and boxes) on row 6, and a dark half-plane below row 24 (a photo edge, not text). */
+  function scene(letters: number): { coded: Float32Array; w: number; h: number } {
+    const w = 64, h = 32;
+    const coded = new Float32Array(w * h);
+    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) coded[y * w + x] = y >= 24 ? 0.1 : 0.55 + (0.25 * x) / w;
+    for (let k = 0; k < letters; k++) {
+      const x0 = 6 + k * 6;
+      for (let y = 6; y < 13; y++)
+        for (let x = x0; x < x0 + 4; x++) {
+          // 'I' for even letters, 'O' (a ring) for odd ones.
+          const ring = x === x0 || x === x0 + 3 || y === 6 || y === 12;
+          if (k % 2 === 0 ? x === x0 + 1 || x === x0 + 2 : ring) coded[y * w + x] = 0.05;
+        }
+    }
+    return { coded, w, h };
+  }
+  const seeds = (coded: Float32Array, w: number, h: number) => {
+    const s = new Uint8Array(w * h);
+    for (let y = 1; y < h - 1; y++)
+      for (let x = 1; x < w - 1; x++) {
+        const i = y * w + x;
+        if (Math.abs(coded[i] - coded[i + 1]) > 0.3 || Math.abs(coded[i] - coded[i + w]) > 0.3) s[i] = 1;
+      }
+    return s;
+  };
+
+  it('finds a row of letters as one box with a light ground, and not a photo edge or fewer than 3 letters', () => {
+    const { coded, w, h } = scene(6);
+    const boxes = findTextBoxes(coded, seeds(coded, w, h), w, h, 0.3);
+    expect(boxes.map(({ x0, y0, x1, y1, ground }) => ({ x0, y0, x1, y1, ground }))).toEqual([{ x0: 4, y0: 3, x1: 41, y1: 14, ground: 1 }]);
+    const two = scene(2);
+    expect(findTextBoxes(two.coded, seeds(two.coded, w, h), w, h, 0.3)).toEqual([]);
+  });
+
+  it('draws a box as its threshold on a solid ground with a 2-px solid ring', () => {
+    const { coded, w, h } = scene(6);
+    const fixed = new Uint8Array(w * h).fill(FREE);
+    drawTextBoxes(findTextBoxes(coded, seeds(coded, w, h), w, h, 0.3), coded, fixed, w, h, 2, 3);
+    for (let y = 1; y <= 16; y++)
+      for (let x = 2; x <= 43; x++) {
+        const letter = coded[y * w + x] < 0.1;
+        expect(fixed[y * w + x], `${x},${y}`).toBe(letter ? 3 : 2);
+      }
+    expect([fixed[17 * w + 10], fixed[10 * w + 44]]).toEqual([FREE, FREE]);
+  });
+
+  it('keeps a text scene\'s ground clean in the output (no fill pixels inside the box)', async () => {
+    const { coded, w, h } = scene(6);
+    const img = gray(w, h, (x, y) => coded[y * w + x], 'srgb');
+    const out = await run([{ use: 'pixel-art' }], img);
+    for (let y = 5; y <= 13; y++) for (let x = 5; x <= 40; x++) expect(out.data[y * w + x], `${x},${y}`).toBe(coded[y * w + x] < 0.1 ? 0 : 1);
+    expectGolden('pixel-art-text', out);
   });
 });
