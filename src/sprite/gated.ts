@@ -246,19 +246,20 @@ function transpose(W: Float32Array, K: number, M: number): Float32Array {
 }
 
 /**
- * out[r·M + m] = Σ_k X[r·K + k] · Wt[m·K + k] for r < R (M even): blocks of
+ * out[r·M + m] = Σ_k X[r·K + k] · Wt[m·K + k] for r < R: blocks of
  * four rows × two outputs, so each load serves several multiply-adds and the
  * eight sums stay in registers (about 4× a plain dot-product loop in V8; this
  * loop is where inference spends its time).
  */
 function matmul(X: Float32Array, R: number, K: number, Wt: Float32Array, M: number, out: Float32Array): void {
   let r = 0;
+  const M2 = M & ~1;
   for (; r + 3 < R; r += 4) {
     const x0 = r * K;
     const x1 = x0 + K;
     const x2 = x1 + K;
     const x3 = x2 + K;
-    for (let m = 0; m < M; m += 2) {
+    for (let m = 0; m < M2; m += 2) {
       const o = m * K;
       const q = o + K;
       let a0 = 0;
@@ -295,14 +296,17 @@ function matmul(X: Float32Array, R: number, K: number, Wt: Float32Array, M: numb
       out[e + 2 * M + 1] = b2;
       out[e + 3 * M + 1] = b3;
     }
+    if (M2 < M) for (let i = r; i < r + 4; i++) out[i * M + M2] = dot(X, i * K, Wt, M2 * K, K);
   }
   for (; r < R; r++)
-    for (let m = 0; m < M; m++) {
-      const o = m * K;
-      let a0 = 0;
-      for (let k = 0; k < K; k++) a0 += X[r * K + k] * Wt[o + k];
-      out[r * M + m] = a0;
-    }
+    for (let m = 0; m < M; m++) out[r * M + m] = dot(X, r * K, Wt, m * K, K);
+}
+
+/** Σ_k X[x + k] · Wt[o + k], summed in the same order as the blocked loop (so a sprite's logits do not depend on its batch). */
+function dot(X: Float32Array, x: number, Wt: Float32Array, o: number, K: number): number {
+  let a = 0;
+  for (let k = 0; k < K; k++) a += X[x + k] * Wt[o + k];
+  return a;
 }
 
 /** One layer's weights for the JS inference: taps (and, for the horizontal stack, the vertical link and mirrors) stacked along K, transposed. */
