@@ -67,8 +67,10 @@ describe('gated PixelCNN: full context', () => {
     const sprites = [bits(6), bits(7, 0.2), bits(8, 0.9)];
     for (const s of sprites) {
       const t = tf.tidy(() => m.logits(tf.tensor4d(Float32Array.from(s), [1, G, G, 1])).dataSync());
+      const c = tf.tidy(() => m.infer!(tf.tensor4d(Float32Array.from(s), [1, G, G, 1])).dataSync()); // the conv2d scoring graph
       const js = jsLogits(net, s);
       for (let p = 0; p < N; p++) expect(Math.abs(t[p] - js[p])).toBeLessThan(1e-4);
+      for (let p = 0; p < N; p++) expect(Math.abs(c[p] - js[p])).toBeLessThan(1e-4);
     }
     const fast = scoreSpritesWith(tf, m, G, sprites, 2);
     const slow = scoreSprites(net, sprites);

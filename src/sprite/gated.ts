@@ -236,6 +236,50 @@ export function gatedLogits(tf: TF, m: TfGatedModel, x: Tensor4D): Tensor4D {
   return tf.reshape(tf.add(dense(z, w('out2.w') as Tensor2D), w('out2.b')), [n, g, g, 1]);
 }
 
+/**
+ * The same logits as gatedLogits for scoring (no gradients): each tapped
+ * layer is one dilated conv2d (taps {0, −d}×{−d, 0, d} are a 2×3 kernel
+ * with dilation d; {0, −d} a 1×2 one) on the padded layer below, instead of
+ * stacked shifted copies and a matMul. Call inside tidy.
+ */
+export function gatedLogitsConv(tf: TF, m: TfGatedModel, x: Tensor4D): Tensor4D {
+  const { arch, vars } = m;
+  const w = (k: string) => vars.get(k)! as Tensor;
+  const n = x.shape[0];
+  const g = arch.grid;
+  const C = arch.channels;
+  const L = arch.dilations.length + 1;
+  const input = tf.concat([x, tf.tile(m.ones, [n, 1, 1, 1])], 3) as Tensor4D;
+  const pos = (r: string, c: string) => tf.reshape(tf.add(tf.reshape(w(r), [g, 1, 2 * C]), tf.reshape(w(c), [1, g, 2 * C])), [1, g, g, 2 * C]);
+  const conv = (t: Tensor4D, wk: string, kh: number, kw: number, cin: number, pad: [[number, number], [number, number]], d: number) =>
+    tf.conv2d(tf.pad(t, [[0, 0], pad[0], pad[1], [0, 0]]) as Tensor4D, tf.reshape(w(wk), [kh, kw, cin, 2 * C]) as Tensor4D, 1, 'valid', 'NHWC', [d, d]);
+  const gate = (t: Tensor4D) => tf.mul(tf.tanh(tf.slice(t, [0, 0, 0, 0], [n, g, g, C])), tf.sigmoid(tf.slice(t, [0, 0, 0, C], [n, g, g, C]))) as Tensor4D;
+  const dense = (t: Tensor4D, wk: string, cout: number) => tf.reshape(tf.matMul(tf.reshape(t, [n * g * g, t.shape[3]]), w(wk) as Tensor2D), [n, g, g, cout]) as Tensor4D;
+  let v: Tensor4D | undefined;
+  let h: Tensor4D | undefined;
+  for (let l = 0; l < L; l++) {
+    const d = l === 0 ? 1 : arch.dilations[l - 1];
+    // Vertical: layer 0 is the row above (1×3 kernel on input shifted down one row); then 2×3 dilated.
+    const vPre =
+      l === 0
+        ? tf.add(tf.add(tf.slice(conv(input, 'v0.w', 1, 3, CIN, [[1, 0], [1, 1]], 1), [0, 0, 0, 0], [n, g, g, 2 * C]), w('v0.b')), pos('pos.vrow', 'pos.vcol'))
+        : tf.add(conv(v!, `v${l}.w`, 2, 3, C, [[d, 0], [d, d]], d), w(`v${l}.b`));
+    const vGate = gate(vPre as Tensor4D);
+    v = l === 0 ? vGate : (tf.add(v!, vGate) as Tensor4D);
+    // Horizontal: layer 0 is the pixel to the left (1×1 on input shifted right one column); then 1×2 dilated.
+    let hPre =
+      l === 0
+        ? tf.add(tf.add(dense(tf.slice(tf.pad(input, [[0, 0], [0, 0], [1, 0], [0, 0]]), [0, 0, 0, 0], [n, g, g, CIN]) as Tensor4D, 'h0.w', 2 * C), w('h0.b')), pos('pos.hrow', 'pos.hcol'))
+        : tf.add(conv(h!, `h${l}.w`, 1, 2, C, [[0, 0], [d, 0]], d), w(`h${l}.b`));
+    hPre = tf.add(hPre, dense(v, `vh${l}.w`, 2 * C));
+    if (l === 0 && arch.mirror) hPre = tf.add(hPre, dense(tf.mul(tf.concat([tf.reverse(x, 1), tf.reverse(x, 2)], 3), m.mirrorKeep) as Tensor4D, 'mirror.w', 2 * C));
+    const hOut = tf.add(dense(gate(hPre as Tensor4D), `ho${l}.w`, C), w(`ho${l}.b`)) as Tensor4D;
+    h = l === 0 ? hOut : (tf.add(h!, hOut) as Tensor4D);
+  }
+  const z = tf.relu(tf.add(dense(tf.relu(h!) as Tensor4D, 'out1.w', C), w('out1.b'))) as Tensor4D;
+  return tf.add(dense(z, 'out2.w', 1), w('out2.b')) as Tensor4D;
+}
+
 // ---------------------------------------------------------------- JS (inference)
 
 /** W [K, M] (row-major, as stored) transposed to [M, K], so each output is one dot product with a register accumulator. */
