@@ -244,40 +244,55 @@ export function gatedLogits(tf: TF, m: TfGatedModel, x: Tensor4D): Tensor4D {
  */
 export function gatedLogitsConv(tf: TF, m: TfGatedModel, x: Tensor4D): Tensor4D {
   const { arch, vars } = m;
-  const w = (k: string) => vars.get(k)! as Tensor;
   const n = x.shape[0];
   const g = arch.grid;
   const C = arch.channels;
   const L = arch.dilations.length + 1;
+  // Each gated layer is two products (tanh half k = 0, sigmoid half k = 1) with sliced weights, never sliced activations.
+  const w = (k: string, half?: 0 | 1): Tensor => {
+    const t = vars.get(k)! as Tensor;
+    if (half === undefined) return t;
+    return t.rank === 1 ? tf.slice(t, [half * C], [C]) : tf.slice(t, [0, half * C], [t.shape[0], C]);
+  };
   const input = tf.concat([x, tf.tile(m.ones, [n, 1, 1, 1])], 3) as Tensor4D;
-  const pos = (r: string, c: string) => tf.reshape(tf.add(tf.reshape(w(r), [g, 1, 2 * C]), tf.reshape(w(c), [1, g, 2 * C])), [1, g, g, 2 * C]);
-  const conv = (t: Tensor4D, wk: string, kh: number, kw: number, cin: number, pad: [[number, number], [number, number]], d: number) =>
-    tf.conv2d(tf.pad(t, [[0, 0], pad[0], pad[1], [0, 0]]) as Tensor4D, tf.reshape(w(wk), [kh, kw, cin, 2 * C]) as Tensor4D, 1, 'valid', 'NHWC', [d, d]);
-  const gate = (t: Tensor4D) => tf.mul(tf.tanh(tf.slice(t, [0, 0, 0, 0], [n, g, g, C])), tf.sigmoid(tf.slice(t, [0, 0, 0, C], [n, g, g, C]))) as Tensor4D;
-  const dense = (t: Tensor4D, wk: string, cout: number) => tf.reshape(tf.matMul(tf.reshape(t, [n * g * g, t.shape[3]]), w(wk) as Tensor2D), [n, g, g, cout]) as Tensor4D;
+  const pos = (r: string, c: string, k: 0 | 1) => tf.reshape(tf.add(tf.reshape(w(r, k), [g, 1, C]), tf.reshape(w(c, k), [1, g, C])), [1, g, g, C]);
+  const conv = (t: Tensor4D, wk: string, k: 0 | 1, kh: number, kw: number, cin: number, pad: [[number, number], [number, number]], d: number) =>
+    tf.conv2d(tf.pad(t, [[0, 0], pad[0], pad[1], [0, 0]]) as Tensor4D, tf.reshape(w(wk, k), [kh, kw, cin, C]) as Tensor4D, 1, 'valid', 'NHWC', [d, d]) as Tensor4D;
+  // tanh(a) = 2σ(2a) − 1: the wasm backend's tanh is several times slower than its sigmoid.
+  const gate = (a: Tensor, b: Tensor) => tf.mul(tf.sub(tf.mul(tf.sigmoid(tf.mul(a, 2)), 2), 1), tf.sigmoid(b)) as Tensor4D;
+  const dense = (t: Tensor4D, wk: string, k?: 0 | 1) => {
+    const wt = w(wk, k) as Tensor2D;
+    return tf.reshape(tf.matMul(tf.reshape(t, [n * g * g, t.shape[3]]), wt), [n, g, g, wt.shape[1]]) as Tensor4D;
+  };
+  const mirror = arch.mirror ? (tf.mul(tf.concat([tf.reverse(x, 1), tf.reverse(x, 2)], 3), m.mirrorKeep) as Tensor4D) : undefined;
+  const shiftedDown = tf.slice(tf.pad(input, [[0, 0], [1, 0], [1, 1], [0, 0]]), [0, 0, 0, 0], [n, g, g + 2, CIN]) as Tensor4D;
+  const shiftedRight = tf.slice(tf.pad(input, [[0, 0], [0, 0], [1, 0], [0, 0]]), [0, 0, 0, 0], [n, g, g, CIN]) as Tensor4D;
   let v: Tensor4D | undefined;
   let h: Tensor4D | undefined;
   for (let l = 0; l < L; l++) {
     const d = l === 0 ? 1 : arch.dilations[l - 1];
-    // Vertical: layer 0 is the row above (1×3 kernel on input shifted down one row); then 2×3 dilated.
-    const vPre =
+    // Vertical: layer 0 is the row above (1×3 kernel on the input shifted down a row); then 2×3 dilated.
+    const vPre = ([0, 1] as const).map((k) =>
       l === 0
-        ? tf.add(tf.add(tf.slice(conv(input, 'v0.w', 1, 3, CIN, [[1, 0], [1, 1]], 1), [0, 0, 0, 0], [n, g, g, 2 * C]), w('v0.b')), pos('pos.vrow', 'pos.vcol'))
-        : tf.add(conv(v!, `v${l}.w`, 2, 3, C, [[d, 0], [d, d]], d), w(`v${l}.b`));
-    const vGate = gate(vPre as Tensor4D);
+        ? tf.add(tf.add(conv(shiftedDown, 'v0.w', k, 1, 3, CIN, [[0, 0], [0, 0]], 1), w('v0.b', k)), pos('pos.vrow', 'pos.vcol', k))
+        : tf.add(conv(v!, `v${l}.w`, k, 2, 3, C, [[d, 0], [d, d]], d), w(`v${l}.b`, k)),
+    );
+    const vGate = gate(vPre[0], vPre[1]);
     v = l === 0 ? vGate : (tf.add(v!, vGate) as Tensor4D);
-    // Horizontal: layer 0 is the pixel to the left (1×1 on input shifted right one column); then 1×2 dilated.
-    let hPre =
-      l === 0
-        ? tf.add(tf.add(dense(tf.slice(tf.pad(input, [[0, 0], [0, 0], [1, 0], [0, 0]]), [0, 0, 0, 0], [n, g, g, CIN]) as Tensor4D, 'h0.w', 2 * C), w('h0.b')), pos('pos.hrow', 'pos.hcol'))
-        : tf.add(conv(h!, `h${l}.w`, 1, 2, C, [[0, 0], [d, 0]], d), w(`h${l}.b`));
-    hPre = tf.add(hPre, dense(v, `vh${l}.w`, 2 * C));
-    if (l === 0 && arch.mirror) hPre = tf.add(hPre, dense(tf.mul(tf.concat([tf.reverse(x, 1), tf.reverse(x, 2)], 3), m.mirrorKeep) as Tensor4D, 'mirror.w', 2 * C));
-    const hOut = tf.add(dense(gate(hPre as Tensor4D), `ho${l}.w`, C), w(`ho${l}.b`)) as Tensor4D;
+    // Horizontal: layer 0 is the pixel to the left (1×1 on the input shifted right a column); then 1×2 dilated.
+    const hPre = ([0, 1] as const).map((k) => {
+      let t: Tensor =
+        l === 0
+          ? tf.add(tf.add(dense(shiftedRight, 'h0.w', k), w('h0.b', k)), pos('pos.hrow', 'pos.hcol', k))
+          : tf.add(conv(h!, `h${l}.w`, k, 1, 2, C, [[0, 0], [d, 0]], d), w(`h${l}.b`, k));
+      t = tf.add(t, dense(v!, `vh${l}.w`, k));
+      return l === 0 && mirror ? tf.add(t, dense(mirror, 'mirror.w', k)) : t;
+    });
+    const hOut = tf.add(dense(gate(hPre[0], hPre[1]), `ho${l}.w`), w(`ho${l}.b`)) as Tensor4D;
     h = l === 0 ? hOut : (tf.add(h!, hOut) as Tensor4D);
   }
-  const z = tf.relu(tf.add(dense(tf.relu(h!) as Tensor4D, 'out1.w', C), w('out1.b'))) as Tensor4D;
-  return tf.add(dense(z, 'out2.w', 1), w('out2.b')) as Tensor4D;
+  const z = tf.relu(tf.add(dense(tf.relu(h!) as Tensor4D, 'out1.w'), w('out1.b'))) as Tensor4D;
+  return tf.add(dense(z, 'out2.w'), w('out2.b')) as Tensor4D;
 }
 
 // ---------------------------------------------------------------- JS (inference)
