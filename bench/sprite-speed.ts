@@ -1,13 +1,17 @@
 /**
  * sprite model speed: sampling 16 sprites (plain JS, one batched pass),
- * completing the bottom half of 4 sprites, and scoring 100 sprites (tfjs
- * wasm, one parallel pass), median of 5 runs after 1 warm-up; model load and
- * tfjs start-up are reported apart.
+ * completing the bottom half of 4 sprites, scoring 100 sprites (tfjs
+ * wasm, one parallel pass) and ranking the bottom half of 1 sprite
+ * (complete.ts); medians of 5 runs after 1 warm-up, CPU and wall time;
+ * model load and tfjs start-up are reported apart.
  *   node --import tsx bench/sprite-speed.ts [model.png]
  */
 import { bottomHalfFill } from '../src/sprite/eval.js';
-import { completeSprites, loadArModel, sampleRows, scoreSpritesWith, tfAr } from '../src/sprite/ar.js';
-import { defaultArModelPath } from '../src/sprite/sheet.js';
+import { completeSprites, loadArModel, sampleRows, scoreSprites, scoreSpritesWith, tfAr } from '../src/sprite/ar.js';
+import { defaultArModelPath, defaultRefsPath } from '../src/sprite/sheet.js';
+import { rankCompletions, referenceTiles } from '../src/sprite/complete.js';
+import { readBits } from '../src/sprite/data.js';
+import { mirrorBits } from '../src/sprite/split.js';
 import { useBackend } from '../src/nn/tf.js';
 import { rng } from '../src/nn/data.js';
 
@@ -44,6 +48,9 @@ const start = performance.now() - t1;
 const sample = median(() => sampleRows(model.net, [1], 16, 1));
 const complete = median(() => completeSprites(model.net, sprites[0], bottomHalfFill(g), { count: 4, temperature: 1, seed: 1 }));
 const score = median(() => scoreSpritesWith(tf, tfm, g, sprites));
+const tiles = referenceTiles(await readBits(defaultRefsPath()), g) ?? [];
+const references = [...tiles, ...tiles.map((t) => mirrorBits(t, g))];
+const rank = median(() => rankCompletions(model.net, (s) => scoreSprites(model.net, s), [{ known: sprites[0], fill: bottomHalfFill(g), count: 4, temperature: 1, seed: 1 }], { references }));
 tfm.dispose();
 console.log(`${file}: ${model.arch.type}, load ${load.toFixed(0)} ms, tfjs start ${start.toFixed(0)} ms`);
-console.log(`sample 16 sprites: ${ms(sample)}; complete 4 bottom halves: ${ms(complete)}; score 100 sprites: ${ms(score)} (medians of 5)`);
+console.log(`sample 16 sprites: ${ms(sample)}; complete 4 bottom halves: ${ms(complete)}; score 100 sprites: ${ms(score)}; rank the bottom half of 1 sprite: ${ms(rank)} (medians of 5)`);
