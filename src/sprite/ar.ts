@@ -13,7 +13,7 @@ import { useBackend, type TF } from '../nn/tf.js';
 import { decodeModel, loadModel, type ModelKind } from '../nn/model-file.js';
 import { encodeModelPng, type ModelHeader } from '../nn/weights-png.js';
 import { PixelError } from '../pipeline/errors.js';
-import { disposeTfGatedModel, GatedNet, gatedLogits, gatedMacsPerPixel, gatedParameterCount, gatedTensorSpecs, initGatedWeights, tfGatedModel, type GatedArchitecture } from './gated.js';
+import { disposeTfGatedModel, GatedNet, gatedLogits, gatedLogitsConv, gatedMacsPerPixel, gatedParameterCount, gatedTensorSpecs, initGatedWeights, tfGatedModel, type GatedArchitecture } from './gated.js';
 import { ArNet, arLogits, arMacsPerPixel, arParameterCount, arTensorSpecs, disposeTfArModel, initArWeights, tfArModel, type ArArchitecture } from './pixelcnn.js';
 
 export const AR_KIND = 'sprite-ar';
@@ -47,13 +47,15 @@ export const anyMacsPerPixel = (a: AnyArArchitecture): number => (isGated(a) ? g
 export interface TfAr {
   vars: Map<string, Variable>;
   logits(x: Tensor4D): Tensor4D;
+  /** The same logits without gradients, where a faster graph exists (scoring). */
+  infer?(x: Tensor4D): Tensor4D;
   dispose(): void;
 }
 
 export function tfAr(tf: TF, a: AnyArArchitecture, w: Map<string, Float32Array>): TfAr {
   if (isGated(a)) {
     const m = tfGatedModel(tf, a, w);
-    return { vars: m.vars, logits: (x) => gatedLogits(tf, m, x), dispose: () => disposeTfGatedModel(m) };
+    return { vars: m.vars, logits: (x) => gatedLogits(tf, m, x), infer: (x) => gatedLogitsConv(tf, m, x), dispose: () => disposeTfGatedModel(m) };
   }
   const m = tfArModel(tf, a, w);
   return { vars: m.vars, logits: (x) => arLogits(tf, m, x), dispose: () => disposeTfArModel(m) };
@@ -234,7 +236,7 @@ export function scoreSpritesWith(tf: TF, model: TfAr, grid: number, sprites: rea
     part.forEach((s, j) => buf.set(s, j * n));
     const bpp = tf.tidy(() => {
       const x = tf.tensor4d(buf, [part.length, grid, grid, 1]);
-      const z = model.logits(x);
+      const z = model.infer ? model.infer(x) : model.logits(x);
       const sp = tf.add(tf.relu(z), tf.log1p(tf.exp(tf.neg(tf.abs(z)))));
       return tf.div(tf.sum(tf.sub(sp, tf.mul(x, z)), [1, 2, 3]), n * Math.LN2).dataSync() as Float32Array;
     });

@@ -10,16 +10,21 @@
  *   top half downwards, and copy the same region of the training icon
  *   (or its mirror image) that agrees best with the visible pixels.
  *
- * Errors are the fraction of hidden pixels drawn wrong. Model figures are
- * the mean over `samples` completions per icon (temperature 1), plus the
- * per-pixel majority of those samples (the estimate that minimises expected
- * pixel error, though it is not itself a sample).
+ * Errors are the fraction of hidden pixels drawn wrong. Model figures: the
+ * ranked completion (what `pixel sprite complete` draws: the candidate the
+ * model finds most likely, complete.ts), the mean over `samples` sampled
+ * completions per icon (temperature 1), and the per-pixel majority of those
+ * samples (the estimate that minimises expected pixel error under the
+ * samples, though it is not itself a sample).
  */
-import { completeJobs, keptAfterFill, type ArRunner } from './ar.js';
+import { completeJobs, keptAfterFill, scoreSprites, type ArRunner } from './ar.js';
+import { rankCompletions } from './complete.js';
 import { fitPositionBaseline, positionBaselineBpp } from './baseline.js';
 import { mirrorBits } from './split.js';
 
 export interface CompletionFigures {
+  /** Pixel error of the ranked completion (the model's most likely candidate). */
+  ranked: number;
   /** Mean pixel error of single samples. */
   sample: number;
   /** Pixel error of the per-pixel majority of the samples. */
@@ -107,10 +112,12 @@ function completionFigures(net: ArRunner, heldOut: readonly Uint8Array[], refs: 
   const g = net.grid;
   const jobs = heldOut.map((known, i) => ({ known: Uint8Array.from(known, (v, p) => (fill[p] ? 0 : v)), fill, count: samples, temperature: 1, seed: seed + i }));
   const drawn = completeJobs(net, jobs, proposals);
+  const ranked = rankCompletions(net, (s) => scoreSprites(net, s), jobs.map((j) => ({ ...j, count: 1 })), { references: refs });
   const blank = new Uint8Array(g * g);
   return {
-    drawn,
+    drawn: drawn.map((d, i) => [ranked[i].sprites[0], ...d]),
     figures: {
+      ranked: mean(heldOut.map((t, i) => fillError(ranked[i].sprites[0], t, fill))),
       sample: mean(heldOut.flatMap((t, i) => drawn[i].map((d) => fillError(d, t, fill)))),
       majority: mean(heldOut.map((t, i) => fillError(majority(drawn[i]), t, fill))),
       blank: mean(heldOut.map((t) => fillError(blank, t, fill))),

@@ -3,6 +3,7 @@ import { rng } from '../nn/data.js';
 import { useBackend, type TF } from '../nn/tf.js';
 import { completeJobs, completeSprites, decodeArModel, encodeArModel, keptAfterFill, sampleRows, sampleSprites, scoreSprites, scoreSpritesWith, tfAr } from './ar.js';
 import { bottomHalfFill, centreFill, evaluate, fillError, mirrorCompletion, nearestCompletion } from './eval.js';
+import { rankCompletions, referenceCandidates, referenceSheet, referenceTiles, symmetricCandidates } from './complete.js';
 import { GatedNet, gatedTensorSpecs, horizontalTaps, initGatedWeights, verticalTaps, type GatedArchitecture } from './gated.js';
 
 const A: GatedArchitecture = { type: 'gated-pixelcnn', grid: 8, channels: 5, dilations: [1, 2, 4], mirror: true };
@@ -66,8 +67,10 @@ describe('gated PixelCNN: full context', () => {
     const sprites = [bits(6), bits(7, 0.2), bits(8, 0.9)];
     for (const s of sprites) {
       const t = tf.tidy(() => m.logits(tf.tensor4d(Float32Array.from(s), [1, G, G, 1])).dataSync());
+      const c = tf.tidy(() => m.infer!(tf.tensor4d(Float32Array.from(s), [1, G, G, 1])).dataSync()); // the conv2d scoring graph
       const js = jsLogits(net, s);
       for (let p = 0; p < N; p++) expect(Math.abs(t[p] - js[p])).toBeLessThan(1e-4);
+      for (let p = 0; p < N; p++) expect(Math.abs(c[p] - js[p])).toBeLessThan(1e-4);
     }
     const fast = scoreSpritesWith(tf, m, G, sprites, 2);
     const slow = scoreSprites(net, sprites);
@@ -146,11 +149,68 @@ describe('completion baselines', () => {
     const held = [bits(31, 0.3), bits(32, 0.3)];
     const train = [bits(33, 0.3), bits(34, 0.3), bits(35, 0.3)];
     const { report } = evaluate(net, held, train, 0.5, { samples: 2, proposals: 3, seed: 1 });
-    for (const v of [report.bottomHalf.sample, report.bottomHalf.blank, report.bottomHalf.mirror!, report.bottomHalf.nearest, report.centre.sample, report.centre.samplePlain]) {
+    for (const v of [report.bottomHalf.ranked, report.centre.ranked, report.bottomHalf.sample, report.bottomHalf.blank, report.bottomHalf.mirror!, report.bottomHalf.nearest, report.centre.sample, report.centre.samplePlain]) {
       expect(v).toBeGreaterThanOrEqual(0);
       expect(v).toBeLessThanOrEqual(1);
     }
     expect(report.centre.proposals).toBe(3);
     expect(report.heldOut).toBe(2);
+  });
+});
+
+describe('JS inference batching', () => {
+  it('a sprite\'s logits do not depend on its batch (blocked and leftover rows sum alike), odd and even channel counts', () => {
+    for (const channels of [5, 4]) {
+      const a = { ...A, channels };
+      const net = new GatedNet(a, initGatedWeights(a, 3));
+      const batch = [bits(40), bits(41), bits(42), bits(43), bits(44), bits(45)];
+      const all = new Uint8Array(6 * N);
+      batch.forEach((b, i) => all.set(b, i * N));
+      const together: number[] = [];
+      net.run(6, all, (p, l) => void together.push(l[5]));
+      const alone: number[] = [];
+      net.run(1, batch[5].slice(), (p, l) => void alone.push(l[0]));
+      expect(together).toEqual(alone);
+    }
+  });
+});
+
+describe('ranked completion', () => {
+  const net = new GatedNet(A, weights(50));
+  const score = (s: readonly Uint8Array[]) => scoreSprites(net, s);
+
+  it('symmetric candidates mirror the kept part; reference candidates copy the closest icon\'s hole', () => {
+    const truth = bits(51, 0.3);
+    const fill = bottomHalfFill(G);
+    const known = Uint8Array.from(truth, (v, i) => (fill[i] ? 0 : v));
+    const sym = symmetricCandidates(known, fill, G);
+    expect(sym[0]).toEqual(mirrorCompletion(truth, G)); // the horizontal axis at the centre first
+    expect(sym.length).toBe(3); // a vertical axis mirrors the bottom half onto itself: nothing to copy
+    const [best] = referenceCandidates(known, fill, [bits(52, 0.3), truth, bits(53, 0.3)], 1);
+    expect(best).toEqual(truth);
+  });
+
+  it('returns the lowest-scoring distinct candidates, best first, kept pixels exact, same for the same seed', () => {
+    const fill = centreFill(G);
+    const known = bits(54, 0.3);
+    const refs = [bits(55, 0.3), bits(56, 0.3), bits(57, 0.3), bits(58, 0.3)];
+    const job = { known, fill, count: 3, temperature: 1, seed: 2 };
+    const [r] = rankCompletions(net, score, [job], { references: refs, nearest: 4, samples: 2, proposals: 2 });
+    expect(r.sprites).toHaveLength(3);
+    expect(r.candidates).toBeGreaterThanOrEqual(4);
+    for (const s of r.sprites) for (let p = 0; p < N; p++) if (!fill[p]) expect(s[p]).toBe(known[p]);
+    expect(r.bpp).toEqual([...r.bpp].sort((a, b) => a - b));
+    expect(r.bpp).toEqual(score(r.sprites));
+    const pool = referenceCandidates(known, fill, refs, 4);
+    expect(r.bpp[0]).toBeLessThanOrEqual(Math.min(...score(pool)));
+    expect(rankCompletions(net, score, [job], { references: refs, nearest: 4, samples: 2, proposals: 2 })[0]).toEqual(r);
+  });
+
+  it('a reference sheet round-trips its tiles (blank ones skipped) and refuses a size that is not whole tiles', () => {
+    const icons = [bits(60, 0.3), bits(61, 0.3), bits(62, 0.3)];
+    const sheet = referenceSheet(icons, G, 2);
+    expect([sheet.width, sheet.height]).toEqual([2 * G, 2 * G]);
+    expect(referenceTiles(sheet, G)).toEqual(icons);
+    expect(referenceTiles({ ...sheet, width: 2 * G - 1, bits: sheet.bits.subarray(0, (2 * G - 1) * 2 * G) }, G)).toBeUndefined();
   });
 });

@@ -236,37 +236,214 @@ export function gatedLogits(tf: TF, m: TfGatedModel, x: Tensor4D): Tensor4D {
   return tf.reshape(tf.add(dense(z, w('out2.w') as Tensor2D), w('out2.b')), [n, g, g, 1]);
 }
 
-// ---------------------------------------------------------------- JS (inference)
-
-/** out[o..o+cout) += Σ_ci in[i+ci] · W[wo + ci·cout ..]. */
-function accumulate(out: Float64Array, input: Float32Array, i: number, cin: number, W: Float32Array, wo: number, cout: number): void {
-  for (let ci = 0; ci < cin; ci++) {
-    const v = input[i + ci];
-    if (v === 0) continue;
-    const r = wo + ci * cout;
-    for (let c = 0; c < cout; c++) out[c] += v * W[r + c];
+/**
+ * The same logits as gatedLogits for scoring (no gradients): each tapped
+ * layer is one dilated conv2d (taps {0, −d}×{−d, 0, d} are a 2×3 kernel
+ * with dilation d; {0, −d} a 1×2 one) on the padded layer below, instead of
+ * stacked shifted copies and a matMul. Call inside tidy.
+ */
+export function gatedLogitsConv(tf: TF, m: TfGatedModel, x: Tensor4D): Tensor4D {
+  const { arch, vars } = m;
+  const n = x.shape[0];
+  const g = arch.grid;
+  const C = arch.channels;
+  const L = arch.dilations.length + 1;
+  // Each gated layer is two products (tanh half k = 0, sigmoid half k = 1) with sliced weights, never sliced activations.
+  const w = (k: string, half?: 0 | 1): Tensor => {
+    const t = vars.get(k)! as Tensor;
+    if (half === undefined) return t;
+    return t.rank === 1 ? tf.slice(t, [half * C], [C]) : tf.slice(t, [0, half * C], [t.shape[0], C]);
+  };
+  const input = tf.concat([x, tf.tile(m.ones, [n, 1, 1, 1])], 3) as Tensor4D;
+  const pos = (r: string, c: string, k: 0 | 1) => tf.reshape(tf.add(tf.reshape(w(r, k), [g, 1, C]), tf.reshape(w(c, k), [1, g, C])), [1, g, g, C]);
+  const conv = (t: Tensor4D, wk: string, k: 0 | 1, kh: number, kw: number, cin: number, pad: [[number, number], [number, number]], d: number) =>
+    tf.conv2d(tf.pad(t, [[0, 0], pad[0], pad[1], [0, 0]]) as Tensor4D, tf.reshape(w(wk, k), [kh, kw, cin, C]) as Tensor4D, 1, 'valid', 'NHWC', [d, d]) as Tensor4D;
+  // tanh(a) = 2σ(2a) − 1: the wasm backend's tanh is several times slower than its sigmoid.
+  const gate = (a: Tensor, b: Tensor) => tf.mul(tf.sub(tf.mul(tf.sigmoid(tf.mul(a, 2)), 2), 1), tf.sigmoid(b)) as Tensor4D;
+  const dense = (t: Tensor4D, wk: string, k?: 0 | 1) => {
+    const wt = w(wk, k) as Tensor2D;
+    return tf.reshape(tf.matMul(tf.reshape(t, [n * g * g, t.shape[3]]), wt), [n, g, g, wt.shape[1]]) as Tensor4D;
+  };
+  const mirror = arch.mirror ? (tf.mul(tf.concat([tf.reverse(x, 1), tf.reverse(x, 2)], 3), m.mirrorKeep) as Tensor4D) : undefined;
+  const shiftedDown = tf.slice(tf.pad(input, [[0, 0], [1, 0], [1, 1], [0, 0]]), [0, 0, 0, 0], [n, g, g + 2, CIN]) as Tensor4D;
+  const shiftedRight = tf.slice(tf.pad(input, [[0, 0], [0, 0], [1, 0], [0, 0]]), [0, 0, 0, 0], [n, g, g, CIN]) as Tensor4D;
+  let v: Tensor4D | undefined;
+  let h: Tensor4D | undefined;
+  for (let l = 0; l < L; l++) {
+    const d = l === 0 ? 1 : arch.dilations[l - 1];
+    // Vertical: layer 0 is the row above (1×3 kernel on the input shifted down a row); then 2×3 dilated.
+    const vPre = ([0, 1] as const).map((k) =>
+      l === 0
+        ? tf.add(tf.add(conv(shiftedDown, 'v0.w', k, 1, 3, CIN, [[0, 0], [0, 0]], 1), w('v0.b', k)), pos('pos.vrow', 'pos.vcol', k))
+        : tf.add(conv(v!, `v${l}.w`, k, 2, 3, C, [[d, 0], [d, d]], d), w(`v${l}.b`, k)),
+    );
+    const vGate = gate(vPre[0], vPre[1]);
+    v = l === 0 ? vGate : (tf.add(v!, vGate) as Tensor4D);
+    // Horizontal: layer 0 is the pixel to the left (1×1 on the input shifted right a column); then 1×2 dilated.
+    const hPre = ([0, 1] as const).map((k) => {
+      let t: Tensor =
+        l === 0
+          ? tf.add(tf.add(dense(shiftedRight, 'h0.w', k), w('h0.b', k)), pos('pos.hrow', 'pos.hcol', k))
+          : tf.add(conv(h!, `h${l}.w`, k, 1, 2, C, [[0, 0], [d, 0]], d), w(`h${l}.b`, k));
+      t = tf.add(t, dense(v!, `vh${l}.w`, k));
+      return l === 0 && mirror ? tf.add(t, dense(mirror, 'mirror.w', k)) : t;
+    });
+    const hOut = tf.add(dense(gate(hPre[0], hPre[1]), `ho${l}.w`), w(`ho${l}.b`)) as Tensor4D;
+    h = l === 0 ? hOut : (tf.add(h!, hOut) as Tensor4D);
   }
+  const z = tf.relu(tf.add(dense(tf.relu(h!) as Tensor4D, 'out1.w'), w('out1.b'))) as Tensor4D;
+  return tf.add(dense(z, 'out2.w'), w('out2.b')) as Tensor4D;
 }
 
-/** The gated PixelCNN position by position in plain JS (same interface as ArNet). */
+// ---------------------------------------------------------------- JS (inference)
+
+/** W [K, M] (row-major, as stored) transposed to [M, K], so each output is one dot product with a register accumulator. */
+function transpose(W: Float32Array, K: number, M: number): Float32Array {
+  const t = new Float32Array(K * M);
+  for (let k = 0; k < K; k++) for (let m = 0; m < M; m++) t[m * K + k] = W[k * M + m];
+  return t;
+}
+
+/**
+ * out[r·M + m] = Σ_k X[r·K + k] · Wt[m·K + k] for r < R: blocks of
+ * four rows × two outputs, so each load serves several multiply-adds and the
+ * eight sums stay in registers (about 4× a plain dot-product loop in V8; this
+ * loop is where inference spends its time).
+ */
+function matmul(X: Float32Array, R: number, K: number, Wt: Float32Array, M: number, out: Float32Array): void {
+  let r = 0;
+  const M2 = M & ~1;
+  for (; r + 3 < R; r += 4) {
+    const x0 = r * K;
+    const x1 = x0 + K;
+    const x2 = x1 + K;
+    const x3 = x2 + K;
+    for (let m = 0; m < M2; m += 2) {
+      const o = m * K;
+      const q = o + K;
+      let a0 = 0;
+      let a1 = 0;
+      let a2 = 0;
+      let a3 = 0;
+      let b0 = 0;
+      let b1 = 0;
+      let b2 = 0;
+      let b3 = 0;
+      for (let k = 0; k < K; k++) {
+        const w = Wt[o + k];
+        const u = Wt[q + k];
+        const c0 = X[x0 + k];
+        const c1 = X[x1 + k];
+        const c2 = X[x2 + k];
+        const c3 = X[x3 + k];
+        a0 += c0 * w;
+        a1 += c1 * w;
+        a2 += c2 * w;
+        a3 += c3 * w;
+        b0 += c0 * u;
+        b1 += c1 * u;
+        b2 += c2 * u;
+        b3 += c3 * u;
+      }
+      const e = r * M + m;
+      out[e] = a0;
+      out[e + M] = a1;
+      out[e + 2 * M] = a2;
+      out[e + 3 * M] = a3;
+      out[e + 1] = b0;
+      out[e + M + 1] = b1;
+      out[e + 2 * M + 1] = b2;
+      out[e + 3 * M + 1] = b3;
+    }
+    if (M2 < M) for (let i = r; i < r + 4; i++) out[i * M + M2] = dot(X, i * K, Wt, M2 * K, K);
+  }
+  for (; r < R; r++)
+    for (let m = 0; m < M; m++) out[r * M + m] = dot(X, r * K, Wt, m * K, K);
+}
+
+/** Σ_k X[x + k] · Wt[o + k], summed in the same order as the blocked loop (so a sprite's logits do not depend on its batch). */
+function dot(X: Float32Array, x: number, Wt: Float32Array, o: number, K: number): number {
+  let a = 0;
+  for (let k = 0; k < K; k++) a += X[x + k] * Wt[o + k];
+  return a;
+}
+
+/** One layer's weights for the JS inference: taps (and, for the horizontal stack, the vertical link and mirrors) stacked along K, transposed. */
+interface JsLayer {
+  vTaps: readonly Tap[];
+  hTaps: readonly Tap[];
+  cin: number;
+  /** [2C, vTaps·cin] */
+  vWt: Float32Array;
+  /** Bias per position [g², 2C] for layer 0 (bias + row + column embedding), else [2C]. */
+  vB: Float32Array;
+  /** [2C, hTaps·cin + C (+ 2 mirrors at layer 0)] */
+  hWt: Float32Array;
+  hB: Float32Array;
+  hoWt: Float32Array;
+  hoB: Float32Array;
+}
+
+/**
+ * The gated PixelCNN position by position in plain JS (same interface as
+ * ArNet). Every product is a dot product over gathered inputs (the taps,
+ * zero outside the sprite), so the inner loop is loads and multiply-adds.
+ */
 export class GatedNet {
   readonly grid: number;
-  private readonly W: Map<string, Float32Array>;
+  private readonly layers: JsLayer[];
+  private readonly out1t: Float32Array;
+  private readonly out1b: Float32Array;
+  private readonly out2: Float32Array;
+  private readonly out2b: number;
 
   constructor(readonly arch: GatedArchitecture, weights: Map<string, Float32Array>) {
     this.grid = arch.grid;
-    this.W = new Map();
-    for (const s of gatedTensorSpecs(arch)) {
-      const t = weights.get(s.name);
-      if (!t) throw new Error(`sprite model: missing tensor ${s.name}`);
-      this.W.set(s.name, t);
-    }
+    for (const s of gatedTensorSpecs(arch)) if (!weights.get(s.name)) throw new Error(`sprite model: missing tensor ${s.name}`);
+    const W = (k: string) => weights.get(k)!;
+    const g = arch.grid;
+    const C = arch.channels;
+    const C2 = 2 * C;
+    const L = arch.dilations.length + 1;
+    const posBias = (b: Float32Array, row: Float32Array, col: Float32Array) => {
+      const out = new Float32Array(g * g * C2);
+      for (let y = 0; y < g; y++) for (let x = 0; x < g; x++) for (let c = 0; c < C2; c++) out[(y * g + x) * C2 + c] = b[c] + row[y * C2 + c] + col[x * C2 + c];
+      return out;
+    };
+    this.layers = Array.from({ length: L }, (_, l) => {
+      const vTaps = verticalTaps(l, arch);
+      const hTaps = horizontalTaps(l, arch);
+      const cin = l === 0 ? CIN : C;
+      const hK = hTaps.length * cin;
+      const extra = l === 0 && arch.mirror ? 2 : 0;
+      const hW = new Float32Array((hK + C + extra) * C2);
+      hW.set(W(`h${l}.w`));
+      hW.set(W(`vh${l}.w`), hK * C2);
+      if (extra) hW.set(W('mirror.w'), (hK + C) * C2);
+      return {
+        vTaps,
+        hTaps,
+        cin,
+        vWt: transpose(W(`v${l}.w`), vTaps.length * cin, C2),
+        vB: l === 0 ? posBias(W('v0.b'), W('pos.vrow'), W('pos.vcol')) : W(`v${l}.b`),
+        hWt: transpose(hW, hK + C + extra, C2),
+        hB: l === 0 ? posBias(W('h0.b'), W('pos.hrow'), W('pos.hcol')) : W(`h${l}.b`),
+        hoWt: transpose(W(`ho${l}.w`), C, C),
+        hoB: W(`ho${l}.b`),
+      };
+    });
+    this.out1t = transpose(W('out1.w'), C, C);
+    this.out1b = W('out1.b');
+    this.out2 = W('out2.w');
+    this.out2b = W('out2.b')[0];
   }
 
   /**
    * Runs `count` sprites in raster order. At each position p ≥ `from`,
    * `decide(p, logits)` gets every sprite's logit for pixel p (computed from
    * pixels < p) and must write each sprite's bit into bits[s·grid² + p].
+   * The vertical stack runs once per row (it sees only rows above), the
+   * horizontal stack once per pixel.
    */
   run(count: number, bits: Uint8Array, decide: (p: number, logits: Float64Array) => void, from = 0): void {
     const a = this.arch;
@@ -274,88 +451,90 @@ export class GatedNet {
     const n = g * g;
     const C = a.channels;
     const C2 = 2 * C;
-    const L = a.dilations.length + 1;
-    const W = this.W;
-    const vTaps = Array.from({ length: L }, (_, l) => verticalTaps(l, a));
-    const hTaps = Array.from({ length: L }, (_, l) => horizontalTaps(l, a));
+    const L = this.layers.length;
     const v = Array.from({ length: L }, () => new Float32Array(count * n * C));
     const h = Array.from({ length: L }, () => new Float32Array(count * n * C));
-    const inp = new Float32Array(CIN); // [ink, 1] at one position
-    const pre = new Float64Array(C2);
-    const gated = new Float32Array(C);
-    const z = new Float64Array(C);
+    // Scratch for one batch of rows (a whole row of every sprite for the vertical stack, one pixel of every sprite for the horizontal).
+    const R = count * g;
+    const X = new Float32Array(R * (8 * C + 2 * C));
+    const pre = new Float32Array(R * C2);
+    const gated = new Float32Array(R * C);
+    const z = new Float32Array(R * C);
     const logits = new Float64Array(count);
-    const vrow = W.get('pos.vrow')!;
-    const vcol = W.get('pos.vcol')!;
-    const hrow = W.get('pos.hrow')!;
-    const hcol = W.get('pos.hcol')!;
-    const out1 = W.get('out1.w')!;
-    const out1b = W.get('out1.b')!;
-    const out2 = W.get('out2.w')!;
-    const out2b = W.get('out2.b')![0];
-    const mirrorW = a.mirror ? W.get('mirror.w')! : undefined;
-    const doGate = () => {
-      for (let c = 0; c < C; c++) gated[c] = Math.tanh(pre[c]) / (1 + Math.exp(-pre[C + c]));
-    };
-    // Adds the taps of layer l at (y, x) of sprite s: from the input bits (l = 0) or from `src`.
-    const addTaps = (taps: readonly Tap[], l: number, src: Float32Array, wName: string, s: number, y: number, x: number) => {
-      const w = W.get(wName)!;
-      const cin = l === 0 ? CIN : C;
+    // Writes the taps of layer l at (y, x) of sprite s into X from k on: from `src` (layer l − 1), or the input bits at l = 0; zero outside the sprite.
+    const gather = (taps: readonly Tap[], l: number, src: Float32Array, s: number, y: number, x: number, k: number): number => {
       for (let t = 0; t < taps.length; t++) {
         const yy = y + taps[t][0];
         const xx = x + taps[t][1];
-        if (yy < 0 || xx < 0 || xx >= g) continue; // zero padding
+        const inside = yy >= 0 && xx >= 0 && xx < g;
         if (l === 0) {
-          inp[0] = bits[s * n + yy * g + xx];
-          inp[1] = 1;
-          accumulate(pre, inp, 0, CIN, w, t * cin * C2, C2);
-        } else accumulate(pre, src, (s * n + yy * g + xx) * C, C, w, t * cin * C2, C2);
+          X[k++] = inside ? bits[s * n + yy * g + xx] : 0;
+          X[k++] = inside ? 1 : 0;
+        } else if (inside) {
+          const o = (s * n + yy * g + xx) * C;
+          for (let c = 0; c < C; c++) X[k++] = src[o + c];
+        } else for (let c = 0; c < C; c++) X[k++] = 0;
+      }
+      return k;
+    };
+    // pre + bias (per position at layer 0) → gated, for `rows` rows whose positions are pos(r).
+    const gate = (rows: number, bias: Float32Array, l: number, pos: (r: number) => number) => {
+      for (let r = 0; r < rows; r++) {
+        const bo = l === 0 ? pos(r) * C2 : 0;
+        const o = r * C2;
+        for (let c = 0; c < C; c++) gated[r * C + c] = Math.tanh(pre[o + c] + bias[bo + c]) / (1 + Math.exp(-(pre[o + C + c] + bias[bo + C + c])));
       }
     };
+    const mirrorSrc = Array.from({ length: n }, (_, p) => mirrorSources(Math.floor(p / g), p % g, g));
     for (let y = 0; y < g; y++) {
-      // Vertical stack for row y: it depends only on rows above, all known now.
+      // Vertical stack for row y of every sprite: it depends only on rows above, all known now.
       // Layer by layer: layer l taps its row-y neighbours on both sides in layer l − 1.
-      for (let s = 0; s < count; s++)
-        for (let l = 0; l < L; l++)
+      for (let l = 0; l < L; l++) {
+        const ly = this.layers[l];
+        const K = ly.vTaps.length * ly.cin;
+        for (let s = 0; s < count; s++) for (let x = 0; x < g; x++) gather(ly.vTaps, l, l === 0 ? X : v[l - 1], s, y, x, (s * g + x) * K);
+        matmul(X, R, K, ly.vWt, C2, pre);
+        gate(R, ly.vB, l, (r) => y * g + (r % g));
+        const out = v[l];
+        for (let s = 0; s < count; s++)
           for (let x = 0; x < g; x++) {
             const o = (s * n + y * g + x) * C;
-            pre.set(W.get(`v${l}.b`)!);
-            if (l === 0) for (let c = 0; c < C2; c++) pre[c] += vrow[y * C2 + c] + vcol[x * C2 + c];
-            addTaps(vTaps[l], l, l === 0 ? v[0] : v[l - 1], `v${l}.w`, s, y, x);
-            doGate();
-            const out = v[l];
-            if (l === 0) out.set(gated, o);
-            else for (let c = 0; c < C; c++) out[o + c] = v[l - 1][o + c] + gated[c];
+            const r = (s * g + x) * C;
+            if (l === 0) for (let c = 0; c < C; c++) out[o + c] = gated[r + c];
+            else for (let c = 0; c < C; c++) out[o + c] = v[l - 1][o + c] + gated[r + c];
           }
+      }
       for (let x = 0; x < g; x++) {
         const p = y * g + x;
+        for (let l = 0; l < L; l++) {
+          const ly = this.layers[l];
+          const K = ly.hTaps.length * ly.cin + C + (l === 0 && a.mirror ? 2 : 0);
+          for (let s = 0; s < count; s++) {
+            let k = gather(ly.hTaps, l, l === 0 ? X : h[l - 1], s, y, x, s * K);
+            const o = (s * n + p) * C;
+            const vl = v[l];
+            for (let c = 0; c < C; c++) X[k++] = vl[o + c];
+            if (l === 0 && a.mirror) for (const src of mirrorSrc[p]) X[k++] = src >= 0 ? bits[s * n + src] : 0;
+          }
+          matmul(X, count, K, ly.hWt, C2, pre);
+          gate(count, ly.hB, l, () => p);
+          matmul(gated, count, C, ly.hoWt, C, z);
+          const out = h[l];
+          for (let s = 0; s < count; s++) {
+            const o = (s * n + p) * C;
+            for (let c = 0; c < C; c++) out[o + c] = (l === 0 ? 0 : h[l - 1][o + c]) + z[s * C + c] + ly.hoB[c];
+          }
+        }
+        // Head: relu → 1×1 → relu → 1×1.
+        const hl = h[L - 1];
+        for (let s = 0; s < count; s++) for (let c = 0; c < C; c++) X[s * C + c] = Math.max(hl[(s * n + p) * C + c], 0);
+        matmul(X, count, C, this.out1t, C, z);
         for (let s = 0; s < count; s++) {
-          const o = (s * n + p) * C;
-          for (let l = 0; l < L; l++) {
-            pre.set(W.get(`h${l}.b`)!);
-            if (l === 0) {
-              for (let c = 0; c < C2; c++) pre[c] += hrow[y * C2 + c] + hcol[x * C2 + c];
-              if (mirrorW)
-                for (const [i, src] of mirrorSources(y, x, g).entries()) if (src >= 0 && bits[s * n + src]) for (let c = 0; c < C2; c++) pre[c] += mirrorW[i * C2 + c];
-            }
-            addTaps(hTaps[l], l, l === 0 ? h[0] : h[l - 1], `h${l}.w`, s, y, x);
-            accumulate(pre, v[l], o, C, W.get(`vh${l}.w`)!, 0, C2);
-            doGate();
-            z.set(W.get(`ho${l}.b`)!);
-            accumulate(z, gated, 0, C, W.get(`ho${l}.w`)!, 0, C);
-            const out = h[l];
-            for (let c = 0; c < C; c++) out[o + c] = (l === 0 ? 0 : h[l - 1][o + c]) + z[c];
+          let lg = this.out2b;
+          for (let c = 0; c < C; c++) {
+            const u = z[s * C + c] + this.out1b[c];
+            if (u > 0) lg += u * this.out2[c];
           }
-          // Head: relu → 1×1 → relu → 1×1.
-          const hl = h[L - 1];
-          z.set(out1b);
-          for (let ci = 0; ci < C; ci++) {
-            const u = hl[o + ci];
-            if (u <= 0) continue;
-            for (let c = 0; c < C; c++) z[c] += u * out1[ci * C + c];
-          }
-          let lg = out2b;
-          for (let c = 0; c < C; c++) if (z[c] > 0) lg += z[c] * out2[c];
           logits[s] = lg;
         }
         if (p >= from) decide(p, logits);

@@ -45,6 +45,11 @@ export function defaultArModelPath(): string {
   return join(packageInfo().root, 'models', 'sprite-ar.png');
 }
 
+/** The reference icons ranked completion draws candidates from (scripts/sprite-refs.ts). */
+export function defaultRefsPath(): string {
+  return join(packageInfo().root, 'models', 'sprite-refs.png');
+}
+
 export function defaultPromptModelPath(): string {
   return join(packageInfo().root, 'models', 'sprite-prompt.png');
 }

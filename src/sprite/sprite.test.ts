@@ -375,9 +375,19 @@ describe('CLI habits and fixed bugs', () => {
     const mask = join(dir, 'centre-mask.png');
     writeSprite(mask, Uint8Array.from({ length: N }, (_, i) => (i % G > 2 && i % G < 6 && i > 2 * G && i < 6 * G ? 1 : 0)));
     const r = io();
-    expect(await spriteCommand(['complete', a, b, '--model', m, '--mask', mask, '--temperature', '0.8,1', '--count', '3', '--scale', '1', '-o', 'multi.png'], r.io, dir)).toBe(0);
-    expect(r.o.out).toContain('completed 12 sprites (16 proposals each)');
+    expect(await spriteCommand(['complete', a, b, '--model', m, '--mask', mask, '--method', 'sample', '--temperature', '0.8,1', '--count', '3', '--scale', '1', '-o', 'multi.png'], r.io, dir)).toBe(0);
+    expect(r.o.out).toContain('sampled 12 completions (16 proposals each)');
     expect(pngSize(join(dir, 'multi.png'))).toEqual([4 * (G + 3) + 1, 4 * (G + 3) + 1]);
+    // rank (the default): candidates from a folder of reference icons (and their mirrors), one row per input
+    const refs = join(dir, 'refs');
+    mkdirSync(refs, { recursive: true });
+    writeSprite(join(refs, 'r5.png'), frameSprite(5));
+    writeSprite(join(refs, 'r7.png'), frameSprite(7));
+    const k = io();
+    expect(await spriteCommand(['complete', a, b, '--model', m, '--cut', String(N / 2), '--references', refs, '--count', '2', '--scale', '1', '-o', 'ranked.png'], k.io, dir)).toBe(0);
+    expect(k.o.out).toMatch(/ranked \d+ candidates \(4 reference icons, 0 samples per input\)/);
+    expect(pngSize(join(dir, 'ranked.png'))).toEqual([3 * (G + 3) + 1, 2 * (G + 3) + 1]);
+    await expect(spriteCommand(['complete', a, '--model', m, '--cut', '3', '--method', 'beam'], io().io, dir)).rejects.toThrow('Unknown --method "beam"');
   });
 
   it('prompt --train takes --grid and --epochs and a validation folder; prompts come from .txt files too', async () => {

@@ -2,7 +2,7 @@
  * `pixel sprite train|sample|complete|score|prompt`: the generative 1-bit
  * sprite models (src/sprite/). Inference is plain JS; only training loads tfjs.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { writeFileAtomic } from '../../files/atomic.js';
 import { FORMATS, type OutputFormat } from '../../image/encode/index.js';
@@ -10,10 +10,10 @@ import { encodePng1 } from '../../image/encode/png.js';
 import { PixelError } from '../../pipeline/errors.js';
 import type { BinaryTensor } from '../../pipeline/types.js';
 import { BACKENDS, type BackendName } from '../../nn/tf.js';
-import { checkTemperature, completeJobs, cutFill, keptAfterFill, loadArModel, sampleRows, scoreSpritesFast, type ArModel } from '../../sprite/ar.js';
+import { checkTemperature, completeJobs, cutFill, keptAfterFill, loadArModel, sampleRows, scoreSprites, scoreSpritesFast, type ArModel } from '../../sprite/ar.js';
 import { expandPrompts, fitToGrid, listSpriteFiles, loadSprites, readAsSprite, readBits } from '../../sprite/data.js';
-import { defaultArModelPath, defaultPromptModelPath, spriteImage, spriteSheet, wrapRow } from '../../sprite/sheet.js';
-import { readHoldoutList, spriteKey } from '../../sprite/split.js';
+import { defaultArModelPath, defaultPromptModelPath, defaultRefsPath, spriteImage, spriteSheet, wrapRow } from '../../sprite/sheet.js';
+import { mirrorBits, readHoldoutList, spriteKey } from '../../sprite/split.js';
 import { choiceFlag, helpText, intFlag, numberFlag, parseCommandLine, type OptionTable } from '../args.js';
 import { invalidFlag } from '../../pipeline/messages.js';
 import type { IO } from '../reporters/types.js';
@@ -63,13 +63,16 @@ const TABLES: Record<string, { usage: string; options: OptionTable }> = {
     },
   },
   complete: {
-    usage: 'Usage: pixel sprite complete input.png... (--cut N | --mask mask.png) [--count 4] [--temperature 0.8,1] -o out.png\n\nKeeps part of each sprite exactly and generates the rest. --cut N keeps the first N\npixels in raster order; --mask: ink (black) pixels of the mask are generated. Every pixel\nis drawn conditioned on all pixels before it; with a mask, each completion is picked among\n--proposals samples by how well it fits the kept pixels below and to the right\n(importance resampling). Inputs of another size are fitted onto the grid and binarized.\nThe sheet has one row per input and temperature: the input, then the completions.',
+    usage: 'Usage: pixel sprite complete input.png... (--cut N | --mask mask.png) [--count 4] [--method rank|sample] -o out.png\n\nKeeps part of each sprite exactly and generates the rest. --cut N keeps the first N\npixels in raster order; --mask: ink (black) pixels of the mask are generated.\n--method rank (default): the model picks, by its likelihood of the whole sprite, the --count\nmost likely of these candidates: the kept part mirrored into the hole (either axis, at the\ncentre or one pixel off) and the hole of the 8 reference icons (--references; training icons\nand their mirror images) closest on the kept pixels, plus --samples model samples.\n--method sample: every pixel drawn conditioned on all pixels before it; with a mask each\ncompletion is picked among --proposals samples by how well it fits the kept pixels below\nand to the right (importance resampling). Inputs of another size are fitted onto the grid\nand binarized. The sheet has one row per input (and temperature): the input, then the completions.',
     options: {
       model: MODEL,
       cut: { type: 'string', value: 'n', description: 'Keep the first n pixels (raster order), generate the rest' },
       mask: { type: 'string', value: 'file.png', description: 'Generate where this mask is ink (black); fitted to the grid like the inputs' },
       count: { type: 'string', value: 'n', description: 'Completions per input and temperature (default 4)' },
-      temperature: { type: 'string', value: 'list', description: 'Comma-separated sampling temperatures above 0 (default 1)' },
+      method: { type: 'string', value: 'name', description: 'rank (the model picks among structured candidates, default) or sample' },
+      references: { type: 'string', value: 'file|dir', description: 'Reference icons for rank: a sheet of grid-size tiles or a folder of sprites (default models/sprite-refs.png with the shipped model)' },
+      samples: { type: 'string', value: 'n', description: 'Model samples added to the rank candidates (default 0; 2 × --count without references)' },
+      temperature: { type: 'string', value: 'list', description: 'Comma-separated sampling temperatures above 0 (default 1; rank uses them only for --samples)' },
       proposals: { type: 'string', value: 'n', description: 'Samples per completion for importance resampling (default 16 with --mask, 1 with --cut)' },
       seed: SEED,
       scale: SCALE,
@@ -175,6 +178,19 @@ async function loadSpriteInput(file: string, grid: number, warn: (m: string) => 
   const r = await readAsSprite(file, grid);
   if (r.how === 'resized') warn(`${file} is ${r.width}×${r.height}: fitted onto the ${grid}×${grid} grid and binarized at 50 %`);
   return r.bits;
+}
+
+/** Reference icons for ranked completion, with their mirror images: a sheet of grid-size tiles or a folder of sprites; none without a file. */
+async function loadReferences(file: string | undefined, grid: number): Promise<Uint8Array[]> {
+  if (file === undefined) return [];
+  const { referenceTiles } = await import('../../sprite/complete.js');
+  let icons: Uint8Array[] | undefined;
+  if (existsSync(file) && statSync(file).isDirectory()) icons = (await loadSprites(file, grid, () => {}, '--references')).map((s) => s.bits);
+  else {
+    icons = referenceTiles(await readBits(file), grid);
+    if (!icons) throw new PixelError('E_INPUT', `Expected a sheet of ${grid}×${grid} reference tiles but ${file} is not a whole number of tiles`, { file, hint: 'Pass a folder of sprites, or a sheet written by scripts/sprite-refs.ts' });
+  }
+  return [...icons, ...icons.map((b) => mirrorBits(b, grid))];
 }
 
 /** The held-out list named in a model's header, looked up next to the model file. */
@@ -344,17 +360,31 @@ export async function spriteCommand(argv: string[], io: IO, cwd = process.cwd())
   if (sub === 'complete') {
     if (positionals.length === 0) throw new PixelError('E_USAGE', 'Expected one or more input sprites for pixel sprite complete', { hint: 'pixel sprite complete input.png --cut 288 -o out.png' });
     if ((values.cut === undefined) === (values.mask === undefined)) throw new PixelError('E_USAGE', 'Expected exactly one of --cut <n> or --mask <file.png> for pixel sprite complete');
+    const method = values.method ?? 'rank';
+    if (method !== 'rank' && method !== 'sample') throw new PixelError('E_USAGE', `Unknown --method ${JSON.stringify(method)} for pixel sprite complete`, { hint: 'rank (the model picks among structured candidates) or sample' });
     const fill = values.cut !== undefined ? cutFill(grid, intFlag(values.cut, 'cut', 0, grid * grid)!) : await loadSpriteInput(abs(values.mask)!, grid, warn);
     const temps = parseTemperatures(values.temperature);
     const count = intFlag(values.count, 'count', 1, 1024) ?? 4;
     const proposals = intFlag(values.proposals, 'proposals', 1, 1024) ?? (keptAfterFill(fill) ? 16 : 1);
     const inputs: Uint8Array[] = [];
     for (const f of positionals) inputs.push(await loadSpriteInput(abs(f)!, grid, warn));
-    const jobs = inputs.flatMap((known, i) => temps.map((temperature, t) => ({ known, fill, count, temperature, seed: seed + i * 7919 + t * 1_000_003 })));
     const began = performance.now();
-    const out = completeJobs(model.net, jobs, proposals);
-    io.stdout(`completed ${count * jobs.length} sprites (${proposals} proposal${proposals > 1 ? 's' : ''} each) in ${(performance.now() - began).toFixed(0)} ms\n`);
-    await writeImage(io, abs(values.out) ?? resolve(cwd, 'completed.png'), spriteSheet(jobs.map((j, k) => [j.known, ...out[k]]), grid, scale));
+    let rows: Uint8Array[][];
+    if (method === 'sample') {
+      const jobs = inputs.flatMap((known, i) => temps.map((temperature, t) => ({ known, fill, count, temperature, seed: seed + i * 7919 + t * 1_000_003 })));
+      const out = completeJobs(model.net, jobs, proposals);
+      io.stdout(`sampled ${count * jobs.length} completions (${proposals} proposal${proposals > 1 ? 's' : ''} each) in ${(performance.now() - began).toFixed(0)} ms\n`);
+      rows = jobs.map((j, k) => [j.known, ...out[k]]);
+    } else {
+      const { rankCompletions } = await import('../../sprite/complete.js');
+      const references = await loadReferences(values.references !== undefined ? abs(values.references)! : modelFile === defaultArModelPath() ? defaultRefsPath() : undefined, grid);
+      const samples = intFlag(values.samples, 'samples', 0, 1024) ?? (references.length ? 0 : 2 * count);
+      const jobs = inputs.flatMap((known, i) => (samples ? temps : temps.slice(0, 1)).map((temperature, t) => ({ known, fill, count, temperature, seed: seed + i * 7919 + t * 1_000_003 })));
+      const out = rankCompletions(model.net, (sp) => scoreSprites(model.net, sp), jobs, { references, samples, proposals });
+      io.stdout(`ranked ${out.reduce((a, o) => a + o.candidates, 0)} candidates (${references.length} reference icons, ${samples} samples per input) in ${(performance.now() - began).toFixed(0)} ms\n`);
+      rows = jobs.map((j, k) => [j.known, ...out[k].sprites]);
+    }
+    await writeImage(io, abs(values.out) ?? resolve(cwd, 'completed.png'), spriteSheet(rows, grid, scale));
     return 0;
   }
 
@@ -378,14 +408,15 @@ export async function spriteCommand(argv: string[], io: IO, cwd = process.cwd())
       io.stdout(
         `${rep.heldOut} held-out icons (none of them or their relatives trained on), ${rep.trainIcons} training icons\n` +
           `bits/px: model ${rep.bpp.toFixed(4)}, per-position Bernoulli ${rep.bernoulliBpp.toFixed(4)}\n` +
-          `pixel error of the hidden part   sample  majority  blank   mirror  nearest icon\n` +
-          `bottom half from the top half    ${pc(rep.bottomHalf.sample).padEnd(8)}${pc(rep.bottomHalf.majority).padEnd(10)}${pc(rep.bottomHalf.blank).padEnd(8)}${pc(rep.bottomHalf.mirror).padEnd(8)}${pc(rep.bottomHalf.nearest)}\n` +
-          `central square from the rest     ${pc(rep.centre.sample).padEnd(8)}${pc(rep.centre.majority).padEnd(10)}${pc(rep.centre.blank).padEnd(8)}${'–'.padEnd(8)}${pc(rep.centre.nearest)}\n` +
-          `(${rep.samples} samples per icon at temperature 1; central square with ${rep.centre.proposals} proposals each, ${pc(rep.centre.samplePlain)} without resampling)\n`,
+          `pixel error of the hidden part   ranked  sample  majority  blank   mirror  nearest icon\n` +
+          `bottom half from the top half    ${pc(rep.bottomHalf.ranked).padEnd(8)}${pc(rep.bottomHalf.sample).padEnd(8)}${pc(rep.bottomHalf.majority).padEnd(10)}${pc(rep.bottomHalf.blank).padEnd(8)}${pc(rep.bottomHalf.mirror).padEnd(8)}${pc(rep.bottomHalf.nearest)}\n` +
+          `central square from the rest     ${pc(rep.centre.ranked).padEnd(8)}${pc(rep.centre.sample).padEnd(8)}${pc(rep.centre.majority).padEnd(10)}${pc(rep.centre.blank).padEnd(8)}${'–'.padEnd(8)}${pc(rep.centre.nearest)}\n` +
+          `(ranked: the most likely of the mirrored and 8 nearest-training-icon candidates, as pixel sprite complete draws;\n` +
+          ` ${rep.samples} samples per icon at temperature 1; central square with ${rep.centre.proposals} proposals each, ${pc(rep.centre.samplePlain)} without resampling)\n`,
       );
     }
     if (values.sheet !== undefined) {
-      const rows = held.slice(0, 12).map((s, i) => [s.bits, ...r.bottom[i].slice(0, 3), ...r.centre[i].slice(0, 3)]);
+      const rows = held.slice(0, 12).map((s, i) => [s.bits, ...r.bottom[i].slice(0, 3), ...r.centre[i].slice(0, 3)]); // truth; ranked then 2 samples, bottom half; the same, central square
       await writeImage(io, abs(values.sheet)!, spriteSheet(rows, grid, 3));
     }
     return 0;
