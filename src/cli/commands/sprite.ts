@@ -14,9 +14,10 @@ import { checkTemperature, completeJobs, cutFill, keptAfterFill, loadArModel, sa
 import { expandPrompts, fitToGrid, listSpriteFiles, loadSprites, readAsSprite, readBits } from '../../sprite/data.js';
 import { defaultArModelPath, defaultPromptModelPath, defaultRefsPath, spriteImage, spriteSheet, wrapRow } from '../../sprite/sheet.js';
 import { mirrorBits, readHoldoutList, spriteKey } from '../../sprite/split.js';
-import { choiceFlag, helpText, intFlag, numberFlag, parseCommandLine, type OptionTable } from '../args.js';
+import { choiceFlag, helpText, intFlag, parseCommandLine, type OptionTable } from '../args.js';
 import { invalidFlag } from '../../pipeline/messages.js';
 import type { IO } from '../reporters/types.js';
+import { trainPromptModel, trainSpriteModel, type TrainContext } from './sprite-train.js';
 
 const MODEL = { type: 'string', value: 'file.png', description: 'Sprite model (default: the shipped models/sprite-ar.png)' } as const;
 const SEED = { type: 'string', value: 'n', description: 'Random seed; the same seed gives the same sprites (default 1)' } as const;
@@ -149,12 +150,6 @@ export function parseTemperatures(value: unknown): number[] {
   });
 }
 
-function archFlag(value: unknown): 'gated' | 'pixelcnn' {
-  return choiceFlag(value, 'arch', ['gated', 'pixelcnn'] as const) ?? 'gated';
-}
-
-const fmt = (s: number): string => (s >= 60 ? `${Math.floor(s / 60)}m${String(Math.round(s % 60)).padStart(2, '0')}s` : `${Math.round(s)}s`);
-
 /** The output format from the file's extension (png when there is none). */
 export function formatForFile(file: string): OutputFormat {
   const ext = extname(file).slice(1).toLowerCase() || 'png';
@@ -230,52 +225,8 @@ export async function spriteCommand(argv: string[], io: IO, cwd = process.cwd())
   const seed = intFlag(values.seed, 'seed', 0, 2 ** 31 - 1) ?? 1;
   const warn = (m: string) => io.stderr(`pixel sprite ${sub}: ${m}\n`);
 
-  if (sub === 'train') {
-    noPositionals();
-    if (!values.images) throw new PixelError('E_USAGE', 'Expected --images <dir> for pixel sprite train', { hint: 'See pixel sprite train --help' });
-    const { trainAr, AR_TRAIN_DEFAULTS } = await import('../../sprite/train.js');
-    const out = abs(values.out) ?? resolve(cwd, 'sprite-ar.png');
-    const options = {
-      ...AR_TRAIN_DEFAULTS,
-      images: abs(values.images)!,
-      out,
-      grid: intFlag(values.grid, 'grid', 4, 128) ?? AR_TRAIN_DEFAULTS.grid,
-      epochs: intFlag(values.epochs, 'epochs', 1, 100_000) ?? AR_TRAIN_DEFAULTS.epochs,
-      lr: numberFlag(values.lr, 'lr', 1e-7, 1) ?? AR_TRAIN_DEFAULTS.lr,
-      batch: intFlag(values.batch, 'batch', 1, 4096) ?? AR_TRAIN_DEFAULTS.batch,
-      seed,
-      valSplit: numberFlag(values['val-split'], 'val-split', 0, 0.9) ?? AR_TRAIN_DEFAULTS.valSplit,
-      arch: archFlag(values.arch),
-      holdout: abs(values.holdout),
-      val: abs(values.val),
-      log: abs(values.log),
-      channels: intFlag(values.channels, 'channels', 1, 512) ?? AR_TRAIN_DEFAULTS.channels,
-      blocks: intFlag(values.blocks, 'blocks', 0, 64) ?? AR_TRAIN_DEFAULTS.blocks,
-      maxMinutes: numberFlag(values['max-minutes'], 'max-minutes', 0, 1e6) ?? 0,
-      resume: abs(values.resume),
-      backend: backend(),
-      command: `pixel sprite train ${rest.join(' ')}`,
-    };
-    let last = 0;
-    const r = await trainAr(
-      options,
-      (p) => {
-        const now = performance.now();
-        if (p.valBpp === undefined && p.step !== 1 && now - last < 10_000) return;
-        last = now;
-        io.stdout(`epoch ${p.epoch}/${p.epochs}  step ${p.step}/${p.steps}  loss ${p.loss.toFixed(4)} bits/px  lr ${p.lr.toExponential(2)}  ${p.stepsPerSecond.toFixed(2)} steps/s  ETA ${fmt(p.etaSeconds)}${p.valBpp !== undefined ? `\n  val: ${p.valBpp.toFixed(4)} bits/px` : ''}\n`);
-      },
-      warn,
-    );
-    const m = r.metrics;
-    io.stdout(
-      (m.valBpp === null
-        ? `no held-out sprites (--val-split 0): training sprites ${m.trainBpp} bits/px\n`
-        : `held-out ${m.valSprites} sprites: model ${m.valBpp} bits/px, per-position Bernoulli ${m.positionBaselineBpp}, PNG file ${m.pngFileBpp} (IDAT alone ${m.pngIdatBpp}); training sprites ${m.trainBpp}\n`) +
-        `wrote ${out} (${r.backend}, ${fmt(r.seconds)})\n`,
-    );
-    return 0;
-  }
+  const ctx: TrainContext = { values, rest, io, cwd, abs, seed, backend, warn, noPositionals };
+  if (sub === 'train') return trainSpriteModel(ctx);
 
   if (sub === 'info') {
     if (positionals.length > 1) throw new PixelError('E_USAGE', `Unexpected argument ${JSON.stringify(positionals[1])} for pixel sprite info`);
@@ -290,39 +241,7 @@ export async function spriteCommand(argv: string[], io: IO, cwd = process.cwd())
   }
 
   if (sub === 'prompt') {
-    if (values.train !== undefined) {
-      noPositionals();
-      const { trainPrompt, PROMPT_TRAIN_DEFAULTS } = await import('../../sprite/prompt-train.js');
-      const out = abs(values.out) ?? resolve(cwd, 'sprite-prompt.png');
-      if (values.steps !== undefined && values.epochs !== undefined) throw new PixelError('E_USAGE', 'Expected --epochs or --steps for pixel sprite prompt --train, not both');
-      const o = {
-        ...PROMPT_TRAIN_DEFAULTS,
-        images: abs(values.train)!,
-        val: abs(values.val),
-        holdout: abs(values.holdout),
-        log: abs(values.log),
-        out,
-        grid: intFlag(values.grid, 'grid', 4, 128) ?? PROMPT_TRAIN_DEFAULTS.grid,
-        epochs: intFlag(values.epochs, 'epochs', 1, 1_000_000) ?? PROMPT_TRAIN_DEFAULTS.epochs,
-        steps: intFlag(values.steps, 'steps', 1, 10_000_000),
-        hidden: intFlag(values.hidden, 'hidden', 1, 4096) ?? PROMPT_TRAIN_DEFAULTS.hidden,
-        lr: numberFlag(values.lr, 'lr', 1e-7, 1) ?? PROMPT_TRAIN_DEFAULTS.lr,
-        seed,
-        backend: backend(),
-        command: `pixel sprite prompt ${rest.join(' ')}`,
-      };
-      const r = await trainPrompt(
-        o,
-        (p) => io.stdout(`epoch ${p.epoch}  step ${p.step}/${p.steps}  loss ${p.loss.toFixed(4)}  training pixel error ${(p.pixelError * 100).toFixed(2)}%${p.valPixelError !== undefined ? `  val ${(p.valPixelError * 100).toFixed(2)}%` : ''}\n`),
-        warn,
-      );
-      const m = r.metrics;
-      io.stdout(
-        `training pixel error ${(m.trainPixelError * 100).toFixed(2)}%, exact ${(m.trainExact * 100).toFixed(1)}% of ${m.pairs} icons; rephrased names ${(m.rephrasedPixelError * 100).toFixed(2)}%` +
-          `${m.valPixelError !== null ? `; --val ${(m.valPixelError * 100).toFixed(2)}%` : ''}\nwrote ${out} (${r.backend}, ${fmt(r.seconds)})\n`,
-      );
-      return 0;
-    }
+    if (values.train !== undefined) return trainPromptModel(ctx);
     const prompts = expandPrompts(positionals, (f) => readFileSync(resolve(cwd, f), 'utf8'));
     if (prompts.length === 0) throw new PixelError('E_USAGE', 'Expected a prompt for pixel sprite prompt', { hint: 'e.g. pixel sprite prompt "heart" -o heart.png (quote prompts with spaces), or a prompts.txt file' });
     const { loadPromptModel, promptSprite } = await import('../../sprite/prompt.js');
