@@ -224,7 +224,11 @@ export class Engine {
   private readonly byKey = new Map<string, Promise<Pipeline>>();
   private byConfig = new WeakMap<ResolvedConfig, Promise<Pipeline>>();
   private readonly all: Array<Promise<Pipeline>> = [];
-  constructor(readonly plugins: ReadonlyMap<string, Plugin>) {}
+  /** `baseDir`: where relative paths in step options (a unet model, a mask) are read from; the config file's folder. */
+  constructor(
+    readonly plugins: ReadonlyMap<string, Plugin>,
+    private readonly options: { baseDir?: string } = {},
+  ) {}
 
   /** The built pipeline for a config, shared by every image with the same key (or the same config object). */
   pipeline(config: ResolvedConfig, key?: string): Promise<Pipeline> {
@@ -248,7 +252,7 @@ export class Engine {
   }
 
   private build(steps: readonly (StepConfig | ResolvedStep)[], input?: TensorKind): Promise<Pipeline> {
-    const p = buildPipeline(steps, this.plugins, input);
+    const p = buildPipeline(steps, this.plugins, input, { baseDir: this.options.baseDir ?? process.cwd() });
     this.all.push(p);
     return p;
   }

@@ -319,7 +319,7 @@ describe('reporters', () => {
   it('--reporter is checked', async () => {
     const r = await run(['convert', 'x.png', '--reporter', 'jsn'], tempProject());
     expect(r.code).toBe(64);
-    expect(r.stderr).toContain('Expected one of auto, tui, plain, json for --reporter but received "jsn" (did you mean "json"?)');
+    expect(r.stderr).toContain('Expected one of "auto", "tui", "plain", "json" for --reporter but received "jsn" (did you mean "json"?)');
     expect(existsSync('x')).toBe(false);
   });
 });

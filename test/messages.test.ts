@@ -47,8 +47,11 @@ describe('the message catalogue', () => {
       [['--method', 'floyd'], 'pixel: Unknown method "floyd" for --method\n'],
       [['--method', 'atkinsn'], 'pixel: Unknown method "atkinsn" for --method (did you mean "atkinson"?)\n'],
       [['--width', '0'], 'pixel: Expected a whole number between 1 and 65535 for --width but received "0"\n'],
+      [['--fit', 'cove'], 'pixel: Expected one of "inside", "cover", "contain", "fill" for --fit but received "cove" (did you mean "cover"?)\n'],
+      [['--ink', '#12'], 'pixel: Expected a CSS hex colour like "#1a1a1a" for --ink but received "#12"\n'],
+      [['--mask', 'arr'], 'pixel: Expected one of "none", "palette", "file", "array" for --mask but received "arr" (did you mean "array"?)\n'],
       [['--rotate', '45'], 'pixel: Expected 0, 90, 180 or 270 for --rotate but received "45"\n'],
-      [['--reporter', 'jsn'], 'pixel: Expected one of auto, tui, plain, json for --reporter but received "jsn" (did you mean "json"?)\n'],
+      [['--reporter', 'jsn'], 'pixel: Expected one of "auto", "tui", "plain", "json" for --reporter but received "jsn" (did you mean "json"?)\n'],
     ];
     for (const [argv, first] of cases) {
       const r = await run(argv);

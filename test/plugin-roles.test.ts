@@ -5,7 +5,7 @@
  * `override.binarizer`, and a third-party tone step is inserted where
  * `adjust` would be.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
@@ -98,5 +98,18 @@ describe('plugin roles', () => {
     expect(code).toBe(0);
     // P4, 8×4: even rows ink (bits 1 in PBM), odd rows paper.
     expect([...readFileSync(join(dir, 'out.pbm')).subarray('P4\n8 4\n'.length)]).toEqual([0xff, 0x00, 0xff, 0x00]);
+  });
+
+  it('create() reads relative paths from the config file\'s folder, wherever pixel runs', async () => {
+    const dir = tempDir('pixel-basedir-');
+    mkdirSync(join(dir, 'sub'));
+    copyFileSync(join(import.meta.dirname, '..', 'models', 'unet-default.png'), join(dir, 'my-model.png'));
+    writeFileSync(join(dir, 'pixel.config.mjs'), "export default { steps: [{ use: 'resize', longSide: 8 }, { use: 'adjust' }, { use: 'unet', model: 'my-model.png', backend: 'cpu' }] };\n");
+    await sharp({ create: { width: 8, height: 8, channels: 3, background: '#808080' } }).png().toFile(join(dir, 'sub', 'gray.png'));
+    let stderr = '';
+    const code = await main(['convert', 'gray.png', '-o', 'out.pbm', '--config', '../pixel.config.mjs'], { stdout: () => {}, stderr: (t) => (stderr += t) }, join(dir, 'sub'));
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(readFileSync(join(dir, 'sub', 'out.pbm')).subarray(0, 7).toString()).toBe('P4\n8 8\n');
   });
 });

@@ -68,7 +68,7 @@ const FATAL = new Set(['E_PIPELINE', 'E_CONFIG', 'E_USAGE', 'E_OPTION']);
 
 /** Runs a file's conversion on this thread through the engine (each config's pipeline built once). */
 function inProcess(ctx: ConfigContext, signal: AbortSignal) {
-  const engine = new Engine(ctx.plugins);
+  const engine = new Engine(ctx.plugins, { baseDir: ctx.configDir });
   return {
     async run(job: Job, bytes: Uint8Array): Promise<Converted> {
       const warnings: string[] = [];

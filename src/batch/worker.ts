@@ -19,12 +19,12 @@ const configs = new Map<string, Promise<ResolvedConfig>>();
 async function loadContext() {
   if (init.config) {
     const plugins = pluginTable(await loadPlugins(init.config.plugins ?? [], init.configDir, init.source));
-    return { config: init.config, source: init.source, plugins, engine: new Engine(plugins) };
+    return { config: init.config, source: init.source, plugins, engine: new Engine(plugins, { baseDir: init.configDir }) };
   }
   const loaded = await loadConfig({ cwd: init.cwd, configPath: init.configPath });
   const config = init.maxPixels !== undefined ? { ...loaded.config, maxPixels: init.maxPixels } : loaded.config;
   const plugins = pluginTable(loaded.plugins);
-  return { config, source: init.source, plugins, engine: new Engine(plugins) };
+  return { config, source: init.source, plugins, engine: new Engine(plugins, { baseDir: init.configDir }) };
 }
 
 /** The task's config, resolved once per key on this side of the thread wall. */

@@ -3,7 +3,7 @@
  */
 import { parseArgs } from 'node:util';
 import { PixelError } from '../pipeline/errors.js';
-import { didYouMean, invalidFlag } from '../pipeline/messages.js';
+import { didYouMean, invalidFlag, oneOf } from '../pipeline/messages.js';
 
 export interface OptionSpec {
   type: 'string' | 'boolean';
@@ -55,7 +55,7 @@ export function numberFlag(value: unknown, flag: string, min: number, max: numbe
 /** A flag that must be one of a few names. */
 export function choiceFlag<T extends string>(value: unknown, flag: string, known: readonly T[], hint?: string): T | undefined {
   if (value === undefined) return undefined;
-  if (!known.includes(value as T)) throw invalidFlag(flag, `one of ${known.join(', ')}`, value, hint, known);
+  if (!known.includes(value as T)) throw invalidFlag(flag, `one of ${oneOf(known)}`, value, hint, known);
   return value as T;
 }
 

@@ -8,7 +8,7 @@
 import { PixelError, withContext } from './errors.js';
 import { expected, unknownNamed } from './messages.js';
 import { isPlainObject } from './options.js';
-import type { Accepts, ImageTensor, Plugin, Step, StepContext, TensorKind } from './types.js';
+import type { Accepts, CreateContext, ImageTensor, Plugin, Step, StepContext, TensorKind } from './types.js';
 
 /** A step as written in config: `{ use: 'dither', method: 'atkinson' }`, or a plugin object in `use`. */
 export interface StepConfig {
@@ -188,6 +188,7 @@ export async function buildPipeline(
   steps: readonly (StepConfig | ResolvedStep)[],
   plugins: ReadonlyMap<string, Plugin>,
   input: TensorKind = DECODED_KIND,
+  ctx: CreateContext = { baseDir: process.cwd() },
 ): Promise<Pipeline> {
   const resolved = resolveSteps(steps, plugins);
   const output = checkContract(resolved, input);
@@ -195,7 +196,7 @@ export async function buildPipeline(
   try {
     for (const step of resolved) {
       try {
-        created.push(await step.plugin.create(step.options));
+        created.push(await step.plugin.create(step.options, ctx));
       } catch (error) {
         throw withContext(error, { plugin: step.plugin.name });
       }

@@ -179,7 +179,14 @@ export interface Plugin<O = any> {
    * declares workingScale is then given that multiple (linkWorkingScale).
    */
   oversample?(options: O, scale: number): O;
-  create(options: O): Step | Promise<Step>;
+  /** Builds the step; relative paths in options (a model, a mask) are read from `ctx.baseDir`. */
+  create(options: O, ctx?: CreateContext): Step | Promise<Step>;
+}
+
+/** What `create` is told about where it runs. */
+export interface CreateContext {
+  /** The config file's folder (else the working directory): relative paths in options are read from here, wherever pixel was started. */
+  baseDir: string;
 }
 
 /**

@@ -11,7 +11,7 @@ import { loadConfig } from '../../config/load.js';
 import { methodNames, methodTable } from '../../config/methods.js';
 import type { Layer } from '../../config/resolve.js';
 import type { PixelConfig } from '../../config/types.js';
-import { FORMATS, FORMAT_NAMES } from '../../image/encode/index.js';
+import { FORMATS, FORMAT_NAMES, LAYOUTS, MASK_MODES } from '../../image/encode/index.js';
 import type { ConfigContext, Job } from '../../batch/plan.js';
 import type { WorkerInit } from '../../batch/protocol.js';
 import { displayPath, findInputs } from '../../files/inputs.js';
@@ -23,7 +23,7 @@ import { invalidFlag, unknownFlagValue } from '../../pipeline/messages.js';
 import { pluginTable } from '../../plugins/index.js';
 import type { Plugin } from '../../pipeline/types.js';
 import { builtinPresets } from '../../../presets/index.js';
-import { helpText, intFlag, parseCommandLine, type OptionTable } from '../args.js';
+import { choiceFlag, helpText, intFlag, parseCommandLine, type OptionTable } from '../args.js';
 import { chooseReporter, parseReporter, REPORTERS } from '../reporters/choose.js';
 import type { IO } from '../reporters/types.js';
 
@@ -75,9 +75,26 @@ runs into an output folder, not by one file to a named file).`,
   );
 }
 
+/**
+ * A flag's value checked by the plugin option it sets, so a bad one is a
+ * usage error naming the flag (exit 64), not a config error about a key the
+ * user never wrote.
+ */
+function checkFlagValue(plugins: ReadonlyMap<string, Plugin>, plugin: string, key: string, flag: string, value: unknown): unknown {
+  const field = (plugins.get(plugin)?.optionTable as Readonly<Record<string, { parse?(v: unknown, path: string): unknown }>> | undefined)?.[key];
+  try {
+    field?.parse?.(value, `--${flag}`);
+  } catch (error) {
+    if (error instanceof PixelError) throw new PixelError('E_USAGE', error.message, { hint: error.hint });
+    throw error;
+  }
+  return value;
+}
+
 /** Turns shortcut flags into a config layer applied last. */
 export function flagsToLayer(values: Record<string, unknown>, outFormat?: string, plugins: ReadonlyMap<string, Plugin> = pluginTable()): Layer {
   const override: Record<string, Record<string, unknown>> = {};
+  const flag = (plugin: string, key: string, name: string) => checkFlagValue(plugins, plugin, key, name, values[name]);
   const width = intFlag(values.width, 'width', 1, 65535);
   const height = intFlag(values.height, 'height', 1, 65535);
   if (width !== undefined || height !== undefined || values.fit !== undefined) {
@@ -85,7 +102,7 @@ export function flagsToLayer(values: Record<string, unknown>, outFormat?: string
     if (width !== undefined) override.resize.width = width;
     if (height !== undefined) override.resize.height = height;
     if (width !== undefined || height !== undefined) override.resize.longSide = undefined;
-    if (values.fit !== undefined) override.resize.fit = values.fit;
+    if (values.fit !== undefined) override.resize.fit = flag('resize', 'fit', 'fit');
   }
   if (values.method !== undefined) {
     const table = methodTable(plugins);
@@ -94,7 +111,7 @@ export function flagsToLayer(values: Record<string, unknown>, outFormat?: string
     if (!info) throw unknownFlagValue('method', method, Object.keys(table), 'Methods');
     override[info.plugin] = { ...info.options };
   }
-  if (values.background !== undefined) override.resize = { ...override.resize, background: values.background };
+  if (values.background !== undefined) override.resize = { ...override.resize, background: flag('resize', 'background', 'background') };
   if (values.model !== undefined) {
     if (values.method !== undefined && values.method !== 'unet') throw new PixelError('E_USAGE', `--model is for --method unet, not ${values.method}`, { hint: 'Drop --method, or use --method unet.' });
     override.unet = { ...override.unet, model: values.model };
@@ -120,15 +137,15 @@ export function flagsToLayer(values: Record<string, unknown>, outFormat?: string
       if (deg! % 90 !== 0) throw invalidFlag('rotate', '0, 90, 180 or 270', values.rotate, 'e.g. --rotate 90 (clockwise)');
       override.orient.rotate = deg;
     }
-    if (values.flip !== undefined) override.orient.flip = values.flip;
+    if (values.flip !== undefined) override.orient.flip = flag('orient', 'flip', 'flip');
   }
   if (values['edge-aware']) override.binarizer = { edgeAware: true };
   const scale = intFlag(values.scale, 'scale', 1, 64);
   if (scale !== undefined) override.upscale = { scale, width: undefined, height: undefined };
   if (values.ink !== undefined || values.paper !== undefined || values.invert !== undefined) {
     override.palette = {};
-    if (values.ink !== undefined) override.palette.ink = values.ink;
-    if (values.paper !== undefined) override.palette.paper = values.paper;
+    if (values.ink !== undefined) override.palette.ink = flag('palette', 'ink', 'ink');
+    if (values.paper !== undefined) override.palette.paper = flag('palette', 'paper', 'paper');
     if (values.invert !== undefined) override.palette.invert = values.invert;
   }
   const output: Layer['output'] = {};
@@ -136,8 +153,8 @@ export function flagsToLayer(values: Record<string, unknown>, outFormat?: string
   const format = (values.format as string | undefined) ?? outFormat;
   if (format !== undefined) output.format = format;
   if (values.overwrite) output.overwrite = true;
-  if (values.layout !== undefined) output.layout = values.layout as never;
-  if (values.mask !== undefined) output.mask = values.mask as never;
+  if (values.layout !== undefined) output.layout = choiceFlag(values.layout, 'layout', LAYOUTS);
+  if (values.mask !== undefined) output.mask = choiceFlag(values.mask, 'mask', MASK_MODES);
   if (values.sheet) output.sheet = true;
   return { override, output };
 }

@@ -7,7 +7,7 @@
  * flags), as image2cpp's preview does.
  */
 import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { loadConfig } from '../../config/load.js';
 import { resolveConfig } from '../../config/resolve.js';
 import { writeFileAtomic } from '../../files/atomic.js';
@@ -119,10 +119,10 @@ export async function previewCommand(argv: string[], io: IO, cwd = process.cwd()
   } else {
     const loaded = await loadConfig({ cwd, configPath: values.config as string | undefined });
     const plugins = pluginTable(loaded.plugins);
-    const config = resolveConfig({ presets: builtinPresets, config: loaded.config, preset: values.preset as string | undefined, cli: flagsToLayer(values), plugins, source: loaded.filepath });
+    const config = resolveConfig({ presets: builtinPresets, config: loaded.config, preset: values.preset as string | undefined, cli: flagsToLayer(values, undefined, plugins), plugins, source: loaded.filepath });
     const { buildPipeline } = await import('../../pipeline/pipeline.js');
     const { runOne } = await import('../../convert.js');
-    const pipeline = await buildPipeline(config.steps, plugins);
+    const pipeline = await buildPipeline(config.steps, plugins, undefined, { baseDir: loaded.filepath ? dirname(loaded.filepath) : cwd });
     try {
       image = (await runOne(bytes, { ...config, output: { ...config.output, format: 'png', mask: 'none' } }, pipeline, { file })).image;
     } finally {

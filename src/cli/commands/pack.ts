@@ -6,7 +6,7 @@
  * replace an input or, without --overwrite, an existing file.
  */
 import { readFile } from 'node:fs/promises';
-import { basename, extname, resolve } from 'node:path';
+import { basename, dirname, extname, resolve } from 'node:path';
 import { loadConfig } from '../../config/load.js';
 import { resolveConfig } from '../../config/resolve.js';
 import { writeFileAtomic } from '../../files/atomic.js';
@@ -49,10 +49,10 @@ export async function packCommand(argv: string[], io: IO, cwd = process.cwd()): 
   if (files.some((f) => f.path === out)) throw new PixelError('E_USAGE', `--out ${values.out} is one of the inputs`, { hint: 'Write the header somewhere else.' });
   const loaded = await loadConfig({ cwd, configPath: values.config as string | undefined });
   const plugins = pluginTable(loaded.plugins);
-  const cli = flagsToLayer({ ...values, format: 'c' });
+  const cli = flagsToLayer({ ...values, format: 'c' }, undefined, plugins);
   const config = resolveConfig({ presets: builtinPresets, config: loaded.config, preset: values.preset as string | undefined, cli, plugins, source: loaded.filepath });
   const [{ buildPipeline }, { runOne }] = await Promise.all([import('../../pipeline/pipeline.js'), import('../../convert.js')]);
-  const pipeline = await buildPipeline(config.steps, plugins);
+  const pipeline = await buildPipeline(config.steps, plugins, undefined, { baseDir: loaded.filepath ? dirname(loaded.filepath) : cwd });
   const items: Array<{ name: string; frames: BinaryTensor[] }> = [];
   try {
     for (const file of files) {

@@ -4,7 +4,7 @@
  * dumb terminal or when piped; NDJSON when asked.
  */
 import { PixelError } from '../../pipeline/errors.js';
-import { invalidFlag } from '../../pipeline/messages.js';
+import { invalidFlag, oneOf } from '../../pipeline/messages.js';
 import { jsonReporter } from './json.js';
 import { plainReporter } from './plain.js';
 import type { IO, Reporter } from './types.js';
@@ -15,7 +15,7 @@ export type ReporterName = (typeof REPORTERS)[number];
 export function parseReporter(value: unknown): ReporterName {
   if (value === undefined) return 'auto';
   if ((REPORTERS as readonly unknown[]).includes(value)) return value as ReporterName;
-  throw invalidFlag('reporter', `one of ${REPORTERS.join(', ')}`, value, 'plain: one line per file; json: one JSON object per line; tui: the live view (needs a terminal).', REPORTERS);
+  throw invalidFlag('reporter', `one of ${oneOf(REPORTERS)}`, value, 'plain: one line per file; json: one JSON object per line; tui: the live view (needs a terminal).', REPORTERS);
 }
 
 /** True where a live view would be wrong even on a terminal: CI, git hooks, TERM=dumb. */

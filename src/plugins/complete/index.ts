@@ -38,8 +38,6 @@ export const completeSchema: Schema<CompleteOptions> = {
   seed: numberField('Random seed; the same seed gives the same completion.', 1, { min: 0, max: 2 ** 31 - 1, integer: true }),
 };
 
-const resolvePath = (p: string): string => (isAbsolute(p) ? p : resolve(process.cwd(), p));
-
 export const complete = definePlugin<CompleteOptions>({
   name: 'complete',
   role: 'refine',
@@ -51,7 +49,8 @@ export const complete = definePlugin<CompleteOptions>({
   },
   accepts: { channels: [1], range: ['binary'] },
   produces: () => ({ channels: 1, range: 'binary', space: 'linear' }),
-  async create(options) {
+  async create(options, ctx) {
+    const resolvePath = (p: string): string => (isAbsolute(p) ? p : resolve(ctx?.baseDir ?? process.cwd(), p));
     const { loadArModel, completeSprites, cutFill, keptAfterFill } = await import('../../sprite/ar.js');
     const { defaultArModelPath } = await import('../../sprite/sheet.js');
     const model = loadArModel(options.model === 'default' ? defaultArModelPath() : resolvePath(options.model));

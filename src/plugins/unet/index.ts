@@ -56,12 +56,12 @@ export const unet = definePlugin<UnetOptions>({
   options: unetSchema,
   accepts: { channels: [1], range: ['unit'] },
   produces: () => ({ channels: 1, range: 'binary', space: 'linear' }),
-  async create(options) {
+  async create(options, ctx) {
     const { useBackend } = await import('../../nn/tf.js');
     const { readModel } = await import('../../nn/model.js');
     const { binarizeImage } = await import('../../nn/infer.js');
     const { tf } = await useBackend(options.backend);
-    const loaded = readModel(tf, resolveModelPath(options.model));
+    const loaded = readModel(tf, resolveModelPath(options.model, ctx?.baseDir));
     const binarizer = options.binarizer === 'auto' ? loaded.binarizer : options.binarizer;
     let weights: typeof loaded.weights | undefined = loaded.weights;
     return {
