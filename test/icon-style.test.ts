@@ -16,9 +16,10 @@ import { iconStyleScores, ICON_METHODS } from '../scripts/icon-style-scores.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const PIXELART = resolve(ROOT, '../shared/data/pixelart');
-// Measured on these 12 icons (60 renders): see the README's icon-style table for all 57.
-const MARGIN_THRESHOLD = 0.01;
-const MARGIN_OTSU = 0;
+// Measured on these 12 icons (60 renders): model 99.43 %, Otsu 98.83 %, threshold 97.00 %
+// (all 57 in the README's icon-style table). The margins leave about half of each gap.
+const MARGIN_THRESHOLD = 0.015;
+const MARGIN_OTSU = 0.003;
 
 describe('icon renders (the pair generator)', () => {
   const bits = new Uint8Array([0, 1, 1, 0, 1, 0, 0, 1, 1, 1, 1, 1, 0, 0, 0, 1]);
