@@ -13,6 +13,8 @@ import { loadSprites } from '../src/sprite/data.js';
 import { readHoldoutList, spriteKey } from '../src/sprite/split.js';
 import sharp from 'sharp';
 import { iconStyleScores, ICON_METHODS } from '../scripts/icon-style-scores.js';
+import { halftoneLoss } from '../src/nn/loss.js';
+import { useBackend } from '../src/nn/tf.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const PIXELART = resolve(ROOT, '../shared/data/pixelart');
@@ -50,6 +52,17 @@ describe('icon renders (the pair generator)', () => {
     const a = new Uint8Array([1, 0, 0, 0]);
     const b = new Uint8Array([0, 0, 0, 1]);
     expect(Array.from(mosaic([a, b, a], 2, 2, 2))).toEqual([1, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0]);
+  });
+});
+
+describe('the per-pixel loss (--pixel-weight)', () => {
+  it('with tone and SSIM off, is the weight times the share of wrong pixels of a binary output', async () => {
+    const { tf } = await useBackend('cpu');
+    const target = tf.tensor4d([1, 0, 0, 1, 1, 1, 0, 0], [2, 2, 2, 1]);
+    const output = tf.tensor4d([1, 1, 0, 1, 0, 1, 0, 0], [2, 2, 2, 1]);
+    const { loss } = halftoneLoss(tf, target, output, { tone: 0, ssim: 0, pixel: 4 });
+    expect(loss.dataSync()[0]).toBeCloseTo((4 * 2) / 8, 6);
+    tf.dispose([target, output, loss]);
   });
 });
 
