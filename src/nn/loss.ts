@@ -3,7 +3,9 @@
  * binary B, both linear light): QUALITY.md's eye model made differentiable.
  *
  *   loss = toneWeight · mean((G₁.₅ * Y − G₁.₅ * B)²) + ssimWeight · (1 − SSIM(G₁.₅ * Y, G₁.₅ * B))
+ *        + pixelWeight · mean((Y − B)²)
  *
+ * (the last term, unblurred, is for 1-bit targets, where every pixel is the answer;)
  * G₁.₅ is a Gaussian of σ 1.5 truncated at 4σ (13 taps, as scipy), applied
  * separably as 'valid' convolutions (borders cropped rather than reflected:
  * simpler to differentiate, and patches are small crops of larger images
@@ -21,6 +23,8 @@ type Scalar = import('@tensorflow/tfjs').Scalar;
 export interface LossWeights {
   tone: number;
   ssim: number;
+  /** Weight of the unblurred per-pixel MSE against a 1-bit target (supervised pairs: pixel accuracy itself). */
+  pixel?: number;
 }
 
 export const DEFAULT_LOSS: LossWeights = { tone: 100, ssim: 3 };
@@ -64,12 +68,16 @@ export interface LossParts {
 }
 
 export function halftoneLoss(tf: TF, reference: Tensor4D, binary: Tensor4D, weights: LossWeights = DEFAULT_LOSS): LossParts {
+  const pixel = (): Scalar => tf.mul(weights.pixel ?? 0, tf.mean(tf.squaredDifference(reference, binary))) as Scalar;
+  // Pixel loss alone (1-bit targets): skip the blurs.
+  if (weights.tone === 0 && weights.ssim === 0) return { loss: pixel(), mse: tf.scalar(0), ssim: tf.scalar(1) };
   const taps = scipyTaps(1.5, 4);
   const by = blurValid(tf, reference, taps);
   const bb = blurValid(tf, binary, taps);
   const mse = tf.mean(tf.squaredDifference(by, bb)) as Scalar;
   const s = ssimValid(tf, by, bb);
-  const loss = tf.add(tf.mul(weights.tone, mse), tf.mul(weights.ssim, tf.sub(1, s))) as Scalar;
+  let loss = tf.add(tf.mul(weights.tone, mse), tf.mul(weights.ssim, tf.sub(1, s))) as Scalar;
+  if (weights.pixel) loss = tf.add(loss, pixel()) as Scalar;
   return { loss, mse, ssim: s };
 }
 

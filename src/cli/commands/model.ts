@@ -1,9 +1,8 @@
 /** `pixel model info <file.png>`: prints a model file's header. */
-import { resolve } from 'node:path';
 import { readModelFile } from '../../nn/model-file.js';
 import { decodeModelPng } from '../../nn/weights-png.js';
 import { PixelError } from '../../pipeline/errors.js';
-import { defaultModelPath } from '../../plugins/unet/index.js';
+import { resolveModelPath } from '../../plugins/unet/index.js';
 import { helpText, parseCommandLine, type OptionTable } from '../args.js';
 import type { IO } from '../reporters/types.js';
 
@@ -12,7 +11,7 @@ const OPTIONS: OptionTable = {
   help: { type: 'boolean', short: 'h', description: 'Show this help' },
 };
 
-const USAGE = 'Usage: pixel model info [model.png] [--json]\n\nPrints what a model file says about itself: architecture, binarizer, tensors,\ntraining data and command, validation metrics. Without a file: the shipped model.';
+const USAGE = 'Usage: pixel model info [model.png] [--json]\n\nPrints what a model file says about itself: architecture, binarizer, tensors,\ntraining data and command, validation metrics. Without a file: the shipped model; or the name of a\nshipped model (default, icon-style).';
 
 function fmtScores(s: Record<string, number> | undefined): string {
   if (!s) return '';
@@ -28,7 +27,7 @@ export async function modelCommand(argv: string[], io: IO, cwd = process.cwd()):
   const [sub, file, ...rest] = positionals;
   if (sub !== 'info') throw new PixelError('E_USAGE', `Unknown subcommand "${sub}" for pixel model`, { hint: 'pixel model info <model.png>' });
   if (rest.length) throw new PixelError('E_USAGE', `Unexpected argument ${JSON.stringify(rest[0])} for pixel model info`);
-  const path = file ? resolve(cwd, file) : defaultModelPath();
+  const path = resolveModelPath(file ?? 'default', cwd);
   const bytes = readModelFile(path);
   const { header, tensors } = decodeModelPng(bytes, path);
   if (values.json) {

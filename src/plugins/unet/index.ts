@@ -21,14 +21,21 @@ export interface UnetOptions {
   overlap: number;
 }
 
+/** Models shipped with pixel, by the name `model` accepts: files in pixel's own models/ folder. */
+export const SHIPPED_MODELS: Readonly<Record<string, string>> = {
+  default: 'unet-default.png',
+  // 24×24-icon style from degraded renders (scripts/train-icon-style.sh; README, "Icon-style model").
+  'icon-style': 'icon-style.png',
+};
+
 /** The shipped model, inside pixel's own install folder. */
-export function defaultModelPath(): string {
-  return join(packageInfo().root, 'models', 'unet-default.png');
+export function defaultModelPath(name = 'default'): string {
+  return join(packageInfo().root, 'models', SHIPPED_MODELS[name]);
 }
 
 export const unetSchema: Schema<UnetOptions> = {
   model: customField(
-    'Model PNG written by `pixel train`; "default" is the model shipped with pixel (models/unet-default.png).',
+    'Model PNG written by `pixel train`; "default" (models/unet-default.png, photos) and "icon-style" (models/icon-style.png, scanned or anti-aliased icons at a 24-px grid) are shipped with pixel.',
     'default',
     'a model file path (a non-empty string)',
     (v) => (typeof v === 'string' && v.trim() !== '' ? v : undefined),
@@ -44,7 +51,7 @@ export const unetSchema: Schema<UnetOptions> = {
 };
 
 export function resolveModelPath(model: string, cwd = process.cwd()): string {
-  if (model === 'default') return defaultModelPath();
+  if (Object.hasOwn(SHIPPED_MODELS, model)) return defaultModelPath(model);
   return isAbsolute(model) ? model : resolve(cwd, model);
 }
 
