@@ -13,6 +13,9 @@ import { readFile } from 'node:fs/promises';
 import { encodePng1 } from '../image/encode/png.js';
 import type { BinaryTensor } from '../pipeline/types.js';
 import { upscaleInteger } from '../plugins/upscale/kernels.js';
+import { editDistance } from '../pipeline/messages.js';
+
+export { editDistance };
 
 /** The tesseract command, when it runs here; undefined otherwise. */
 export function findTesseract(command = 'tesseract'): string | undefined {
@@ -31,17 +34,6 @@ export async function truthFor(path: string): Promise<string | undefined> {
 
 export function normaliseText(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
-}
-
-/** Levenshtein distance (insert, delete, substitute all cost 1). */
-export function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = cur;
-  }
-  return prev[b.length];
 }
 
 export function charAccuracy(truth: string, read: string): number {
