@@ -72,7 +72,8 @@ function unitTable16(): Float32Array {
 }
 
 let linear8: Float32Array | undefined;
-let lumaTables: [Float64Array, Float64Array, Float64Array] | undefined;
+/** r·lin[v] at v, g·lin[v] at 256 + v, b·lin[v] at 512 + v: one table, one base register. */
+let lumaTable: Float64Array | undefined;
 
 /**
  * Bytes straight to linear-light gray: each byte's linear value is the one
@@ -88,11 +89,11 @@ function linearGray8(data: Uint8Array, channels: 1 | 3, pixels: number): Float32
     linear8 = new Float32Array(256);
     for (let v = 0; v < 256; v++) linear8[v] = srgbToLinearExact(v / 255);
     const { r, g, b } = LUMA;
-    lumaTables = [new Float64Array(256), new Float64Array(256), new Float64Array(256)];
+    lumaTable = new Float64Array(768);
     for (let v = 0; v < 256; v++) {
-      lumaTables[0][v] = r * linear8[v];
-      lumaTables[1][v] = g * linear8[v];
-      lumaTables[2][v] = b * linear8[v];
+      lumaTable[v] = r * linear8[v];
+      lumaTable[256 + v] = g * linear8[v];
+      lumaTable[512 + v] = b * linear8[v];
     }
   }
   // A plain Uint8Array view: element loads from a Buffer are slower in V8.
@@ -103,10 +104,10 @@ function linearGray8(data: Uint8Array, channels: 1 | 3, pixels: number): Float32
     for (let i = 0; i < pixels; i++) out[i] = lin[src[i]];
     return out;
   }
-  const [tr, tg, tb] = lumaTables!;
+  const t = lumaTable!;
   for (let i = 0, j = 0; i < pixels; i++, j += 3) {
     // Never below 0 (every term is >= 0); the weights' rounding can pass 1 at white.
-    const y = tr[src[j]] + tg[src[j + 1]] + tb[src[j + 2]];
+    const y = t[src[j]] + t[256 + src[j + 1]] + t[512 + src[j + 2]];
     out[i] = y > 1 ? 1 : y;
   }
   return out;
