@@ -80,6 +80,8 @@ export class FloatBuffers {
   private readonly free: Float32Array[] = [];
   /** Below this many elements malloc reuses memory by itself. */
   static readonly MIN = 1 << 18;
+  /** Above this many (a 16-MP gray image, 64 MB) none is kept: at most 128 MB idle, outside the batch's memory budget. */
+  static readonly MAX = 1 << 24;
   /** At most this many kept: one per file in flight. */
   constructor(private readonly keep = 2) {}
   take = (length: number): Float32Array => {
@@ -87,7 +89,7 @@ export class FloatBuffers {
     return i >= 0 ? this.free.splice(i, 1)[0] : new Float32Array(length);
   };
   give(buffer: Float32Array): void {
-    if (buffer.length < FloatBuffers.MIN || this.free.includes(buffer)) return;
+    if (buffer.length < FloatBuffers.MIN || buffer.length > FloatBuffers.MAX || this.free.includes(buffer)) return;
     this.free.push(buffer);
     if (this.free.length > this.keep) this.free.shift();
   }
