@@ -3,14 +3,19 @@
  * Jobs on the 20 images of ../shared/data/devbench, one process, one thread:
  *   - full-resolution Floyd–Steinberg to a 1-bit PNG (decode → gray → FS → PNG)
  *   - the pixel-art job (long side 128, FS, ×8 nearest, PNG)
- *   - where the pixel-art job's time goes: decode, each step, encode (mean ms)
+ *   - where the time goes: decode, each step, encode, in CPU ms per image
+ *     (user + system of the process, so libvips' and zlib's threads count;
+ *     the stages run one after another, so each is charged its own), for the
+ *     pixel-art job on devbench and, on the generated 4032×3024 photos
+ *     (bench/workloads.ts), for the pixel-art job and full-resolution FS
  *   - the error-diffusion and ordered kernels alone, ns per pixel on 1024×768
  * Prints medians; `--json file` also writes them.
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { resolveConfig } from '../src/config/resolve.js';
-import { Engine } from '../src/convert.js';
+import { Engine, FloatBuffers } from '../src/convert.js';
 import { buildPipeline } from '../src/pipeline/pipeline.js';
 import type { StepConfig } from '../src/pipeline/pipeline.js';
 import { pluginTable } from '../src/plugins/index.js';
@@ -20,6 +25,7 @@ import { decodeImage } from '../src/image/decode.js';
 import { encodePng1 } from '../src/image/encode/png.js';
 import type { BinaryTensor, ImageTensor } from '../src/pipeline/types.js';
 import { builtinPresets } from '../presets/index.js';
+import { makeWorkloads } from './workloads.js';
 
 const DEVBENCH = resolve(import.meta.dirname, '../../shared/data/devbench');
 
@@ -44,31 +50,52 @@ async function job(name: string, steps: StepConfig[], files: Buffer[], rounds: n
   return { job: name, medianMs: median(times), images: files.length, rounds };
 }
 
-/** Mean time of each stage of a pipeline over the files (decode as the pipeline asks, then each step, then the PNG). */
+/** CPU ms of the whole process so far (every thread: libvips, zlib, the GC). */
+function cpuMs(): number {
+  const c = process.cpuUsage();
+  return (c.user + c.system) / 1000;
+}
+
+/**
+ * CPU ms per image of each stage of a pipeline over the files, as the engine
+ * runs them (decode at the size and in the space the pipeline asks for, each
+ * step, the 1-bit PNG), one stage at a time so each is charged its own CPU.
+ * Round 0 warms up and is not counted.
+ */
 async function stages(steps: StepConfig[], files: Buffer[], rounds: number): Promise<Record<string, number>> {
   const plugins = pluginTable();
   const config = resolveConfig({ presets: builtinPresets, config: { steps }, plugins });
   const pipeline = await buildPipeline(config.steps, plugins);
   const created = await Promise.all(config.steps.map((s) => s.plugin.create(s.options)));
   const total: Record<string, number> = {};
-  const add = (k: string, t0: number) => (total[k] = (total[k] ?? 0) + performance.now() - t0);
+  const floats = new FloatBuffers(); // as the Engine does
   for (let r = 0; r <= rounds; r++)
     for (const f of files) {
-      let t0 = performance.now();
-      let image: ImageTensor = await decodeImage(f, { gray: pipeline.grayInput });
-      if (r > 0) add(pipeline.grayInput ? 'decode (to linear gray)' : 'decode', t0);
+      const add = (k: string, t0: number) => r > 0 && (total[k] = (total[k] ?? 0) + cpuMs() - t0);
+      let t0 = cpuMs();
+      let image: ImageTensor = await decodeImage(f, { gray: pipeline.grayInput, size: (w, h) => pipeline.decodeSize(w, h), floats: floats.take });
+      const decoded = image.data;
+      add(pipeline.grayInput ? 'decode (to linear gray)' : 'decode', t0);
       for (let i = 0; i < created.length; i++) {
-        t0 = performance.now();
+        t0 = cpuMs();
         image = await created[i].run(image, { warn() {} });
-        if (r > 0) add(config.steps[i].plugin.name, t0);
+        add(config.steps[i].plugin.name, t0);
       }
-      t0 = performance.now();
+      t0 = cpuMs();
       encodePng1(image as BinaryTensor);
-      if (r > 0) add('1-bit PNG encode', t0);
+      add('1-bit PNG encode', t0);
+      if (decoded instanceof Float32Array) floats.give(decoded);
     }
   await pipeline.dispose();
   return Object.fromEntries(Object.entries(total).map(([k, v]) => [k, v / (files.length * rounds)]));
 }
+
+function showStages(title: string, parts: Record<string, number>): void {
+  const sum = Object.values(parts).reduce((a, b) => a + b, 0);
+  console.log(`${title}, CPU ms/image by stage: ${Object.entries(parts).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')} (sum ${sum.toFixed(1)})`);
+}
+
+const FULL_STEPS: StepConfig[] = [{ use: 'adjust' }, { use: 'dither', method: 'floyd-steinberg' }];
 
 function kernel(name: string, fn: () => void, pixels: number, reps = 15) {
   fn();
@@ -91,7 +118,7 @@ async function main() {
     const names = readdirSync(DEVBENCH).filter((f) => f.endsWith('.png')).sort();
     const files = names.map((n) => readFileSync(join(DEVBENCH, n)));
     console.log(`devbench: ${files.length} images`);
-    const full = await job('full-resolution Floyd–Steinberg → 1-bit PNG', [{ use: 'adjust' }, { use: 'dither', method: 'floyd-steinberg' }], files, 3);
+    const full = await job('full-resolution Floyd–Steinberg → 1-bit PNG', FULL_STEPS, files, 3);
     const art = await job(
       'pixel-art job: long side 128, FS, ×8 nearest, PNG',
       ART_STEPS,
@@ -101,8 +128,18 @@ async function main() {
     for (const r of [full, art]) console.log(`${r.job.padEnd(52)} ${r.medianMs.toFixed(2)} ms/image (median of ${r.images}×${r.rounds})`);
     results.jobs = [full, art];
     const parts = await stages(ART_STEPS, files, 3);
-    console.log(`pixel-art job by stage (mean ms/image): ${Object.entries(parts).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')}`);
+    showStages('devbench → pixel art', parts);
     results.artStages = parts;
+    if (!process.argv.includes('--no-photos')) {
+      // The photo workload of bench/peers.ts, made once in the temp folder and reused.
+      const { photos } = await makeWorkloads(DEVBENCH, join(tmpdir(), 'pixel-bench-workloads'));
+      const shots = photos.files.slice(0, 4).map((n) => readFileSync(join(photos.dir, n)));
+      const photoArt = await stages(ART_STEPS, shots, 2);
+      showStages(`4 of the ${photos.name} → pixel art`, photoArt);
+      const photoFull = await stages(FULL_STEPS, shots, 1);
+      showStages(`4 of the ${photos.name} → full-resolution FS`, photoFull);
+      results.photoStages = { art: photoArt, full: photoFull };
+    }
   }
   const w = 1024;
   const h = 768;

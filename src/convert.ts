@@ -67,6 +67,34 @@ export interface RunContext {
   name?: string;
   /** Called after every step (see Pipeline.run). */
   onStep?: RunOptions['onStep'];
+  /** Decoded-float buffers to reuse across files (the Engine's); unused when onStep may keep images. */
+  floats?: FloatBuffers;
+}
+
+/**
+ * Decoded float buffers kept between files. A fresh 12-MP gray image is 48 MB
+ * of new pages (the kernel zeroes and maps each one: about as long as the
+ * bytes-to-gray loop itself); a buffer from an earlier file costs nothing.
+ * A buffer comes back only when the run is over and nothing it returned
+ * shares it, so a step must not keep its input after returning (none does).
+ */
+export class FloatBuffers {
+  private readonly free: Float32Array[] = [];
+  /** Below this many elements malloc reuses memory by itself. */
+  static readonly MIN = 1 << 18;
+  /** Above this many (a 16-MP gray image, 64 MB) none is kept: at most 128 MB idle, outside the batch's memory budget. */
+  static readonly MAX = 1 << 24;
+  /** At most this many kept: one per file in flight. */
+  constructor(private readonly keep = 2) {}
+  take = (length: number): Float32Array => {
+    const i = this.free.findIndex((b) => b.length === length);
+    return i >= 0 ? this.free.splice(i, 1)[0] : new Float32Array(length);
+  };
+  give(buffer: Float32Array): void {
+    if (buffer.length < FloatBuffers.MIN || buffer.length > FloatBuffers.MAX || this.free.includes(buffer)) return;
+    this.free.push(buffer);
+    if (this.free.length > this.keep) this.free.shift();
+  }
 }
 
 /** Runs decode → steps → encode for one image, given a resolved config and its built pipeline. */
@@ -78,6 +106,8 @@ export async function runOne(input: string | Buffer | ImageTensor, config: Resol
     gray: pipeline.grayInput,
     size: (w, h) => pipeline.decodeSize(w, h),
   };
+  const reuse = ctx.onStep ? undefined : ctx.floats;
+  if (reuse) decodeOptions.floats = reuse.take;
   const stepCtx = { file: ctx.file, signal: ctx.signal, warn: ctx.warn ?? (() => {}), onStep: ctx.onStep };
   // Animated input to a format that keeps frames (GIF, C header, bin, pdt): every frame through the pipeline.
   if (!isTensor(input) && keepsFrames(config.output.format, config.output.sheet)) {
@@ -88,11 +118,15 @@ export async function runOne(input: string | Buffer | ImageTensor, config: Resol
   const out = await pipeline.run(image, stepCtx);
   if (out.range !== 'binary') throw new PixelError('E_PIPELINE', 'The pipeline did not produce a binary image', { file: ctx.file });
   const format = config.output.format;
+  let result: ConvertResult;
   try {
-    return await encodeOutputAsync(out as BinaryTensor, config.output, ctx.name ?? nameOf(ctx.file));
+    result = await encodeOutputAsync(out as BinaryTensor, config.output, ctx.name ?? nameOf(ctx.file));
   } catch (error) {
     throw withContext(error, { plugin: `encode:${format}`, file: ctx.file });
   }
+  const decoded = image.data;
+  if (reuse && image !== input && decoded instanceof Float32Array && ![result.image.data, result.image.mask].some((a) => a?.buffer === decoded.buffer)) reuse.give(decoded);
+  return result;
 }
 
 /**
@@ -224,6 +258,7 @@ export class Engine {
   private readonly byKey = new Map<string, Promise<Pipeline>>();
   private byConfig = new WeakMap<ResolvedConfig, Promise<Pipeline>>();
   private readonly all: Array<Promise<Pipeline>> = [];
+  private readonly floats = new FloatBuffers();
   /** `baseDir`: where relative paths in step options (a unet model, a mask) are read from; the config file's folder. */
   constructor(
     readonly plugins: ReadonlyMap<string, Plugin>,
@@ -260,7 +295,7 @@ export class Engine {
   async convert(input: string | Buffer | ImageTensor, config: ResolvedConfig, ctx: RunContext & { key?: string } = {}): Promise<ConvertResult> {
     const pipeline = await this.pipeline(config, ctx.key);
     const source = typeof input === 'string' ? await readInput(input) : input;
-    return runOne(source, config, pipeline, { ...ctx, file: ctx.file ?? (typeof input === 'string' ? input : undefined) });
+    return runOne(source, config, pipeline, { floats: this.floats, ...ctx, file: ctx.file ?? (typeof input === 'string' ? input : undefined) });
   }
 
   async dispose(): Promise<void> {

@@ -1,7 +1,8 @@
 /** The conversion engine: one build per config, the same bytes as convert(), step hooks. */
 import { describe, expect, it } from 'vitest';
 import { resolveConfig } from './config/resolve.js';
-import { convert, Engine, paperOf } from './convert.js';
+import { convert, Engine, FloatBuffers, paperOf } from './convert.js';
+import sharp from 'sharp';
 import { definePlugin, type ToneTensor } from './pipeline/types.js';
 import { pluginTable } from './plugins/index.js';
 import { builtinPresets } from '../presets/index.js';
@@ -62,6 +63,74 @@ describe('Engine', () => {
     const pipeline = await engine.pipeline(config);
     const binary = await pipeline.run(gradient(32, 8), { until: 2 });
     expect([binary.range, binary.width]).toEqual(['binary', 16]);
+    await engine.dispose();
+  });
+});
+
+/** A noisy RGB PNG, big enough (512×512) that its decoded gray is kept for reuse (FloatBuffers.MIN). */
+async function noisyPng(seed: number): Promise<Buffer> {
+  const w = 512;
+  const raw = Buffer.alloc(w * w * 3);
+  let s = seed;
+  for (let i = 0; i < raw.length; i++) {
+    s = (s * 1103515245 + 12345) >>> 0;
+    raw[i] = ((i / 3 / w) | 0) / 2 + (s >>> 26);
+  }
+  return sharp(raw, { raw: { width: w, height: w, channels: 3 } }).png().toBuffer();
+}
+
+describe('FloatBuffers: decoded floats reused across files', () => {
+  it('an engine reusing one buffer writes the same bytes as a fresh conversion of each file, in any order', async () => {
+    const files = await Promise.all([1, 2, 3].map(noisyPng));
+    const config = { steps: [{ use: 'adjust' }, { use: 'dither', method: 'floyd-steinberg' }] };
+    const fresh = await Promise.all(files.map((f) => convert(f, { config })));
+    const engine = new Engine(pluginTable());
+    const resolved = resolveConfig({ presets: builtinPresets, config, plugins: engine.plugins });
+    const taken = new Set<Float32Array>();
+    const floats = new FloatBuffers();
+    const take = floats.take;
+    floats.take = (n) => {
+      const b = take(n);
+      taken.add(b);
+      return b;
+    };
+    for (const i of [0, 1, 2, 1, 0, 2]) {
+      const r = await engine.convert(files[i], resolved, { floats });
+      expect(Buffer.compare(r.data, fresh[i].data), `file ${i}`).toBe(0);
+    }
+    expect(taken.size).toBe(1); // six decodes, one buffer
+    await engine.dispose();
+  });
+
+  it('gives nothing back while onStep may keep the images, and keeps at most `keep` buffers', async () => {
+    const engine = new Engine(pluginTable());
+    const resolved = resolveConfig({ presets: builtinPresets, config: { steps: [{ use: 'adjust' }, { use: 'threshold' }] }, plugins: engine.plugins });
+    const floats = new FloatBuffers(1);
+    const decoded: Float32Array[] = [];
+    const take = floats.take;
+    floats.take = (n) => {
+      decoded.push(take(n));
+      return decoded.at(-1)!;
+    };
+    const png = await noisyPng(7);
+    await engine.convert(png, resolved, { floats, onStep: () => {} });
+    await engine.convert(png, resolved, { floats, onStep: () => {} });
+    expect(decoded).toHaveLength(0); // with onStep the decoder allocates its own
+    await engine.convert(png, resolved, { floats });
+    await engine.convert(png, resolved, { floats });
+    expect(decoded).toHaveLength(2);
+    expect(decoded[1] === decoded[0]).toBe(true); // identity, not a deep compare of 262,144 floats
+    const a = new Float32Array(FloatBuffers.MIN);
+    const b = new Float32Array(FloatBuffers.MIN);
+    floats.give(a);
+    floats.give(b);
+    expect(floats.take(FloatBuffers.MIN) === b).toBe(true);
+    expect(floats.take(FloatBuffers.MIN) === a).toBe(false);
+    floats.give(new Float32Array(16));
+    expect(floats.take(16).length).toBe(16);
+    const huge = new Float32Array(FloatBuffers.MAX + 1);
+    floats.give(huge);
+    expect(floats.take(FloatBuffers.MAX + 1) === huge).toBe(false);
     await engine.dispose();
   });
 });

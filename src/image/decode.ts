@@ -40,7 +40,15 @@ export interface DecodeOptions {
    * the decoding work; other formats are decoded in full.
    */
   size?: (width: number, height: number) => { width: number; height: number } | undefined;
+  /**
+   * Where the decoded floats go: an array of exactly `length` elements, every
+   * one of which the decoder writes (the engine hands back a buffer from an
+   * earlier file; see FloatBuffers). Default: a new array.
+   */
+  floats?: (length: number) => Float32Array;
 }
+
+const newFloats = (length: number) => new Float32Array(length);
 
 /** Formats whose decoders can shrink on load (sharp's fastShrinkOnLoad). */
 const SHRINK_ON_LOAD = new Set(['jpeg', 'webp']);
@@ -72,7 +80,8 @@ function unitTable16(): Float32Array {
 }
 
 let linear8: Float32Array | undefined;
-let lumaTables: [Float64Array, Float64Array, Float64Array] | undefined;
+/** r·lin[v] at v, g·lin[v] at 256 + v, b·lin[v] at 512 + v: one table, one base register. */
+let lumaTable: Float64Array | undefined;
 
 /**
  * Bytes straight to linear-light gray: each byte's linear value is the one
@@ -82,31 +91,31 @@ let lumaTables: [Float64Array, Float64Array, Float64Array] | undefined;
  * are looked up (r·lin[v] is the same double whether multiplied here or in
  * the table), so a pixel is three loads and two adds, with no float RGB.
  */
-function linearGray8(data: Uint8Array, channels: 1 | 3, pixels: number): Float32Array {
+function linearGray8(data: Uint8Array, channels: 1 | 3, pixels: number, floats: (length: number) => Float32Array): Float32Array {
   if (!linear8) {
     // = srgbToLinearTable()[v·257] (v·257/65535 and v/255 are the same double), without building all 65536 entries.
     linear8 = new Float32Array(256);
     for (let v = 0; v < 256; v++) linear8[v] = srgbToLinearExact(v / 255);
     const { r, g, b } = LUMA;
-    lumaTables = [new Float64Array(256), new Float64Array(256), new Float64Array(256)];
+    lumaTable = new Float64Array(768);
     for (let v = 0; v < 256; v++) {
-      lumaTables[0][v] = r * linear8[v];
-      lumaTables[1][v] = g * linear8[v];
-      lumaTables[2][v] = b * linear8[v];
+      lumaTable[v] = r * linear8[v];
+      lumaTable[256 + v] = g * linear8[v];
+      lumaTable[512 + v] = b * linear8[v];
     }
   }
   // A plain Uint8Array view: element loads from a Buffer are slower in V8.
   const src = new Uint8Array(data.buffer, data.byteOffset, data.length);
   const lin = linear8;
-  const out = new Float32Array(pixels);
+  const out = floats(pixels);
   if (channels === 1) {
     for (let i = 0; i < pixels; i++) out[i] = lin[src[i]];
     return out;
   }
-  const [tr, tg, tb] = lumaTables!;
+  const t = lumaTable!;
   for (let i = 0, j = 0; i < pixels; i++, j += 3) {
     // Never below 0 (every term is >= 0); the weights' rounding can pass 1 at white.
-    const y = tr[src[j]] + tg[src[j + 1]] + tb[src[j + 2]];
+    const y = t[src[j]] + t[256 + src[j + 1]] + t[512 + src[j + 2]];
     out[i] = y > 1 ? 1 : y;
   }
   return out;
@@ -179,10 +188,10 @@ export async function decodeImage(input: string | Buffer, options: DecodeOptions
     }
     const pixels = info.width * info.height;
     if (options.gray && !blendHere && !deep) {
-      return { width: info.width, height: info.height, channels: 1, range: 'unit', space: 'linear', data: linearGray8(data, channels, pixels) };
+      return { width: info.width, height: info.height, channels: 1, range: 'unit', space: 'linear', data: linearGray8(data, channels, pixels, options.floats ?? newFloats) };
     }
     const n = pixels * channels;
-    const out = new Float32Array(n);
+    const out = (options.floats ?? newFloats)(n);
     let src: Uint8Array | Uint16Array = data;
     let t = unitTable8();
     if (deep) {

@@ -95,6 +95,7 @@ export interface StepContext {
 }
 
 export interface Step {
+  /** Must not keep `image` after it returns: the engine reuses the decoded buffer for the next file. */
   run(image: ImageTensor, ctx: StepContext): ImageTensor | Promise<ImageTensor>;
   dispose?(): void | Promise<void>;
 }
