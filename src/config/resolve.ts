@@ -3,39 +3,19 @@
  * pixel.config ← matching rules ← command-line flags) is resolved and
  * validated into one frozen ResolvedConfig before the first pixel is read.
  */
-import { FORMATS, LAYOUTS, MASK_MODES, type FormatName, type Layout, type MaskMode } from '../image/encode/index.js';
+import { FORMATS, type FormatName } from '../image/encode/index.js';
 import { PixelError } from '../pipeline/errors.js';
-import { expected, expectedOneOf, oneOf, unknownName, unknownNamed } from '../pipeline/messages.js';
+import { expected, unknownNamed } from '../pipeline/messages.js';
 import { isPlainObject } from '../pipeline/options.js';
 import { lookupPlugin, type ResolvedStep, type StepConfig } from '../pipeline/pipeline.js';
-import { isBinarizer, PLUGIN_ROLES, type Plugin } from '../pipeline/types.js';
+import type { Plugin } from '../pipeline/types.js';
 import type { OutputConfig, PixelConfig, Preset } from './types.js';
+import { applyOverrides, checkOverrides } from './overrides.js';
+import { resolveOutput, type ResolvedOutput } from './output.js';
 import { assertShape, validateShape } from './validate.js';
 
-export interface ResolvedOutput {
-  dir?: string;
-  format: FormatName;
-  name: string;
-  overwrite: boolean;
-  /** Byte layout for formats that have one (c, bin); ignored by the others. */
-  layout: Layout;
-  /** What to do with the transparency mask (see MaskMode). */
-  mask: MaskMode;
-  // Format options, absent unless set (the encoders' defaults apply), so
-  // configs that do not use them resolve (and cache) exactly as before.
-  /** c, bin: width and height bytes first (Arduboy2 Sprites). Default false. */
-  sizePrefix?: boolean;
-  /** c: identifier prefix. Default ''. */
-  prefix?: string;
-  /** c: hex values per line. Default 16. */
-  bytesPerLine?: number;
-  /** c, bin: bit order reversed inside each byte. Default false. */
-  swapBits?: boolean;
-  /** c, bin: the bit value of second-colour pixels in a three-colour image's plane. Default 1. */
-  accentBit?: 0 | 1;
-  /** pdt: also write `<name>-table-<w>-<h>.png`. Default false. */
-  sheet?: boolean;
-}
+export { applyOverrides, BINARIZER } from './overrides.js';
+export { DEFAULT_OUTPUT, resolveOutput, type ResolvedOutput } from './output.js';
 
 export interface ResolvedConfig {
   readonly steps: readonly ResolvedStep[];
@@ -45,7 +25,6 @@ export interface ResolvedConfig {
   readonly presets: readonly string[];
 }
 
-export const DEFAULT_OUTPUT: ResolvedOutput = Object.freeze({ format: 'png', name: '[dir]/[name].[ext]', overwrite: false, layout: 'horizontal-msb', mask: 'none' });
 export const DEFAULT_MAX_PIXELS = 16383 * 16383;
 
 /** The settings one layer contributes (a preset, the config, a rule, the CLI). */
@@ -156,138 +135,6 @@ export function applyLayer(
     }
   }
   return mergeLayer(into, layer);
-}
-
-/** The override key that targets the pipeline's binarizer, whichever plugin it is. */
-export const BINARIZER = 'binarizer';
-
-/** Where a step goes when an override names a plugin the list lacks: its role's place (−1: no role, no place). */
-function roleRank(plugin: Plugin | undefined): number {
-  const role = plugin && (plugin.role ?? (isBinarizer(plugin) ? 'binarizer' : undefined));
-  return role ? PLUGIN_ROLES.indexOf(role) : -1;
-}
-
-/**
- * Applies `override` to a step list: options are merged into the step using
- * that plugin (or, under `binarizer`, into the binarizing step). A binarizer override replaces the list's binarizer (switching
- * --method from dither to threshold). A built-in plugin missing from the list
- * is inserted at its role's place (PLUGIN_ROLES: resize first, palette last).
- */
-export function applyOverrides(steps: StepConfig[], override: Record<string, Record<string, unknown>>, plugins: ReadonlyMap<string, Plugin>): StepConfig[] {
-  const out = steps.map((s) => ({ ...s }));
-  const nameOf = (s: StepConfig) => (typeof s.use === 'string' ? s.use : s.use.name);
-  const binarizerAt = () =>
-    out.findIndex((s) => {
-      const p = typeof s.use === 'string' ? plugins.get(s.use) : s.use;
-      return p !== undefined && isBinarizer(p);
-    });
-  for (const [name, opts] of Object.entries(override)) {
-    if (name === BINARIZER) {
-      // `binarizer`: options for whichever step binarizes (e.g. edgeAware for dither or threshold).
-      const b = binarizerAt();
-      if (b < 0) throw new PixelError('E_CONFIG', 'override.binarizer: the pipeline has no binarizing step', { hint: "Add a 'dither' or 'threshold' step." });
-      out[b] = { ...out[b], ...opts };
-      continue;
-    }
-    const plugin = lookupPlugin(name, plugins, `override.${name}`);
-    const at = out.findIndex((s) => nameOf(s) === name);
-    if (at >= 0) {
-      out[at] = { ...out[at], ...opts };
-      continue;
-    }
-    if (isBinarizer(plugin)) {
-      const b = binarizerAt();
-      if (b >= 0) {
-        out[b] = { use: name, ...opts };
-        continue;
-      }
-    }
-    const rank = roleRank(plugin);
-    if (rank < 0) {
-      throw new PixelError('E_CONFIG', `override.${name}: no step uses "${name}"`, { hint: `Add { use: '${name}' } to steps instead.` });
-    }
-    let insertAt = out.length;
-    for (let i = 0; i < out.length; i++) {
-      const use = out[i].use;
-      const r = roleRank(typeof use === 'string' ? plugins.get(use) : use);
-      if (r > rank) {
-        insertAt = i;
-        break;
-      }
-    }
-    out.splice(insertAt, 0, { use: name, ...opts });
-  }
-  return out;
-}
-
-/**
- * Checks each override option where the user wrote it (`override.dither.method`),
- * against the plugin's option table, and leaves the bad ones out, so the step
- * they would be merged into does not report them again under `steps[i]`.
- */
-function checkOverrides(override: Record<string, Record<string, unknown>>, steps: readonly StepConfig[], plugins: ReadonlyMap<string, Plugin>, problems: string[]): Record<string, Record<string, unknown>> {
-  const out: Record<string, Record<string, unknown>> = {};
-  for (const [name, opts] of Object.entries(override)) {
-    const use = name === BINARIZER ? steps.map((s) => (typeof s.use === 'string' ? plugins.get(s.use) : s.use)).find((p) => p !== undefined && isBinarizer(p)) : plugins.get(name);
-    const table = use?.optionTable as Readonly<Record<string, { parse?(value: unknown, path: string): unknown }>> | undefined;
-    if (!table || !isPlainObject(opts)) {
-      out[name] = opts;
-      continue;
-    }
-    out[name] = {};
-    for (const [key, value] of Object.entries(opts)) {
-      const path = `override.${name}`;
-      if (!Object.hasOwn(table, key)) {
-        problems.push(`[${use!.name}] ${unknownName('option', `${path}.`, key, Object.keys(table))}`);
-        continue;
-      }
-      try {
-        if (value !== undefined) table[key].parse?.(value, `${path}.${key}`);
-        out[name][key] = value;
-      } catch (error) {
-        if (!(error instanceof PixelError)) throw error;
-        problems.push(`[${use!.name}] ${error.message}`);
-      }
-    }
-  }
-  return out;
-}
-
-/** Resolves the output settings, collecting problems. */
-export function resolveOutput(output: OutputConfig, problems: string[], path = 'output'): ResolvedOutput {
-  const out: ResolvedOutput = { ...DEFAULT_OUTPUT, ...stripUndefined(output) } as ResolvedOutput;
-  if (typeof out.format !== 'string' || !Object.hasOwn(FORMATS, out.format)) {
-    problems.push(expectedOneOf(Object.keys(FORMATS), `${path}.format`, out.format));
-  }
-  if (typeof out.name !== 'string' || !out.name.includes('[name]')) problems.push(expected('a pattern containing [name]', `${path}.name`, out.name));
-  if (typeof out.overwrite !== 'boolean') problems.push(expected('a boolean', `${path}.overwrite`, out.overwrite));
-  if (!LAYOUTS.includes(out.layout)) problems.push(expectedOneOf(LAYOUTS, `${path}.layout`, out.layout));
-  if (!MASK_MODES.includes(out.mask)) problems.push(expectedOneOf(MASK_MODES, `${path}.mask`, out.mask));
-  else if (Object.hasOwn(FORMATS, out.format)) {
-    const masks: readonly string[] = FORMATS[out.format].masks;
-    if (!masks.includes(out.mask))
-      problems.push(`${expected(`one of ${oneOf(masks)}`, `${path}.mask with format "${out.format}"`, out.mask)} (mask "${out.mask}" needs format ${oneOf(FORMAT_NAMES_WITH(out.mask))})`);
-  }
-  for (const key of ['sizePrefix', 'swapBits', 'sheet'] as const)
-    if (out[key] !== undefined && typeof out[key] !== 'boolean') problems.push(expected('a boolean', `${path}.${key}`, out[key]));
-  if (out.prefix !== undefined && (typeof out.prefix !== 'string' || !/^([A-Za-z_][A-Za-z0-9_]*)?$/.test(out.prefix)))
-    problems.push(expected('a C identifier start like "epd_"', `${path}.prefix`, out.prefix));
-  if (out.bytesPerLine !== undefined && !(Number.isInteger(out.bytesPerLine) && out.bytesPerLine >= 1 && out.bytesPerLine <= 1024))
-    problems.push(expected('an integer between 1 and 1024', `${path}.bytesPerLine`, out.bytesPerLine));
-  if (out.accentBit !== undefined && out.accentBit !== 0 && out.accentBit !== 1) problems.push(expected('0 or 1', `${path}.accentBit`, out.accentBit));
-  if (out.dir !== undefined && typeof out.dir !== 'string') problems.push(expected('a folder path', `${path}.dir`, out.dir));
-  return out;
-}
-
-/** The formats that can do a mask mode. */
-function FORMAT_NAMES_WITH(mask: string): string[] {
-  return Object.entries(FORMATS)
-    .filter(([, f]) => (f.masks as readonly string[]).includes(mask))
-    .map(([name]) => name);
-}
-
-function stripUndefined<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 /** Parses every step, collecting all problems instead of stopping at the first. */

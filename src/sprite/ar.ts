@@ -13,7 +13,8 @@ import { useBackend, type TF } from '../nn/tf.js';
 import { decodeModel, loadModel, type ModelKind } from '../nn/model-file.js';
 import { encodeModelPng, type ModelHeader } from '../nn/weights-png.js';
 import { PixelError } from '../pipeline/errors.js';
-import { disposeTfGatedModel, GatedNet, gatedLogits, gatedLogitsConv, gatedMacsPerPixel, gatedParameterCount, gatedTensorSpecs, initGatedWeights, tfGatedModel, type GatedArchitecture } from './gated.js';
+import { disposeTfGatedModel, gatedLogits, gatedLogitsConv, gatedMacsPerPixel, gatedParameterCount, gatedTensorSpecs, initGatedWeights, tfGatedModel, type GatedArchitecture } from './gated.js';
+import { GatedNet } from './gated-net.js';
 import { ArNet, arLogits, arMacsPerPixel, arParameterCount, arTensorSpecs, disposeTfArModel, initArWeights, tfArModel, type ArArchitecture } from './pixelcnn.js';
 
 export const AR_KIND = 'sprite-ar';

@@ -4,7 +4,8 @@ import { useBackend, type TF } from '../nn/tf.js';
 import { completeJobs, completeSprites, decodeArModel, encodeArModel, keptAfterFill, sampleRows, sampleSprites, scoreSprites, scoreSpritesWith, tfAr } from './ar.js';
 import { bottomHalfFill, centreFill, evaluate, fillError, mirrorCompletion, nearestCompletion } from './eval.js';
 import { rankCompletions, referenceCandidates, referenceSheet, referenceTiles, symmetricCandidates } from './complete.js';
-import { GatedNet, gatedTensorSpecs, horizontalTaps, initGatedWeights, verticalTaps, type GatedArchitecture } from './gated.js';
+import { gatedTensorSpecs, horizontalTaps, initGatedWeights, verticalTaps, type GatedArchitecture } from './gated.js';
+import { GatedNet } from './gated-net.js';
 
 const A: GatedArchitecture = { type: 'gated-pixelcnn', grid: 8, channels: 5, dilations: [1, 2, 4], mirror: true };
 const G = A.grid;
