@@ -1,9 +1,14 @@
 /** The `output` settings: merged, defaulted and checked (the values; their types are checked in validate.ts). */
-import { FORMATS, LAYOUTS, MASK_MODES, type FormatName, type Layout, type MaskMode } from '../image/encode/index.js';
+import { FORMATS, LAYOUTS, MASK_MODES, type EncodeContext, type FormatName, type Layout, type MaskMode } from '../image/encode/index.js';
 import { expected, expectedOneOf, oneOf } from '../pipeline/messages.js';
 import type { OutputConfig } from './types.js';
 
-export interface ResolvedOutput {
+/**
+ * The format options (sizePrefix, prefix, bytesPerLine, swapBits, accentBit,
+ * sheet) are the encoders' own (EncodeContext), absent unless set so configs
+ * that do not use them resolve (and cache) exactly as before.
+ */
+export interface ResolvedOutput extends Pick<EncodeContext, 'sizePrefix' | 'prefix' | 'bytesPerLine' | 'swapBits' | 'accentBit' | 'sheet'> {
   dir?: string;
   format: FormatName;
   name: string;
@@ -12,20 +17,6 @@ export interface ResolvedOutput {
   layout: Layout;
   /** What to do with the transparency mask (see MaskMode). */
   mask: MaskMode;
-  // Format options, absent unless set (the encoders' defaults apply), so
-  // configs that do not use them resolve (and cache) exactly as before.
-  /** c, bin: width and height bytes first (Arduboy2 Sprites). Default false. */
-  sizePrefix?: boolean;
-  /** c: identifier prefix. Default ''. */
-  prefix?: string;
-  /** c: hex values per line. Default 16. */
-  bytesPerLine?: number;
-  /** c, bin: bit order reversed inside each byte. Default false. */
-  swapBits?: boolean;
-  /** c, bin: the bit value of second-colour pixels in a three-colour image's plane. Default 1. */
-  accentBit?: 0 | 1;
-  /** pdt: also write `<name>-table-<w>-<h>.png`. Default false. */
-  sheet?: boolean;
 }
 
 export const DEFAULT_OUTPUT: ResolvedOutput = Object.freeze({ format: 'png', name: '[dir]/[name].[ext]', overwrite: false, layout: 'horizontal-msb', mask: 'none' });

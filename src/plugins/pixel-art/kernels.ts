@@ -170,16 +170,13 @@ export function thin(m: Uint8Array, width: number, height: number): Uint8Array {
   return m;
 }
 
-/** Removes 8-connected pieces with fewer than `min` pixels, in place. */
-export function dropShort(m: Uint8Array, width: number, height: number, min: number): Uint8Array {
-  if (min <= 1) return m;
+/** Calls `visit` with each 8-connected piece of set pixels (raster order of first pixel). */
+export function forEachPiece(m: Uint8Array, width: number, height: number, visit: (piece: number[]) => void): void {
   const seen = new Uint8Array(m.length);
-  const piece: number[] = [];
-  for (let start = 0; start < m.length; start++) {
-    if (!m[start] || seen[start]) continue;
-    piece.length = 0;
-    piece.push(start);
-    seen[start] = 1;
+  for (let s = 0; s < m.length; s++) {
+    if (!m[s] || seen[s]) continue;
+    const piece = [s];
+    seen[s] = 1;
     for (let k = 0; k < piece.length; k++) {
       const i = piece[k];
       const x = i % width;
@@ -198,8 +195,16 @@ export function dropShort(m: Uint8Array, width: number, height: number, min: num
         }
       }
     }
-    if (piece.length < min) for (const i of piece) m[i] = 0;
+    visit(piece);
   }
+}
+
+/** Removes 8-connected pieces with fewer than `min` pixels, in place. */
+export function dropShort(m: Uint8Array, width: number, height: number, min: number): Uint8Array {
+  if (min <= 1) return m;
+  forEachPiece(m, width, height, (piece) => {
+    if (piece.length < min) for (const i of piece) m[i] = 0;
+  });
   return m;
 }
 

@@ -13,7 +13,7 @@
  * as its Otsu threshold with specks removed: strokes one colour, the ground
  * solid in the other.
  */
-import { dilate, dropShort } from './kernels.js';
+import { dilate, dropShort, forEachPiece } from './kernels.js';
 
 /** A rectangle of grid pixels, inclusive, with the threshold that splits it and its ground colour (1 = paper). */
 export interface TextBox {
@@ -181,30 +181,3 @@ function pieceHeights(m: Uint8Array, width: number, height: number): number[] {
   return out;
 }
 
-function forEachPiece(m: Uint8Array, width: number, height: number, visit: (piece: number[]) => void): void {
-  const seen = new Uint8Array(m.length);
-  for (let s = 0; s < m.length; s++) {
-    if (!m[s] || seen[s]) continue;
-    const piece = [s];
-    seen[s] = 1;
-    for (let k = 0; k < piece.length; k++) {
-      const i = piece[k];
-      const x = i % width;
-      const y = (i - x) / width;
-      for (let dy = -1; dy <= 1; dy++) {
-        const yy = y + dy;
-        if (yy < 0 || yy >= height) continue;
-        for (let dx = -1; dx <= 1; dx++) {
-          const xx = x + dx;
-          if (xx < 0 || xx >= width) continue;
-          const j = yy * width + xx;
-          if (m[j] && !seen[j]) {
-            seen[j] = 1;
-            piece.push(j);
-          }
-        }
-      }
-    }
-    visit(piece);
-  }
-}
