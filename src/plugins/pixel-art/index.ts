@@ -14,24 +14,15 @@
 import { booleanField, enumField, numberField, type Schema } from '../../pipeline/options.js';
 import { binaryTensor, definePlugin, type ColorSpace, type ToneTensor } from '../../pipeline/types.js';
 import { inSpace, luminance } from '../../image/color.js';
-import { binarizePixelArt } from './binarize.js';
+import { binarizePixelArt, type PixelArtParams } from './binarize.js';
 import { FILL_PATTERN_NAMES, FILL_PATTERNS, type FillPatternName } from './patterns.js';
 
 export { binarizePixelArt, type PixelArtParams } from './binarize.js';
 export { FILL_PATTERNS, FILL_PATTERN_NAMES, type FillPattern } from './patterns.js';
 
-export interface PixelArtOptions {
+export interface PixelArtOptions extends Omit<PixelArtParams, 'pattern'> {
   workScale: number;
-  space: ColorSpace;
   pattern: FillPatternName;
-  lineContrast: number;
-  minLine: number;
-  detailContrast: number;
-  smooth: number;
-  outline: boolean;
-  cleanup: boolean;
-  screen: number;
-  solid: number;
   edgeAware: boolean;
   /** Set by the pipeline (not by users): the input is this many times the grid. */
   inputScale?: number;

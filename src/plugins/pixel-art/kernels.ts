@@ -29,36 +29,16 @@ export function lineMap(coded: Float32Array, width: number, height: number, sigm
   const n = width * height;
   const c = blur(coded, width, height, sigmaCentre);
   const s = surround(coded, width, height, sigmaSurround);
-  const out = new Uint8Array(n);
-  const stack: number[] = [];
-  const weak = contrast / 2;
-  // 2 = weak candidate, 1 = line.
+  // 2 = strong, 1 = weak candidate; a piece of candidates is a line when it holds a strong pixel.
+  const cand = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
     const r = s[i] - c[i];
-    if (r >= contrast) {
-      out[i] = 1;
-      stack.push(i);
-    } else if (r >= weak) out[i] = 2;
+    cand[i] = r >= contrast ? 2 : r >= contrast / 2 ? 1 : 0;
   }
-  while (stack.length > 0) {
-    const i = stack.pop()!;
-    const x = i % width;
-    const y = (i - x) / width;
-    for (let dy = -1; dy <= 1; dy++) {
-      const yy = y + dy;
-      if (yy < 0 || yy >= height) continue;
-      for (let dx = -1; dx <= 1; dx++) {
-        const xx = x + dx;
-        if (xx < 0 || xx >= width) continue;
-        const j = yy * width + xx;
-        if (out[j] === 2) {
-          out[j] = 1;
-          stack.push(j);
-        }
-      }
-    }
-  }
-  for (let i = 0; i < n; i++) if (out[i] === 2) out[i] = 0;
+  const out = new Uint8Array(n);
+  forEachPiece(cand, width, height, (piece) => {
+    if (piece.some((i) => cand[i] === 2)) for (const i of piece) out[i] = 1;
+  });
   return out;
 }
 
