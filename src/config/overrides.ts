@@ -7,7 +7,7 @@ import { PixelError } from '../pipeline/errors.js';
 import { unknownName } from '../pipeline/messages.js';
 import { isPlainObject } from '../pipeline/options.js';
 import { lookupPlugin, type StepConfig } from '../pipeline/pipeline.js';
-import { isBinarizer, PLUGIN_ROLES, type Plugin } from '../pipeline/types.js';
+import { isBinarizer, optionParser, PLUGIN_ROLES, type Plugin } from '../pipeline/types.js';
 
 /** The override key that targets the pipeline's binarizer, whichever plugin it is. */
 export const BINARIZER = 'binarizer';
@@ -80,7 +80,7 @@ export function checkOverrides(override: Record<string, Record<string, unknown>>
   const out: Record<string, Record<string, unknown>> = {};
   for (const [name, opts] of Object.entries(override)) {
     const use = name === BINARIZER ? steps.map((s) => (typeof s.use === 'string' ? plugins.get(s.use) : s.use)).find((p) => p !== undefined && isBinarizer(p)) : plugins.get(name);
-    const table = use?.optionTable as Readonly<Record<string, { parse?(value: unknown, path: string): unknown }>> | undefined;
+    const table = use?.optionTable;
     if (!table || !isPlainObject(opts)) {
       out[name] = opts;
       continue;
@@ -93,7 +93,7 @@ export function checkOverrides(override: Record<string, Record<string, unknown>>
         continue;
       }
       try {
-        if (value !== undefined) table[key].parse?.(value, `${path}.${key}`);
+        if (value !== undefined) optionParser(use, key)?.(value, `${path}.${key}`);
         out[name][key] = value;
       } catch (error) {
         if (!(error instanceof PixelError)) throw error;

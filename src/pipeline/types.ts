@@ -227,6 +227,17 @@ export interface PluginSpec<O> extends Omit<Plugin<O>, 'defaults' | 'parseOption
   check?(options: O, path: string): void;
 }
 
+/**
+ * One option's parser, from a plugin's option table (a plugin built from a
+ * schema has one): checks a value where the user wrote it (`path`) and throws
+ * the field's PixelError. Undefined when the plugin declares no such option.
+ */
+export function optionParser(plugin: Plugin | undefined, key: string): ((value: unknown, path: string) => unknown) | undefined {
+  const table = plugin?.optionTable as Readonly<Record<string, { parse?(value: unknown, path: string): unknown }>> | undefined;
+  const field = table && Object.hasOwn(table, key) ? table[key] : undefined;
+  return field?.parse?.bind(field);
+}
+
 /** Builds a plugin from a spec with an options schema; a full Plugin object passes through (typed identity). */
 export function definePlugin<O>(plugin: Plugin<O> | PluginSpec<O>): Plugin<O> {
   if (!('options' in plugin)) return plugin;

@@ -21,7 +21,7 @@ import { PixelError } from '../../pipeline/errors.js';
 import { EXIT, exitCodeOf } from '../exit-codes.js';
 import { invalidFlag, unknownFlagValue } from '../../pipeline/messages.js';
 import { pluginTable } from '../../plugins/index.js';
-import type { Plugin } from '../../pipeline/types.js';
+import { optionParser, type Plugin } from '../../pipeline/types.js';
 import { builtinPresets } from '../../../presets/index.js';
 import { choiceFlag, helpText, intFlag, parseCommandLine, type OptionTable } from '../args.js';
 import { chooseReporter, parseReporter, REPORTERS } from '../reporters/choose.js';
@@ -81,9 +81,8 @@ runs into an output folder, not by one file to a named file).`,
  * user never wrote.
  */
 function checkFlagValue(plugins: ReadonlyMap<string, Plugin>, plugin: string, key: string, flag: string, value: unknown): unknown {
-  const field = (plugins.get(plugin)?.optionTable as Readonly<Record<string, { parse?(v: unknown, path: string): unknown }>> | undefined)?.[key];
   try {
-    field?.parse?.(value, `--${flag}`);
+    optionParser(plugins.get(plugin), key)?.(value, `--${flag}`);
   } catch (error) {
     if (error instanceof PixelError) throw new PixelError('E_USAGE', error.message, { hint: error.hint });
     throw error;
