@@ -18,7 +18,7 @@
  * samples, though it is not itself a sample).
  */
 import { completeJobs, keptAfterFill, scoreSprites, type ArRunner } from './ar.js';
-import { rankCompletions } from './complete.js';
+import { rankCompletions, referenceCandidates } from './complete.js';
 import { fitPositionBaseline, positionBaselineBpp } from './baseline.js';
 import { mirrorBits } from './split.js';
 
@@ -81,19 +81,7 @@ export function mirrorCompletion(bits: Uint8Array, grid: number): Uint8Array {
 
 /** The filled region copied from the reference icon that agrees best with the kept pixels. */
 export function nearestCompletion(bits: Uint8Array, fill: Uint8Array, references: readonly Uint8Array[]): Uint8Array {
-  let best = references[0];
-  let bestD = Infinity;
-  for (const r of references) {
-    let d = 0;
-    for (let i = 0; i < fill.length && d < bestD; i++) if (!fill[i] && r[i] !== bits[i]) d++;
-    if (d < bestD) {
-      bestD = d;
-      best = r;
-    }
-  }
-  const out = bits.slice();
-  for (let i = 0; i < fill.length; i++) if (fill[i]) out[i] = best[i];
-  return out;
+  return referenceCandidates(bits, fill, references, 1)[0];
 }
 
 function majority(samples: readonly Uint8Array[]): Uint8Array {
