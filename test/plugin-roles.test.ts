@@ -111,5 +111,10 @@ describe('plugin roles', () => {
     expect(stderr).toBe('');
     expect(code).toBe(0);
     expect(readFileSync(join(dir, 'sub', 'out.pbm')).subarray(0, 7).toString()).toBe('P4\n8 8\n');
+    // A --model path on the command line is read from where pixel runs.
+    copyFileSync(join(dir, 'my-model.png'), join(dir, 'sub', 'flag-model.png'));
+    const byFlag = await main(['convert', 'gray.png', '-o', 'out2.pbm', '--config', '../pixel.config.mjs', '--model', 'flag-model.png'], { stdout: () => {}, stderr: (t) => (stderr += t) }, join(dir, 'sub'));
+    expect(stderr).toBe('');
+    expect(byFlag).toBe(0);
   });
 });

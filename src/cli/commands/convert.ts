@@ -216,6 +216,8 @@ export async function convertCommand(argv: string[], io: IO, cwd = process.cwd()
 
     const outIsDir = out !== undefined && existsSync(out) && statSync(out).isDirectory();
     const outFormat = outExt && !outIsDir ? FORMAT_NAMES.find((f) => FORMATS[f].extension === outExt) : undefined;
+    // A --model file is named from where pixel runs; a config's model paths from the config's folder.
+    if (typeof values.model === 'string' && existsSync(resolve(cwd, values.model))) values.model = resolve(cwd, values.model);
     const cli = flagsToLayer(values, outFormat, ctx.plugins);
     const ignore = [out && !outExt ? out : undefined, config.output?.dir ? resolve(configDir, config.output.dir) : undefined].filter((d): d is string => d !== undefined);
     const { files, single, notes } = await findInputs(positionals, cwd, ignore);
