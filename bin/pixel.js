@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// The installed entry point: runs the compiled CLI (npm run build makes dist/).
-import { main } from '../dist/src/cli/main.js';
+// The installed entry point: runs the bundled CLI (npm run build makes dist/cli from dist/src).
+import { main } from '../dist/cli/main.js';
 
 const controller = new AbortController();
 // First Ctrl-C cancels cleanly (running files stop, nothing half-written, exit 130); a second one exits at once.

@@ -13,7 +13,7 @@
  *   own environment, or a project pinned to another version.
  */
 import { existsSync } from 'node:fs';
-import { dirname, relative } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type TS from 'typescript';
 import { PixelError } from '../pipeline/errors.js';
@@ -25,10 +25,13 @@ export const PIXEL_SPECIFIERS = new Set(['pixel-1bit', 'pixel']);
 export const IMPORTS_PIXEL = /\b(?:from|import)\s*\(?\s*['"]pixel(?:-1bit)?['"]/;
 
 /**
- * The public entry of the running pixel: dist/src/index.js when built, or
- * src/index.ts when pixel itself runs from source (vitest, tsx).
+ * The public entry of the running pixel: the bundled CLI's own index.js (it
+ * shares the CLI's modules, see scripts/bundle.mjs), dist/src/index.js when
+ * built, or src/index.ts when pixel itself runs from source (vitest, tsx).
  */
 export function runningPixelEntry(): string {
+  const here = fileURLToPath(import.meta.url);
+  if (basename(dirname(here)) === 'cli' && basename(dirname(dirname(here))) === 'dist') return join(dirname(here), 'index.js');
   const built = fileURLToPath(new URL('../index.js', import.meta.url));
   return existsSync(built) ? built : fileURLToPath(new URL('../index.ts', import.meta.url));
 }

@@ -54,7 +54,8 @@ export class GradWorker {
   }
 
   static async start(init: WorkerInit): Promise<GradWorker> {
-    const url = new URL(import.meta.url);
+    // This module's own file; bundled (dist/cli), the grad-worker entry beside the chunk holding this code.
+    const url = new URL(import.meta.url.endsWith('.ts') ? import.meta.url : './grad-worker.js', import.meta.url);
     let worker: Worker;
     if (url.pathname.endsWith('.ts')) {
       // Running from the sources (tsx, vitest): register tsx's loader in the
