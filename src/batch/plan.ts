@@ -6,10 +6,9 @@
  * resolved configs hold plugin objects, which cannot cross threads.
  */
 import { relative, resolve } from 'node:path';
-import micromatch from 'micromatch';
 import { resolveConfig, type Layer, type ResolvedConfig } from '../config/resolve.js';
 import type { PixelConfig } from '../config/types.js';
-import { globBase, toPosix } from '../files/glob.js';
+import { globBase, micromatch, toPosix } from '../files/glob.js';
 import type { InputFile } from '../files/inputs.js';
 import type { Plugin } from '../pipeline/types.js';
 import { builtinPresets } from '../../presets/index.js';
@@ -81,7 +80,7 @@ export function ruleMatcher(config: PixelConfig, configDir: string): (abs: strin
     return patterns.map((pattern) => {
       const posix = toPosix(pattern).replace(/^(\.\/)+/, '');
       const absolute = posix.startsWith('/');
-      return { base: resolve(configDir, globBase(pattern)), absolute, test: micromatch.matcher(posix, { dot: true }) };
+      return { base: resolve(configDir, globBase(pattern)), absolute, test: micromatch().matcher(posix, { dot: true }) };
     });
   });
   return (abs) => {

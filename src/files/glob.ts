@@ -2,8 +2,10 @@
 import { createRequire } from 'node:module';
 import { sep } from 'node:path';
 import type FastGlob from 'fast-glob';
+import type Micromatch from 'micromatch';
 
 let loaded: typeof FastGlob | undefined;
+let matcher: typeof Micromatch | undefined;
 
 /**
  * fast-glob, loaded on first use (it is CommonJS, so synchronously): a
@@ -12,6 +14,11 @@ let loaded: typeof FastGlob | undefined;
  */
 export function fastGlob(): typeof FastGlob {
   return (loaded ??= createRequire(import.meta.url)('fast-glob') as typeof FastGlob);
+}
+
+/** micromatch, loaded on first use for the same reason: only configs with `rules` need it (~15 modules). */
+export function micromatch(): typeof Micromatch {
+  return (matcher ??= createRequire(import.meta.url)('micromatch') as typeof Micromatch);
 }
 
 export function toPosix(p: string): string {
