@@ -9,7 +9,9 @@
  * run by pixel (default flags, `--jobs 1`, `--jobs 2`; the installed bin) and,
  * when installed: Python PIL (plain, and with `draft()` on the JPEG job:
  * what `thumbnail()` does), ImageMagick (`mogrify`, one process per batch)
- * and netpbm (one pipeline per image, as a shell script would). Missing peers
+ * and netpbm (one pipeline per image, as a shell script would), and the
+ * floor of any sharp-based job: Node, sharp and the decoding alone
+ * (bench/decode-floor.mjs; for JPEGs also at 1/8, as draft() decodes). Missing peers
  * are skipped with a message. Prints ms/image, CPU s/image (user + system of
  * the whole process tree) and how many times faster pixel (default flags) is.
  * Then start-up: `pixel staged` with nothing to do and a one-image convert
@@ -22,6 +24,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { makeWorkloads, type Workload } from './workloads.js';
+import { SHRINK_MARGIN } from '../src/plugins/resize/index.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const BIN = join(ROOT, 'bin', 'pixel.js');
@@ -159,6 +162,10 @@ async function main() {
       const jobsFlag = j === 'default' ? [] : ['--jobs', j];
       row(j === 'default' ? 'pixel' : `pixel --jobs ${j}`, best(() => time(process.execPath, [BIN, 'convert', load.dir, '--out', out, ...jobsFlag, '--force', '--overwrite', '--reporter', 'plain'], dir)));
     }
+    // The floor: Node, sharp, and decoding alone (two at a time), at the size pixel decodes and, for JPEGs, at 1/8.
+    const floor = join(ROOT, 'bench', 'decode-floor.mjs');
+    row('floor: decode only', best(() => time(process.execPath, [floor, load.dir, ...(kind === 'art' ? [String(128 * SHRINK_MARGIN)] : [])], dir)));
+    if (kind === 'art' && load.files.some((f) => f.endsWith('.jpg'))) row('floor: decode at 1/8', best(() => time(process.execPath, [floor, load.dir, '1/8'], dir)));
     if (py) {
       const out = join(dir, 'pil');
       mkdirSync(out, { recursive: true });
