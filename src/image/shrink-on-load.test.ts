@@ -10,7 +10,8 @@ import { join, resolve } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { convert, createPipeline } from '../convert.js';
-import { psnr, scoreBinary } from '../metrics/index.js';
+import { evaluate, psnr, scoreBinary } from '../metrics/index.js';
+import type { BinaryTensor, ToneTensor } from '../pipeline/types.js';
 import { decodeImage } from './decode.js';
 
 const DEVBENCH = resolve(import.meta.dirname, '../../../shared/data/devbench');
@@ -79,6 +80,34 @@ describe('decoding at the scale needed', () => {
     const b = await convert(png, { config: { steps: ART(false) } });
     expect(Buffer.compare(a.data, b.data)).toBe(0);
   });
+
+  it('a step working above the grid keeps 3× its working size, and the grid 4×', async () => {
+    const steps = (workScale: number) => [{ use: 'resize', longSide: 128 }, { use: 'pixel-art', workScale }];
+    // Working at 2× (256): 768 px, 3× the working size; at 1× the grid's 4× (512) rules; at 4× (512) no shrink from 4000.
+    expect((await createPipeline(steps(2))).decodeSize(4000, 3000)).toEqual({ width: 768, height: 576 });
+    expect((await createPipeline(steps(1))).decodeSize(4000, 3000)).toEqual({ width: 512, height: 384 });
+    expect((await createPipeline(steps(4))).decodeSize(4000, 3000)).toEqual({ width: 1536, height: 1152 });
+    expect((await createPipeline(steps(4))).decodeSize(2000, 1500)).toBeUndefined();
+  });
+
+  it.skipIf(!existsSync(DEVBENCH))('the pixel-art preset on devbench as 2048-px JPEGs: coded tone PSNR within 0.05 dB of a full decode', async () => {
+    const names = readdirSync(DEVBENCH).filter((f) => f.endsWith('.png')).sort();
+    const steps = (s: boolean) => [{ use: 'resize', longSide: 128, kernel: 'box', shrinkOnLoad: s }, { use: 'pixel-art', workScale: 2 }];
+    const shrunk = await createPipeline(steps(true));
+    const full = await createPipeline(steps(false));
+    const grid = await createPipeline([{ use: 'resize', longSide: 128, shrinkOnLoad: false }, { use: 'adjust' }, { use: 'threshold' }]);
+    let delta = 0;
+    for (const name of names) {
+      const jpeg = await sharp(readFileSync(join(DEVBENCH, name))).flatten({ background: '#ffffff' }).resize(2048, 2048, { fit: 'inside' }).jpeg({ quality: 90 }).toBuffer();
+      const a = await decodeImage(jpeg, { gray: true, size: (w, h) => shrunk.decodeSize(w, h) });
+      const b = await decodeImage(jpeg, { gray: true });
+      expect(a.width).toBeLessThan(b.width);
+      const reference = (await grid.run(b, { until: 0 })) as ToneTensor;
+      delta += evaluate(reference, (await shrunk.run(a)) as BinaryTensor).srgb.tonePsnr15 - evaluate(reference, (await full.run(b)) as BinaryTensor).srgb.tonePsnr15;
+    }
+    expect(Math.abs(delta / names.length)).toBeLessThan(0.05);
+    for (const p of [shrunk, full, grid]) await p.dispose();
+  }, 60_000);
 
   it.skipIf(!existsSync(DEVBENCH))('devbench as 1024-px JPEGs, grid 64: tone PSNR within 0.05 dB of a full decode', async () => {
     const names = readdirSync(DEVBENCH).filter((f) => f.endsWith('.png')).sort();
