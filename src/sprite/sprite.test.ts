@@ -388,6 +388,14 @@ describe('CLI habits and fixed bugs', () => {
     expect(k.o.out).toMatch(/ranked \d+ candidates \(4 reference icons, 0 samples per input\)/);
     expect(pngSize(join(dir, 'ranked.png'))).toEqual([3 * (G + 3) + 1, 2 * (G + 3) + 1]);
     await expect(spriteCommand(['complete', a, '--model', m, '--cut', '3', '--method', 'beam'], io().io, dir)).rejects.toThrow('Unknown --method "beam"');
+    // a mask that keeps pixels after the hole: explain is the default (samples and candidates judged in 8 orientations); same seed, same sheet
+    const e = io();
+    expect(await spriteCommand(['complete', a, b, '--model', m, '--mask', mask, '--references', refs, '--samples', '6', '--count', '2', '--scale', '1', '-o', 'explained.png'], e.io, dir)).toBe(0);
+    expect(e.o.out).toMatch(/judged \d+ candidates \(4 reference icons, 6 samples per input\)/);
+    expect(pngSize(join(dir, 'explained.png'))).toEqual([3 * (G + 3) + 1, 2 * (G + 3) + 1]);
+    const first = readFileSync(join(dir, 'explained.png'));
+    expect(await spriteCommand(['complete', a, b, '--model', m, '--mask', mask, '--method', 'explain', '--references', refs, '--samples', '6', '--count', '2', '--scale', '1', '-o', 'explained.png'], io().io, dir)).toBe(0);
+    expect(readFileSync(join(dir, 'explained.png'))).toEqual(first);
   });
 
   it('prompt --train takes --grid and --epochs and a validation folder; prompts come from .txt files too', async () => {
