@@ -396,6 +396,9 @@ describe('CLI habits and fixed bugs', () => {
     const first = readFileSync(join(dir, 'explained.png'));
     expect(await spriteCommand(['complete', a, b, '--model', m, '--mask', mask, '--method', 'explain', '--references', refs, '--samples', '6', '--count', '2', '--scale', '1', '-o', 'explained.png'], io().io, dir)).toBe(0);
     expect(readFileSync(join(dir, 'explained.png'))).toEqual(first);
+    // explain draws plain samples (its judge does what importance resampling would): --proposals 1 is the default
+    expect(await spriteCommand(['complete', a, b, '--model', m, '--mask', mask, '--proposals', '1', '--references', refs, '--samples', '6', '--count', '2', '--scale', '1', '-o', 'explained.png'], io().io, dir)).toBe(0);
+    expect(readFileSync(join(dir, 'explained.png'))).toEqual(first);
   });
 
   it('prompt --train takes --grid and --epochs and a validation folder; prompts come from .txt files too', async () => {

@@ -74,7 +74,7 @@ const TABLES: Record<string, { usage: string; options: OptionTable }> = {
       references: { type: 'string', value: 'file|dir', description: 'Reference icons for rank: a sheet of grid-size tiles or a folder of sprites (default models/sprite-refs.png with the shipped model)' },
       samples: { type: 'string', value: 'n', description: 'Model samples added to the candidates (rank: default 0, 2 × --count without references; explain: default 32)' },
       temperature: { type: 'string', value: 'list', description: 'Comma-separated sampling temperatures above 0 (default 1; rank uses them only for --samples)' },
-      proposals: { type: 'string', value: 'n', description: 'Samples per completion for importance resampling (default 16 with --mask, 1 with --cut)' },
+      proposals: { type: 'string', value: 'n', description: 'Samples per completion for importance resampling (default 16 with --mask, 1 with --cut or --method explain)' },
       seed: SEED,
       scale: SCALE,
       out: { ...OUT, description: 'Sheet to write (default completed.png); the extension picks the format' },
@@ -286,7 +286,8 @@ export async function spriteCommand(argv: string[], io: IO, cwd = process.cwd())
     if (method !== 'rank' && method !== 'explain' && method !== 'sample') throw new PixelError('E_USAGE', `Unknown --method ${JSON.stringify(method)} for pixel sprite complete`, { hint: 'rank (likelihood picks among structured candidates), explain (candidates and samples judged by how well they explain the kept pixels) or sample' });
     const temps = parseTemperatures(values.temperature);
     const count = intFlag(values.count, 'count', 1, 1024) ?? 4;
-    const proposals = intFlag(values.proposals, 'proposals', 1, 1024) ?? (keptAfterFill(fill) ? 16 : 1);
+    // Importance resampling for masks, except under explain, whose judge already weighs how samples fit the kept pixels.
+    const proposals = intFlag(values.proposals, 'proposals', 1, 1024) ?? (keptAfterFill(fill) && method !== 'explain' ? 16 : 1);
     const inputs: Uint8Array[] = [];
     for (const f of positionals) inputs.push(await loadSpriteInput(abs(f)!, grid, warn));
     const began = performance.now();
