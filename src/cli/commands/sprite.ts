@@ -344,7 +344,7 @@ export async function spriteCommand(argv: string[], io: IO, cwd = process.cwd())
       io.stdout(
         `${rep.heldOut} held-out icons (none of them or their relatives trained on), ${rep.trainIcons} training icons\n` +
           `bits/px: model ${rep.bpp.toFixed(4)}, per-position Bernoulli ${rep.bernoulliBpp.toFixed(4)}\n` +
-          `pixel error of the hidden part  explain  expl.smp ranked   sample   majority blank    mirror   nearest icon\n` +
+          `${'pixel error of the hidden part'.padEnd(33)}${['explain', 'expl.smp', 'ranked', 'sample', 'majority', 'blank', 'mirror'].map((h) => h.padEnd(9)).join('')}nearest icon\n` +
           row('bottom half from the top half', rep.bottomHalf) +
           row('central square from the rest', rep.centre) +
           `(explain: the candidate, among ${rep.explainSamples} samples and the mirrored and nearest-icon candidates, whose hole best explains the kept\n` +
