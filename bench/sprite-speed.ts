@@ -1,13 +1,15 @@
 /**
  * sprite model speed: sampling 16 sprites (plain JS, one batched pass),
  * completing the bottom half of 4 sprites, scoring 100 sprites (tfjs
- * wasm, one parallel pass) and ranking the bottom half of 1 sprite
- * (complete.ts); medians of 5 runs after 1 warm-up, CPU and wall time;
+ * wasm, one parallel pass), ranking the bottom half of 1 sprite and
+ * judging the central square of 1 sprite by the explain judge (32 samples
+ * and the candidates, 8 orientations each, tfjs; complete.ts); medians of 5
+ * runs after 1 warm-up, CPU and wall time;
  * model load and tfjs start-up are reported apart.
  *   node --import tsx bench/sprite-speed.ts [model.png]
  */
-import { bottomHalfFill } from '../src/sprite/eval.js';
-import { completeSprites, loadArModel, sampleRows, scoreSprites, scoreSpritesWith, tfAr } from '../src/sprite/ar.js';
+import { bottomHalfFill, centreFill } from '../src/sprite/eval.js';
+import { completeSprites, loadArModel, pixelNatsWith, sampleRows, scoreSprites, scoreSpritesWith, tfAr } from '../src/sprite/ar.js';
 import { defaultArModelPath, defaultRefsPath } from '../src/sprite/sheet.js';
 import { rankCompletions, referenceTiles } from '../src/sprite/complete.js';
 import { readBits } from '../src/sprite/data.js';
@@ -51,6 +53,9 @@ const score = median(() => scoreSpritesWith(tf, tfm, g, sprites));
 const tiles = referenceTiles(await readBits(defaultRefsPath()), g) ?? [];
 const references = [...tiles, ...tiles.map((t) => mirrorBits(t, g))];
 const rank = median(() => rankCompletions(model.net, (s) => scoreSprites(model.net, s), [{ known: sprites[0], fill: bottomHalfFill(g), count: 4, temperature: 1, seed: 1 }], { references }));
+const explain = median(() =>
+  rankCompletions(model.net, () => [], [{ known: sprites[0], fill: centreFill(g), count: 4, temperature: 1, seed: 1 }], { references, samples: 32, explain: { nats: (s) => pixelNatsWith(tf, tfm, g, s) } }),
+);
 tfm.dispose();
 console.log(`${file}: ${model.arch.type}, load ${load.toFixed(0)} ms, tfjs start ${start.toFixed(0)} ms`);
-console.log(`sample 16 sprites: ${ms(sample)}; complete 4 bottom halves: ${ms(complete)}; score 100 sprites: ${ms(score)}; rank the bottom half of 1 sprite: ${ms(rank)} (medians of 5)`);
+console.log(`sample 16 sprites: ${ms(sample)}; complete 4 bottom halves: ${ms(complete)}; score 100 sprites: ${ms(score)}; rank the bottom half of 1 sprite: ${ms(rank)}; explain the central square of 1 sprite: ${ms(explain)} (medians of 5)`);

@@ -227,6 +227,42 @@ export function scoreSprites(net: ArRunner, sprites: readonly Uint8Array[]): num
   return Array.from(nats, (v) => v / Math.LN2 / n);
 }
 
+/** −ln P(x_p | x_<p) at every pixel of every sprite (sprite-major), plain JS. */
+export function pixelNats(net: ArRunner, sprites: readonly Uint8Array[]): Float32Array {
+  const n = net.grid * net.grid;
+  const count = sprites.length;
+  const out = new Float32Array(count * n);
+  if (count === 0) return out;
+  const bits = new Uint8Array(count * n);
+  sprites.forEach((s, i) => bits.set(s, i * n));
+  net.run(count, bits, (p, logits) => {
+    for (let s = 0; s < count; s++) {
+      const x = bits[s * n + p] ? logits[s] : -logits[s];
+      out[s * n + p] = Math.max(-x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
+    }
+  });
+  return out;
+}
+
+/** The same per-pixel nats from a tfjs graph, `batch` sprites per parallel pass. */
+export function pixelNatsWith(tf: TF, model: TfAr, grid: number, sprites: readonly Uint8Array[], batch = 128): Float32Array {
+  const n = grid * grid;
+  const out = new Float32Array(sprites.length * n);
+  for (let i = 0; i < sprites.length; i += batch) {
+    const part = sprites.slice(i, i + batch);
+    const buf = new Float32Array(part.length * n);
+    part.forEach((s, j) => buf.set(s, j * n));
+    const nats = tf.tidy(() => {
+      const x = tf.tensor4d(buf, [part.length, grid, grid, 1]);
+      const z = model.infer ? model.infer(x) : model.logits(x);
+      // −ln P(x | z) = softplus(z) − x·z
+      return tf.sub(tf.add(tf.relu(z), tf.log1p(tf.exp(tf.neg(tf.abs(z))))), tf.mul(x, z)).dataSync() as Float32Array;
+    });
+    out.set(nats, i * n);
+  }
+  return out;
+}
+
 /** Bits per pixel per sprite from a tfjs graph, `batch` sprites per parallel pass. */
 export function scoreSpritesWith(tf: TF, model: TfAr, grid: number, sprites: readonly Uint8Array[], batch = 128): number[] {
   const n = grid * grid;
@@ -259,3 +295,10 @@ export async function scoreSpritesFast(model: ArModel, sprites: readonly Uint8Ar
 }
 
 export type { Tensor };
+
+/** Per-pixel nats for the CLI: tfjs (wasm) loaded once, one parallel pass per 128 sprites; dispose when done. */
+export async function tfPixelNats(model: ArModel): Promise<{ nats: (sprites: readonly Uint8Array[]) => Float32Array; dispose: () => void }> {
+  const { tf } = await useBackend('auto');
+  const m = tfAr(tf, model.arch, model.weights);
+  return { nats: (sprites) => pixelNatsWith(tf, m, model.arch.grid, sprites), dispose: () => m.dispose() };
+}

@@ -11,20 +11,26 @@
  *   (or its mirror image) that agrees best with the visible pixels.
  *
  * Errors are the fraction of hidden pixels drawn wrong. Model figures: the
- * ranked completion (what `pixel sprite complete` draws: the candidate the
- * model finds most likely, complete.ts), the mean over `samples` sampled
+ * ranked completion (the candidate the model finds most likely, complete.ts),
+ * the explain judge (complete.ts) over `explainSamples` samples plus those
+ * candidates, and over the samples alone, the mean over `samples` sampled
  * completions per icon (temperature 1), and the per-pixel majority of those
  * samples (the estimate that minimises expected pixel error under the
- * samples, though it is not itself a sample).
+ * samples, though it is not itself a sample). Per-icon errors come with the
+ * report (`perIcon`), so a figure can be checked on any subset.
  */
 import { completeJobs, keptAfterFill, scoreSprites, type ArRunner } from './ar.js';
-import { rankCompletions, referenceCandidates } from './complete.js';
+import { EXPLAIN_LAMBDA, rankCompletions, referenceCandidates } from './complete.js';
 import { fitPositionBaseline, positionBaselineBpp } from './baseline.js';
 import { mirrorBits } from './split.js';
 
 export interface CompletionFigures {
   /** Pixel error of the ranked completion (the model's most likely candidate). */
   ranked: number;
+  /** The explain judge's choice among samples, mirrored and nearest-icon candidates. */
+  explain: number;
+  /** The explain judge's choice among samples only (a pure sampled completion). */
+  explainSamples: number;
   /** Mean pixel error of single samples. */
   sample: number;
   /** Pixel error of the per-pixel majority of the samples. */
@@ -33,6 +39,15 @@ export interface CompletionFigures {
   /** Only for the bottom-half task. */
   mirror?: number;
   nearest: number;
+  /** Each figure per held-out icon, in order. */
+  perIcon: Record<string, number[]>;
+}
+
+/** What the explain judge needs: per-pixel nats of a batch of sprites, how many samples, λ. */
+export interface ExplainSetup {
+  nats: (sprites: readonly Uint8Array[]) => Float32Array;
+  samples: number;
+  lambda?: number;
 }
 
 export interface EvalReport {
@@ -43,6 +58,8 @@ export interface EvalReport {
   bottomHalf: CompletionFigures;
   centre: CompletionFigures & { proposals: number; samplePlain: number };
   samples: number;
+  explainSamples: number;
+  lambda: number;
 }
 
 /** Fill mask of the bottom half (the first half of the rows kept). */
@@ -96,20 +113,37 @@ function majority(samples: readonly Uint8Array[]): Uint8Array {
 
 const mean = (a: readonly number[]): number => a.reduce((x, y) => x + y, 0) / Math.max(1, a.length);
 
-function completionFigures(net: ArRunner, heldOut: readonly Uint8Array[], refs: readonly Uint8Array[], fill: Uint8Array, samples: number, proposals: number, seed: number): { figures: CompletionFigures; drawn: Uint8Array[][] } {
+function completionFigures(net: ArRunner, heldOut: readonly Uint8Array[], refs: readonly Uint8Array[], fill: Uint8Array, samples: number, proposals: number, seed: number, explain: ExplainSetup): { figures: CompletionFigures; drawn: Uint8Array[][] } {
   const g = net.grid;
   const jobs = heldOut.map((known, i) => ({ known: Uint8Array.from(known, (v, p) => (fill[p] ? 0 : v)), fill, count: samples, temperature: 1, seed: seed + i }));
   const drawn = completeJobs(net, jobs, proposals);
   const ranked = rankCompletions(net, (s) => scoreSprites(net, s), jobs.map((j) => ({ ...j, count: 1 })), { references: refs });
+  // Every candidate, best first by the explain judge: the first is the pool's choice, the first sample the samples-only choice.
+  const judged = rankCompletions(net, () => [], jobs.map((j) => ({ ...j, count: Infinity })), { references: refs, samples: explain.samples, explain });
+  const explained = judged.map((r) => r.sprites[0]);
+  const explainedSample = judged.map((r) => r.sprites[r.sampled.indexOf(true)]);
   const blank = new Uint8Array(g * g);
+  const err = (pick: (t: Uint8Array, i: number) => Uint8Array) => heldOut.map((t, i) => fillError(pick(t, i), t, fill));
+  const perIcon: Record<string, number[]> = {
+    ranked: err((_, i) => ranked[i].sprites[0]),
+    explain: err((_, i) => explained[i]),
+    explainSamples: err((_, i) => explainedSample[i]),
+    sample: heldOut.map((t, i) => mean(drawn[i].map((d) => fillError(d, t, fill)))),
+    majority: err((_, i) => majority(drawn[i])),
+    blank: err(() => blank),
+    nearest: err((t) => nearestCompletion(t, fill, refs)),
+  };
   return {
-    drawn: drawn.map((d, i) => [ranked[i].sprites[0], ...d]),
+    drawn: drawn.map((d, i) => [explained[i], explainedSample[i], ranked[i].sprites[0], ...d]),
     figures: {
-      ranked: mean(heldOut.map((t, i) => fillError(ranked[i].sprites[0], t, fill))),
-      sample: mean(heldOut.flatMap((t, i) => drawn[i].map((d) => fillError(d, t, fill)))),
-      majority: mean(heldOut.map((t, i) => fillError(majority(drawn[i]), t, fill))),
-      blank: mean(heldOut.map((t) => fillError(blank, t, fill))),
-      nearest: mean(heldOut.map((t) => fillError(nearestCompletion(t, fill, refs), t, fill))),
+      ranked: mean(perIcon.ranked),
+      explain: mean(perIcon.explain),
+      explainSamples: mean(perIcon.explainSamples),
+      sample: mean(perIcon.sample),
+      majority: mean(perIcon.majority),
+      blank: mean(perIcon.blank),
+      nearest: mean(perIcon.nearest),
+      perIcon,
     },
   };
 }
@@ -123,18 +157,19 @@ export function evaluate(
   heldOut: readonly Uint8Array[],
   train: readonly Uint8Array[],
   bpp: number,
-  o: { samples: number; proposals: number; seed: number },
+  o: { samples: number; proposals: number; seed: number; explain: ExplainSetup },
 ): { report: EvalReport; bottom: Uint8Array[][]; centre: Uint8Array[][] } {
   const g = net.grid;
   const n = g * g;
   const refs = [...train, ...train.map((t) => mirrorBits(t, g))];
   const bottomFill = bottomHalfFill(g);
-  const bottom = completionFigures(net, heldOut, refs, bottomFill, o.samples, 1, o.seed);
-  bottom.figures.mirror = mean(heldOut.map((t) => fillError(mirrorCompletion(t, g), t, bottomFill)));
+  const bottom = completionFigures(net, heldOut, refs, bottomFill, o.samples, 1, o.seed, o.explain);
+  bottom.figures.perIcon.mirror = heldOut.map((t) => fillError(mirrorCompletion(t, g), t, bottomFill));
+  bottom.figures.mirror = mean(bottom.figures.perIcon.mirror);
   const cFill = centreFill(g);
   const proposals = keptAfterFill(cFill) ? o.proposals : 1;
-  const centre = completionFigures(net, heldOut, refs, cFill, o.samples, proposals, o.seed);
-  const plain = completionFigures(net, heldOut, refs, cFill, o.samples, 1, o.seed);
+  const centre = completionFigures(net, heldOut, refs, cFill, o.samples, proposals, o.seed, o.explain);
+  const plain = completeJobs(net, heldOut.map((known, i) => ({ known: Uint8Array.from(known, (v, p) => (cFill[p] ? 0 : v)), fill: cFill, count: o.samples, temperature: 1, seed: o.seed + i })), 1);
   return {
     report: {
       heldOut: heldOut.length,
@@ -142,8 +177,10 @@ export function evaluate(
       bpp,
       bernoulliBpp: positionBaselineBpp(fitPositionBaseline(train, n), heldOut),
       bottomHalf: bottom.figures,
-      centre: { ...centre.figures, proposals, samplePlain: plain.figures.sample },
+      centre: { ...centre.figures, proposals, samplePlain: mean(heldOut.map((t, i) => mean(plain[i].map((d) => fillError(d, t, cFill))))) },
       samples: o.samples,
+      explainSamples: o.explain.samples,
+      lambda: o.explain.lambda ?? EXPLAIN_LAMBDA,
     },
     bottom: bottom.drawn,
     centre: centre.drawn,

@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { rng } from '../nn/data.js';
 import { useBackend, type TF } from '../nn/tf.js';
-import { completeJobs, completeSprites, decodeArModel, encodeArModel, keptAfterFill, sampleRows, sampleSprites, scoreSprites, scoreSpritesWith, tfAr } from './ar.js';
+import { completeJobs, completeSprites, decodeArModel, encodeArModel, keptAfterFill, pixelNats, pixelNatsWith, sampleRows, sampleSprites, scoreSprites, scoreSpritesWith, tfAr } from './ar.js';
 import { bottomHalfFill, centreFill, evaluate, fillError, mirrorCompletion, nearestCompletion } from './eval.js';
-import { rankCompletions, referenceCandidates, referenceSheet, referenceTiles, symmetricCandidates } from './complete.js';
+import { explainScores, orientations, rankCompletions, referenceCandidates, referenceSheet, referenceTiles, symmetricCandidates } from './complete.js';
 import { gatedTensorSpecs, horizontalTaps, initGatedWeights, verticalTaps, type GatedArchitecture } from './gated.js';
 import { GatedNet } from './gated-net.js';
 
@@ -149,11 +149,15 @@ describe('completion baselines', () => {
     const net = new GatedNet(A, weights(30));
     const held = [bits(31, 0.3), bits(32, 0.3)];
     const train = [bits(33, 0.3), bits(34, 0.3), bits(35, 0.3)];
-    const { report } = evaluate(net, held, train, 0.5, { samples: 2, proposals: 3, seed: 1 });
-    for (const v of [report.bottomHalf.ranked, report.centre.ranked, report.bottomHalf.sample, report.bottomHalf.blank, report.bottomHalf.mirror!, report.bottomHalf.nearest, report.centre.sample, report.centre.samplePlain]) {
-      expect(v).toBeGreaterThanOrEqual(0);
-      expect(v).toBeLessThanOrEqual(1);
-    }
+    const { report } = evaluate(net, held, train, 0.5, { samples: 2, proposals: 3, seed: 1, explain: { nats: (s) => pixelNats(net, s), samples: 3 } });
+    for (const f of [report.bottomHalf, report.centre])
+      for (const v of [f.ranked, f.explain, f.explainSamples, f.sample, f.majority, f.blank, f.nearest]) {
+        expect(v).toBeGreaterThanOrEqual(0);
+        expect(v).toBeLessThanOrEqual(1);
+      }
+    expect(report.bottomHalf.mirror).toBeDefined();
+    expect(report.centre.perIcon.explain).toHaveLength(2);
+    expect(report.bottomHalf.explain).toBe((report.bottomHalf.perIcon.explain[0] + report.bottomHalf.perIcon.explain[1]) / 2);
     expect(report.centre.proposals).toBe(3);
     expect(report.heldOut).toBe(2);
   });
@@ -200,11 +204,70 @@ describe('ranked completion', () => {
     expect(r.sprites).toHaveLength(3);
     expect(r.candidates).toBeGreaterThanOrEqual(4);
     for (const s of r.sprites) for (let p = 0; p < N; p++) if (!fill[p]) expect(s[p]).toBe(known[p]);
-    expect(r.bpp).toEqual([...r.bpp].sort((a, b) => a - b));
-    expect(r.bpp).toEqual(score(r.sprites));
+    expect(r.scores).toEqual([...r.scores].sort((a, b) => a - b));
+    expect(r.scores).toEqual(score(r.sprites));
     const pool = referenceCandidates(known, fill, refs, 4);
-    expect(r.bpp[0]).toBeLessThanOrEqual(Math.min(...score(pool)));
+    expect(r.scores[0]).toBeLessThanOrEqual(Math.min(...score(pool)));
     expect(rankCompletions(net, score, [job], { references: refs, nearest: 4, samples: 2, proposals: 2 })[0]).toEqual(r);
+  });
+
+  it('per-pixel nats: plain JS sums to the sprite\'s bits, tfjs agrees', () => {
+    const sprites = [bits(70, 0.3), bits(71, 0.5)];
+    const js = pixelNats(net, sprites);
+    const bpp = score(sprites);
+    for (let i = 0; i < 2; i++) expect(js.subarray(i * N, (i + 1) * N).reduce((a, b) => a + b, 0) / Math.LN2 / N).toBeCloseTo(bpp[i], 5);
+    const m = tfAr(tf, A, weights(50));
+    const t = pixelNatsWith(tf, m, G, sprites);
+    m.dispose();
+    for (let p = 0; p < 2 * N; p++) expect(t[p]).toBeCloseTo(js[p], 3);
+  });
+
+  it('the 8 orientations are distinct permutations, identity first; flips and transposes as named', () => {
+    const maps = orientations(G);
+    expect(maps).toHaveLength(8);
+    expect([...maps[0]]).toEqual([...Array(N).keys()]);
+    for (const m of maps) expect([...m].sort((a, b) => a - b)).toEqual([...Array(N).keys()]);
+    expect(new Set(maps.map((m) => m.join())).size).toBe(8);
+    expect(maps[2][0]).toBe((G - 1) * G); // top-bottom flip: the first pixel read is the bottom-left one
+    expect(maps[4][1]).toBe(G); // transpose: the second pixel read is the one below the first
+  });
+
+  it('explain scores: kept pixels read after the first hole pixel, plus λ × hole pixels, averaged over the orientations', () => {
+    // one nat per pixel: the score counts pixels. Bottom half of 8×8: the hole is read after all kept pixels (identity,
+    // left-right flip: 0), before them (top-bottom flip, 180°, and two transposes: 32), or from column 4 of row 0 (two transposes: 28).
+    const ones = (s: readonly Uint8Array[]) => new Float32Array(s.length * N).fill(1);
+    const fill = bottomHalfFill(G);
+    expect(explainScores(ones, [bits(72)], fill, G, 0)).toEqual([(0 + 0 + 32 + 32 + 28 + 28 + 32 + 32) / 8]);
+    expect(explainScores(ones, [bits(72), bits(73)], [fill, fill], G, 0.5)).toEqual([23 + 16, 23 + 16]);
+    // with the model: the identity orientation's hole nats are the sprite's own −ln P(hole | kept part)
+    const c = bits(74, 0.3);
+    const own = pixelNats(net, [c]);
+    let holeNats = 0;
+    for (let p = 0; p < N; p++) if (fill[p]) holeNats += own[p];
+    const onlyIdentity = (s: readonly Uint8Array[]) => {
+      const out = pixelNats(net, s);
+      out.fill(0, N); // keep the first view (the identity) only
+      return out;
+    };
+    expect(explainScores(onlyIdentity, [c], fill, G, 1)[0] * 8).toBeCloseTo(holeNats, 4);
+  });
+
+  it('the explain judge: kept pixels exact, best first, deterministic; samples only when asked', () => {
+    const fill = centreFill(G);
+    const known = bits(75, 0.3);
+    const refs = [bits(76, 0.3), bits(77, 0.3), bits(78, 0.3)];
+    const job = { known, fill, count: 4, temperature: 1, seed: 3 };
+    const nats = (s: readonly Uint8Array[]) => pixelNats(net, s);
+    const o = { references: refs, nearest: 3, samples: 5, explain: { nats } };
+    const [r] = rankCompletions(net, score, [job], o);
+    for (const s of r.sprites) for (let p = 0; p < N; p++) if (!fill[p]) expect(s[p]).toBe(known[p]);
+    expect(r.scores).toEqual([...r.scores].sort((a, b) => a - b));
+    expect(r.scores).toEqual(explainScores(nats, r.sprites, fill, G));
+    expect(rankCompletions(net, score, [job], o)[0]).toEqual(r);
+    const [s] = rankCompletions(net, score, [{ ...job, count: 99 }], { ...o, structured: false });
+    const drawn = completeJobs(net, [{ ...job, count: 5 }]).flat();
+    expect(s.sampled.every(Boolean)).toBe(true);
+    for (const x of s.sprites) expect(drawn.some((d) => d.every((v, p) => v === x[p]))).toBe(true);
   });
 
   it('a reference sheet round-trips its tiles (blank ones skipped) and refuses a size that is not whole tiles', () => {

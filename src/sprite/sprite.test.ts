@@ -356,6 +356,27 @@ describe('CLI habits and fixed bugs', () => {
     expect(a.o.out).not.toMatch(/y\.png {2}\(held out\)/);
   });
 
+  it('eval: a table with the explain judge (pool and samples only) and the baselines; JSON with per-icon errors', async () => {
+    const m = model();
+    const data = join(dir, 'eval-data');
+    mkdirSync(data);
+    for (const [i, name] of ['x', 'y', 'z', 'w'].entries()) writeSprite(join(data, `${name}.png`), frameSprite(10 + i));
+    const list = join(dir, 'eval-heldout.txt');
+    writeFileSync(list, 'x.png\ny.png\n');
+    const a = io();
+    const args = ['eval', '--model', m, '--images', data, '--holdout', list, '--samples', '2', '--proposals', '2', '--explain-samples', '3'];
+    expect(await spriteCommand(args, a.io, dir)).toBe(0);
+    expect(a.o.out).toContain('2 held-out icons (none of them or their relatives trained on), 2 training icons');
+    expect(a.o.out).toMatch(/pixel error of the hidden part +explain +expl\.smp +ranked +sample +majority +blank +mirror +nearest icon/);
+    expect(a.o.out).toMatch(/bottom half from the top half +(\d+\.\d %\s+){8}/);
+    expect(a.o.out).toMatch(/central square from the rest +(\d+\.\d %\s+){6}– +\d+\.\d %/);
+    const b = io();
+    expect(await spriteCommand([...args, '--json'], b.io, dir)).toBe(0);
+    const r = JSON.parse(b.o.out);
+    expect(r).toMatchObject({ heldOut: 2, explainSamples: 3, lambda: 0.25 });
+    expect(r.centre.perIcon.explainSamples).toHaveLength(2);
+  });
+
   it('sample: sheets wrap at --cols; the extension picks the format', async () => {
     const m = model();
     expect(await spriteCommand(['sample', '--model', m, '--count', '5', '--temperature', '1,1.2', '--cols', '2', '--scale', '1', '-o', 'wrap.png'], io().io, dir)).toBe(0);
@@ -388,6 +409,17 @@ describe('CLI habits and fixed bugs', () => {
     expect(k.o.out).toMatch(/ranked \d+ candidates \(4 reference icons, 0 samples per input\)/);
     expect(pngSize(join(dir, 'ranked.png'))).toEqual([3 * (G + 3) + 1, 2 * (G + 3) + 1]);
     await expect(spriteCommand(['complete', a, '--model', m, '--cut', '3', '--method', 'beam'], io().io, dir)).rejects.toThrow('Unknown --method "beam"');
+    // a mask that keeps pixels after the hole: explain is the default (samples and candidates judged in 8 orientations); same seed, same sheet
+    const e = io();
+    expect(await spriteCommand(['complete', a, b, '--model', m, '--mask', mask, '--references', refs, '--samples', '6', '--count', '2', '--scale', '1', '-o', 'explained.png'], e.io, dir)).toBe(0);
+    expect(e.o.out).toMatch(/judged \d+ candidates \(4 reference icons, 6 samples per input\)/);
+    expect(pngSize(join(dir, 'explained.png'))).toEqual([3 * (G + 3) + 1, 2 * (G + 3) + 1]);
+    const first = readFileSync(join(dir, 'explained.png'));
+    expect(await spriteCommand(['complete', a, b, '--model', m, '--mask', mask, '--method', 'explain', '--references', refs, '--samples', '6', '--count', '2', '--scale', '1', '-o', 'explained.png'], io().io, dir)).toBe(0);
+    expect(readFileSync(join(dir, 'explained.png'))).toEqual(first);
+    // explain draws plain samples (its judge does what importance resampling would): --proposals 1 is the default
+    expect(await spriteCommand(['complete', a, b, '--model', m, '--mask', mask, '--proposals', '1', '--references', refs, '--samples', '6', '--count', '2', '--scale', '1', '-o', 'explained.png'], io().io, dir)).toBe(0);
+    expect(readFileSync(join(dir, 'explained.png'))).toEqual(first);
   });
 
   it('prompt --train takes --grid and --epochs and a validation folder; prompts come from .txt files too', async () => {

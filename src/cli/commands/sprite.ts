@@ -10,7 +10,7 @@ import { encodePng1 } from '../../image/encode/png.js';
 import { PixelError } from '../../pipeline/errors.js';
 import type { BinaryTensor } from '../../pipeline/types.js';
 import { BACKENDS, type BackendName } from '../../nn/tf.js';
-import { checkTemperature, completeJobs, cutFill, keptAfterFill, loadArModel, sampleRows, scoreSprites, scoreSpritesFast, type ArModel } from '../../sprite/ar.js';
+import { checkTemperature, completeJobs, cutFill, keptAfterFill, loadArModel, sampleRows, scoreSprites, scoreSpritesFast, tfPixelNats, type ArModel } from '../../sprite/ar.js';
 import { expandPrompts, fitToGrid, listSpriteFiles, loadSprites, readAsSprite, readBits } from '../../sprite/data.js';
 import { defaultArModelPath, defaultPromptModelPath, defaultRefsPath, spriteImage, spriteSheet, wrapRow } from '../../sprite/sheet.js';
 import { mirrorBits, readHoldoutList, spriteKey } from '../../sprite/split.js';
@@ -64,17 +64,17 @@ const TABLES: Record<string, { usage: string; options: OptionTable }> = {
     },
   },
   complete: {
-    usage: 'Usage: pixel sprite complete input.png... (--cut N | --mask mask.png) [--count 4] [--method rank|sample] -o out.png\n\nKeeps part of each sprite exactly and generates the rest. --cut N keeps the first N\npixels in raster order; --mask: ink (black) pixels of the mask are generated.\n--method rank (default): the model picks, by its likelihood of the whole sprite, the --count\nmost likely of these candidates: the kept part mirrored into the hole (either axis, at the\ncentre or one pixel off) and the hole of the 8 reference icons (--references; training icons\nand their mirror images) closest on the kept pixels, plus --samples model samples.\n--method sample: every pixel drawn conditioned on all pixels before it; with a mask each\ncompletion is picked among --proposals samples by how well it fits the kept pixels below\nand to the right (importance resampling). Inputs of another size are fitted onto the grid\nand binarized. The sheet has one row per input (and temperature): the input, then the completions.',
+    usage: 'Usage: pixel sprite complete input.png... (--cut N | --mask mask.png) [--count 4] [--method rank|explain|sample] -o out.png\n\nKeeps part of each sprite exactly and generates the rest. --cut N keeps the first N\npixels in raster order; --mask: ink (black) pixels of the mask are generated.\n--method rank (default with --cut): the model picks, by its likelihood of the whole sprite, the --count\nmost likely of these candidates: the kept part mirrored into the hole (either axis, at the\ncentre or one pixel off) and the hole of the 8 reference icons (--references; training icons\nand their mirror images) closest on the kept pixels, plus --samples model samples.\n--method explain (default with a mask that keeps pixels after the hole): the same candidates\nplus 32 samples, judged by how well each hole explains the kept pixels (read in all 8\norientations of the sprite) as well as by how well it fits.\n--method sample: every pixel drawn conditioned on all pixels before it; with a mask each\ncompletion is picked among --proposals samples by how well it fits the kept pixels below\nand to the right (importance resampling). Inputs of another size are fitted onto the grid\nand binarized. The sheet has one row per input (and temperature): the input, then the completions.',
     options: {
       model: MODEL,
       cut: { type: 'string', value: 'n', description: 'Keep the first n pixels (raster order), generate the rest' },
       mask: { type: 'string', value: 'file.png', description: 'Generate where this mask is ink (black); fitted to the grid like the inputs' },
       count: { type: 'string', value: 'n', description: 'Completions per input and temperature (default 4)' },
-      method: { type: 'string', value: 'name', description: 'rank (the model picks among structured candidates, default) or sample' },
+      method: { type: 'string', value: 'name', description: 'rank (likelihood picks among structured candidates; default with --cut), explain (candidates and samples judged by how well they explain the kept pixels; default with a mask that keeps pixels after the hole) or sample' },
       references: { type: 'string', value: 'file|dir', description: 'Reference icons for rank: a sheet of grid-size tiles or a folder of sprites (default models/sprite-refs.png with the shipped model)' },
-      samples: { type: 'string', value: 'n', description: 'Model samples added to the rank candidates (default 0; 2 × --count without references)' },
+      samples: { type: 'string', value: 'n', description: 'Model samples added to the candidates (rank: default 0, 2 × --count without references; explain: default 32)' },
       temperature: { type: 'string', value: 'list', description: 'Comma-separated sampling temperatures above 0 (default 1; rank uses them only for --samples)' },
-      proposals: { type: 'string', value: 'n', description: 'Samples per completion for importance resampling (default 16 with --mask, 1 with --cut)' },
+      proposals: { type: 'string', value: 'n', description: 'Samples per completion for importance resampling (default 16 with --mask, 1 with --cut or --method explain)' },
       seed: SEED,
       scale: SCALE,
       out: { ...OUT, description: 'Sheet to write (default completed.png); the extension picks the format' },
@@ -97,6 +97,7 @@ const TABLES: Record<string, { usage: string; options: OptionTable }> = {
       holdout: { type: 'string', value: 'list.txt', description: "Held-out list (default: the one named in the model's header, next to the model)" },
       samples: { type: 'string', value: 'n', description: 'Completions per icon (default 4)' },
       proposals: { type: 'string', value: 'n', description: 'Importance-resampling proposals for the central square (default 8)' },
+      'explain-samples': { type: 'string', value: 'n', description: 'Samples per icon offered to the explain judge (default 32)' },
       seed: SEED,
       sheet: { type: 'string', value: 'file.png', description: 'Also draw held-out icons with their completions' },
       json: { type: 'boolean', description: 'Print JSON' },
@@ -279,12 +280,14 @@ export async function spriteCommand(argv: string[], io: IO, cwd = process.cwd())
   if (sub === 'complete') {
     if (positionals.length === 0) throw new PixelError('E_USAGE', 'Expected one or more input sprites for pixel sprite complete', { hint: 'pixel sprite complete input.png --cut 288 -o out.png' });
     if ((values.cut === undefined) === (values.mask === undefined)) throw new PixelError('E_USAGE', 'Expected exactly one of --cut <n> or --mask <file.png> for pixel sprite complete');
-    const method = values.method ?? 'rank';
-    if (method !== 'rank' && method !== 'sample') throw new PixelError('E_USAGE', `Unknown --method ${JSON.stringify(method)} for pixel sprite complete`, { hint: 'rank (the model picks among structured candidates) or sample' });
     const fill = values.cut !== undefined ? cutFill(grid, intFlag(values.cut, 'cut', 0, grid * grid)!) : await loadSpriteInput(abs(values.mask)!, grid, warn);
+    // Measured on the held-out icons: explain wins where kept pixels follow the hole (a mask), rank where none do (--cut).
+    const method = values.method ?? (keptAfterFill(fill) ? 'explain' : 'rank');
+    if (method !== 'rank' && method !== 'explain' && method !== 'sample') throw new PixelError('E_USAGE', `Unknown --method ${JSON.stringify(method)} for pixel sprite complete`, { hint: 'rank (likelihood picks among structured candidates), explain (candidates and samples judged by how well they explain the kept pixels) or sample' });
     const temps = parseTemperatures(values.temperature);
     const count = intFlag(values.count, 'count', 1, 1024) ?? 4;
-    const proposals = intFlag(values.proposals, 'proposals', 1, 1024) ?? (keptAfterFill(fill) ? 16 : 1);
+    // Importance resampling for masks, except under explain, whose judge already weighs how samples fit the kept pixels.
+    const proposals = intFlag(values.proposals, 'proposals', 1, 1024) ?? (keptAfterFill(fill) && method !== 'explain' ? 16 : 1);
     const inputs: Uint8Array[] = [];
     for (const f of positionals) inputs.push(await loadSpriteInput(abs(f)!, grid, warn));
     const began = performance.now();
@@ -297,11 +300,16 @@ export async function spriteCommand(argv: string[], io: IO, cwd = process.cwd())
     } else {
       const { rankCompletions } = await import('../../sprite/complete.js');
       const references = await loadReferences(values.references !== undefined ? abs(values.references)! : modelFile === defaultArModelPath() ? defaultRefsPath() : undefined, grid);
-      const samples = intFlag(values.samples, 'samples', 0, 1024) ?? (references.length ? 0 : 2 * count);
+      const samples = intFlag(values.samples, 'samples', 0, 1024) ?? (method === 'explain' ? 32 : references.length ? 0 : 2 * count);
       const jobs = inputs.flatMap((known, i) => (samples ? temps : temps.slice(0, 1)).map((temperature, t) => ({ known, fill, count, temperature, seed: seed + i * 7919 + t * 1_000_003 })));
-      const out = rankCompletions(model.net, (sp) => scoreSprites(model.net, sp), jobs, { references, samples, proposals });
-      io.stdout(`ranked ${out.reduce((a, o) => a + o.candidates, 0)} candidates (${references.length} reference icons, ${samples} samples per input) in ${(performance.now() - began).toFixed(0)} ms\n`);
-      rows = jobs.map((j, k) => [j.known, ...out[k].sprites]);
+      const explain = method === 'explain' ? await tfPixelNats(model) : undefined;
+      try {
+        const out = rankCompletions(model.net, (sp) => scoreSprites(model.net, sp), jobs, { references, samples, proposals, explain });
+        io.stdout(`${method === 'explain' ? 'judged' : 'ranked'} ${out.reduce((a, o) => a + o.candidates, 0)} candidates (${references.length} reference icons, ${samples} samples per input) in ${(performance.now() - began).toFixed(0)} ms\n`);
+        rows = jobs.map((j, k) => [j.known, ...out[k].sprites]);
+      } finally {
+        explain?.dispose();
+      }
     }
     await writeImage(io, abs(values.out) ?? resolve(cwd, 'completed.png'), spriteSheet(rows, grid, scale));
     return 0;
@@ -319,23 +327,34 @@ export async function spriteCommand(argv: string[], io: IO, cwd = process.cwd())
     const train = sprites.filter((s) => !keys.has(spriteKey(s.file, images)));
     const bpp = (await scoreSpritesFast(model, held.map((s) => s.bits))).reduce((a, b) => a + b, 0) / held.length;
     const samples = intFlag(values.samples, 'samples', 1, 256) ?? 4;
-    const r = evaluate(model.net, held.map((s) => s.bits), train.map((s) => s.bits), bpp, { samples, proposals: intFlag(values.proposals, 'proposals', 1, 256) ?? 8, seed });
+    const judge = await tfPixelNats(model);
+    let r: ReturnType<typeof evaluate>;
+    try {
+      const explain = { nats: judge.nats, samples: intFlag(values['explain-samples'], 'explain-samples', 1, 1024) ?? 32 };
+      r = evaluate(model.net, held.map((s) => s.bits), train.map((s) => s.bits), bpp, { samples, proposals: intFlag(values.proposals, 'proposals', 1, 256) ?? 8, seed, explain });
+    } finally {
+      judge.dispose();
+    }
     const rep = r.report;
     if (values.json) io.stdout(`${JSON.stringify(rep, null, 2)}\n`);
     else {
       const pc = (v: number | undefined) => (v === undefined ? '–' : `${(v * 100).toFixed(1)} %`);
+      const row = (name: string, f: typeof rep.bottomHalf) =>
+        `${name.padEnd(33)}${[f.explain, f.explainSamples, f.ranked, f.sample, f.majority, f.blank, f.mirror].map((v) => pc(v).padEnd(9)).join('')}${pc(f.nearest)}\n`;
       io.stdout(
         `${rep.heldOut} held-out icons (none of them or their relatives trained on), ${rep.trainIcons} training icons\n` +
           `bits/px: model ${rep.bpp.toFixed(4)}, per-position Bernoulli ${rep.bernoulliBpp.toFixed(4)}\n` +
-          `pixel error of the hidden part   ranked  sample  majority  blank   mirror  nearest icon\n` +
-          `bottom half from the top half    ${pc(rep.bottomHalf.ranked).padEnd(8)}${pc(rep.bottomHalf.sample).padEnd(8)}${pc(rep.bottomHalf.majority).padEnd(10)}${pc(rep.bottomHalf.blank).padEnd(8)}${pc(rep.bottomHalf.mirror).padEnd(8)}${pc(rep.bottomHalf.nearest)}\n` +
-          `central square from the rest     ${pc(rep.centre.ranked).padEnd(8)}${pc(rep.centre.sample).padEnd(8)}${pc(rep.centre.majority).padEnd(10)}${pc(rep.centre.blank).padEnd(8)}${'–'.padEnd(8)}${pc(rep.centre.nearest)}\n` +
-          `(ranked: the most likely of the mirrored and 8 nearest-training-icon candidates, as pixel sprite complete draws;\n` +
+          `${'pixel error of the hidden part'.padEnd(33)}${['explain', 'expl.smp', 'ranked', 'sample', 'majority', 'blank', 'mirror'].map((h) => h.padEnd(9)).join('')}nearest icon\n` +
+          row('bottom half from the top half', rep.bottomHalf) +
+          row('central square from the rest', rep.centre) +
+          `(explain: the candidate, among ${rep.explainSamples} samples and the mirrored and nearest-icon candidates, whose hole best explains the kept\n` +
+          ` pixels (λ ${rep.lambda}); expl.smp: the same judge among the samples alone; ranked: the most likely mirrored or nearest-icon candidate;\n` +
           ` ${rep.samples} samples per icon at temperature 1; central square with ${rep.centre.proposals} proposals each, ${pc(rep.centre.samplePlain)} without resampling)\n`,
       );
     }
     if (values.sheet !== undefined) {
-      const rows = held.slice(0, 12).map((s, i) => [s.bits, ...r.bottom[i].slice(0, 3), ...r.centre[i].slice(0, 3)]); // truth; ranked then 2 samples, bottom half; the same, central square
+      // truth; then for the bottom half and for the central square: what complete draws by default (ranked, explain), the explain judge's sample, a sample
+      const rows = held.slice(0, 12).map((s, i) => [s.bits, r.bottom[i][2], r.bottom[i][1], r.bottom[i][3], r.centre[i][0], r.centre[i][1], r.centre[i][3]]);
       await writeImage(io, abs(values.sheet)!, spriteSheet(rows, grid, 3));
     }
     return 0;
