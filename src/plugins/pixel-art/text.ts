@@ -58,7 +58,7 @@ const MAX_STROKES = 0.45;
 const MIN_STROKES = 0.05;
 /** Share of stroke pixels whose four neighbours are strokes too, at most (2-px strokes have none; windows and leaves are blobs). */
 const MAX_INNER = 0.2;
-/** Width over height of a text box, at least (words and lines run sideways). */
+/** Width over height of a text box, at least (words and lines run sideways); a box is at most half the picture high (at a 32-px grid a building's windows pass every other test). */
 const MIN_ASPECT = 1.4;
 /** Letter-sized pieces a text box has at least. */
 const MIN_LETTERS = 3;
@@ -211,7 +211,7 @@ function forEachPiece4(m: Uint8Array, width: number, height: number, visit: (x0:
 function textBox(work: WorkPlane, xs: Int32Array, ys: Int32Array, x0: number, y0: number, x1: number, y1: number, contrast: number): TextBox | undefined {
   const bw = x1 - x0 + 1;
   const bh = y1 - y0 + 1;
-  if (bh < 5 || bw < MIN_ASPECT * bh) return undefined;
+  if (bh < 5 || bw < MIN_ASPECT * bh || bh > work.gh / 2) return undefined;
   const { data, width } = work;
   const bins = new Float64Array(256);
   for (let y = ys[y0]; y < ys[y1 + 1]; y++) for (let x = xs[x0]; x < xs[x1 + 1]; x++) bins[Math.min(255, Math.max(0, Math.floor(data[y * width + x] * 256)))]++;
