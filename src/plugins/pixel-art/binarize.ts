@@ -24,7 +24,7 @@ import type { ColorSpace } from '../../pipeline/types.js';
 import { resizeBox } from '../../kernels/resize.js';
 import { bilateral, dropShort, FREE, INK_ALONE, PAPER_ALONE, lineMap, patternFill, pixelPerfect, removeOrphans, thin, toGrid } from './kernels.js';
 import type { FillPattern } from './patterns.js';
-import { drawTextBoxes, findTextBoxes, textSeeds } from './text.js';
+import { drawTextBoxes, findText } from './text.js';
 
 export interface PixelArtParams {
   space: ColorSpace;
@@ -84,7 +84,7 @@ export function binarizePixelArt(gray: Float32Array, w: number, h: number, scale
   const codedHi = gw === w && gh === h ? coded : convertSpace(gray, 'linear', 'srgb');
   if (params.detailContrast > 0) {
     const work = { data: codedHi, width: w, height: h, gw, gh };
-    drawTextBoxes(findTextBoxes(work, textSeeds(work, params.detailContrast), params.detailContrast), fixed, tone, gw, gh, PAPER_ALONE, INK_ALONE, FREE);
+    drawTextBoxes(findText(work, params.detailContrast), fixed, tone, gw, gh, PAPER_ALONE, INK_ALONE, FREE);
   }
 
   // 3. lines.

@@ -9,6 +9,8 @@
  *           beyond the ground within 2 cells, dark or light, whatever third
  *           tone is near: stripes, shading), 3 px to a letter's height, thin;
  *   blobs   seeds merged over 2-px gaps into words and lines;
+ *   again   in the rows of the boxes found, fainter strokes seed too (a word
+ *           on a lighter patch of its line joins it);
  *   boxes   a blob is text when its bounding box is two-toned as a whole
  *           (Otsu's threshold splits it cleanly), the minority tone is a
  *           minority, and it falls into several letter-sized pieces, with
@@ -83,6 +85,13 @@ const PIECE_INNER = 0.3;
  * 0 (solid rows) 0.90 at 14.6 dB; fading rows above and below too read less.
  */
 const ROW_FADE = 0.5;
+/**
+ * In the rows of a text box, strokes are seeded from this share of the
+ * contrast. Measured on two tuning text sets (seeds 4242 and 777): 0.5 read
+ * 0.924 / 0.836 OCR characters against 0.892 / 0.826 without the second
+ * pass (0.4: 0.884 / 0.832, 0.7: 0.882 / 0.856); devbench has no box, so no change there.
+ */
+const FAINT = 0.5;
 
 /** The working plane's pixels as cells: first index of each cell along a side (n + 1 entries). */
 function cellStarts(size: number, cells: number): Int32Array {
@@ -161,6 +170,23 @@ export function textSeeds(work: WorkPlane, contrast: number): Uint8Array {
     });
   }
   return seed;
+}
+
+/**
+ * Text boxes: seeds at `contrast` grouped into boxes, then, in the rows of
+ * the boxes found, seeds at FAINT × `contrast` too (a word on a lighter
+ * patch of its line), grouped and tested again; a box of the second pass
+ * replaces the first-pass boxes it covers.
+ */
+export function findText(work: WorkPlane, contrast: number): TextBox[] {
+  const seeds = textSeeds(work, contrast);
+  const boxes = findTextBoxes(work, seeds, contrast);
+  if (boxes.length === 0) return boxes;
+  const faint = textSeeds(work, contrast * FAINT);
+  for (const b of boxes) for (let i = b.y0 * work.gw; i < (b.y1 + 1) * work.gw; i++) if (faint[i]) seeds[i] = 1;
+  const wider = findTextBoxes(work, seeds, contrast);
+  const covered = (b: TextBox) => wider.some((m) => m.x0 <= b.x0 && m.x1 >= b.x1 && m.y0 <= b.y0 && m.y1 >= b.y1);
+  return [...wider, ...boxes.filter((b) => !covered(b))];
 }
 
 /**
