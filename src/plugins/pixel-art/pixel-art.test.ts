@@ -251,6 +251,14 @@ describe('text boxes', () => {
     expect(findTextBoxes(two, textSeeds(two, 0.3), 0.3)).toEqual([]);
   });
 
+  it('finds a line of letters that grew into bars below it as the blob\'s densest band of rows', () => {
+    const { coded, w, h } = scene(6);
+    // Two thin dark bars hanging 8 px below the letters join their blob, which is then not text as a whole.
+    for (let y = 14; y < 22; y++) for (const x of [13, 14, 31, 32]) coded[y * w + x] = 0.05;
+    const work = plane(coded, w, h);
+    expect(findTextBoxes(work, textSeeds(work, 0.3), 0.3).map(({ x0, y0, x1, y1 }) => [x0, y0, x1, y1])).toEqual([[5, 4, 41, 14]]);
+  });
+
   it('reads strokes at the working resolution: letters half a cell wide at 4× are found, and not in the same scene averaged to the grid', () => {
     const { coded, w, h } = scene(6);
     const k = 4;
