@@ -7,7 +7,7 @@ import { definePreset } from '../src/config/types.js';
  * the former Floyd–Steinberg (linear light) job, each in its own tone space
  * (README, "Pixel-art binarizer"): on devbench tone PSNR σ1.5 34.38 vs
  * 34.45 dB, edge F1 0.833 vs 0.813, orphans 1.5 % vs 6.9 %; on the text set
- * (its binarizer at grid 256) OCR 0.79 vs 0.37 characters. It costs more per
+ * (its binarizer at grid 256) OCR 0.77 vs 0.37 characters. It costs more per
  * photo (README, Cost).
  */
 export default definePreset({
