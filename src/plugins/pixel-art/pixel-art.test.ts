@@ -6,7 +6,7 @@ import type { BinaryTensor, ImageTensor, ToneTensor } from '../../pipeline/types
 import { pluginTable } from '../index.js';
 import { blur, dilate, dropShort, patternFill, pixelPerfect, removeOrphans, thin, FREE } from './kernels.js';
 import { FILL_PATTERNS, pixelArt } from './index.js';
-import { drawTextBoxes, findTextBoxes } from './text.js';
+import { drawTextBoxes, findTextBoxes, textSeeds } from './text.js';
 
 const plugins = pluginTable();
 
@@ -240,41 +240,66 @@ describe('text boxes', () => {
     }
     return { coded, w, h };
   }
-  const seeds = (coded: Float32Array, w: number, h: number) => {
-    const s = new Uint8Array(w * h);
-    for (let y = 1; y < h - 1; y++)
-      for (let x = 1; x < w - 1; x++) {
-        const i = y * w + x;
-        if (Math.abs(coded[i] - coded[i + 1]) > 0.3 || Math.abs(coded[i] - coded[i + w]) > 0.3) s[i] = 1;
-      }
-    return s;
-  };
+  const plane = (coded: Float32Array, w: number, h: number) => ({ data: coded, width: w, height: h, gw: w, gh: h });
 
   it('finds a row of letters as one box with a light ground, and not a photo edge or fewer than 3 letters', () => {
     const { coded, w, h } = scene(6);
-    const boxes = findTextBoxes(coded, seeds(coded, w, h), w, h, 0.3);
-    expect(boxes.map(({ x0, y0, x1, y1, ground }) => ({ x0, y0, x1, y1, ground }))).toEqual([{ x0: 4, y0: 3, x1: 41, y1: 14, ground: 1 }]);
-    const two = scene(2);
-    expect(findTextBoxes(two.coded, seeds(two.coded, w, h), w, h, 0.3)).toEqual([]);
+    const work = plane(coded, w, h);
+    const boxes = findTextBoxes(work, textSeeds(work, 0.3), 0.3);
+    expect(boxes.map(({ x0, y0, x1, y1, ground }) => ({ x0, y0, x1, y1, ground }))).toEqual([{ x0: 3, y0: 2, x1: 43, y1: 16, ground: 1 }]);
+    const two = plane(scene(2).coded, w, h);
+    expect(findTextBoxes(two, textSeeds(two, 0.3), 0.3)).toEqual([]);
   });
 
-  it('draws a box as its threshold on a solid ground with a 2-px solid ring', () => {
+  it('finds a line of letters that grew into bars below it as the blob\'s densest band of rows', () => {
     const { coded, w, h } = scene(6);
+    // Two thin dark bars hanging 8 px below the letters join their blob, which is then not text as a whole.
+    for (let y = 14; y < 22; y++) for (const x of [13, 14, 31, 32]) coded[y * w + x] = 0.05;
+    const work = plane(coded, w, h);
+    expect(findTextBoxes(work, textSeeds(work, 0.3), 0.3).map(({ x0, y0, x1, y1 }) => [x0, y0, x1, y1])).toEqual([[5, 4, 41, 14]]);
+  });
+
+  it('reads strokes at the working resolution: letters half a cell wide at 4× are found, and not in the same scene averaged to the grid', () => {
+    const { coded, w, h } = scene(6);
+    const k = 4;
+    const W = w * k;
+    // Each letter cell holds a stroke 2 working pixels wide: half ink, half ground.
+    const hi = new Float32Array(W * h * k);
+    for (let y = 0; y < h * k; y++)
+      for (let x = 0; x < W; x++) {
+        const v = coded[Math.floor(y / k) * w + Math.floor(x / k)];
+        hi[y * W + x] = v < 0.1 && x % k !== 1 && x % k !== 2 ? 0.55 + (0.25 * x) / W : v;
+      }
+    const work = { data: hi, width: W, height: h * k, gw: w, gh: h };
+    // At contrast 0.4 the strokes (0.05 on a 0.55–0.8 ground) pass; averaged to the grid they are at most 0.375 darker than it.
+    expect(findTextBoxes(work, textSeeds(work, 0.4), 0.4).map(({ x0, y0, x1, y1 }) => [x0, y0, x1, y1])).toEqual([[5, 4, 41, 14]]);
+    const grid = new Float32Array(w * h);
+    for (let i = 0; i < hi.length; i++) grid[Math.floor(Math.floor(i / W) / k) * w + Math.floor((i % W) / k)] += hi[i] / (k * k);
+    const small = plane(grid, w, h);
+    expect(findTextBoxes(small, textSeeds(small, 0.4), 0.4)).toEqual([]);
+  });
+
+  it('draws a box as its threshold on a solid ground with a 2-px solid ring, and fades the rest of its rows toward the ground', () => {
+    const { coded, w, h } = scene(6);
+    const work = plane(coded, w, h);
     const fixed = new Uint8Array(w * h).fill(FREE);
-    drawTextBoxes(findTextBoxes(coded, seeds(coded, w, h), w, h, 0.3), coded, fixed, w, h, 2, 3);
-    for (let y = 1; y <= 16; y++)
-      for (let x = 2; x <= 43; x++) {
+    const tone = new Float32Array(w * h).fill(0.5);
+    drawTextBoxes(findTextBoxes(work, textSeeds(work, 0.3), 0.3), fixed, tone, w, h, 2, 3, FREE);
+    for (let y = 0; y <= 18; y++)
+      for (let x = 1; x <= 45; x++) {
         const letter = coded[y * w + x] < 0.1;
         expect(fixed[y * w + x], `${x},${y}`).toBe(letter ? 3 : 2);
       }
-    expect([fixed[17 * w + 10], fixed[10 * w + 44]]).toEqual([FREE, FREE]);
+    expect([fixed[19 * w + 10], fixed[10 * w + 46], fixed[10 * w]]).toEqual([FREE, FREE, FREE]);
+    // Rows 0–18 beyond the ring: half way to paper; other rows untouched.
+    expect([tone[10 * w + 50], tone[0 * w + 63], tone[18 * w + 46], tone[10 * w], tone[19 * w + 50], tone[20 * w + 10]]).toEqual([0.75, 0.75, 0.75, 0.75, 0.5, 0.5]);
   });
 
   it('keeps a text scene\'s ground clean in the output (no fill pixels inside the box)', async () => {
     const { coded, w, h } = scene(6);
     const img = gray(w, h, (x, y) => coded[y * w + x], 'srgb');
     const out = await run([{ use: 'pixel-art' }], img);
-    for (let y = 5; y <= 13; y++) for (let x = 5; x <= 40; x++) expect(out.data[y * w + x], `${x},${y}`).toBe(coded[y * w + x] < 0.1 ? 0 : 1);
+    for (let y = 2; y <= 16; y++) for (let x = 3; x <= 43; x++) expect(out.data[y * w + x], `${x},${y}`).toBe(coded[y * w + x] < 0.1 ? 0 : 1);
     expectGolden('pixel-art-text', out);
   });
 });
