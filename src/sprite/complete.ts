@@ -33,6 +33,12 @@
  * held-out icons in every orientation): in each, the nats of the kept
  * pixels read after the first hole pixel measure the explaining, the nats of
  * the hole pixels the fit. Score = mean explaining + λ · mean fit.
+ *
+ * `--method guided` judges the same way, but among samples only, drawn from
+ * a product of experts: the model times a symmetry expert that leans each
+ * hole pixel towards its mirror image (`guidedJob`). Still sampling, each
+ * pixel conditioned on all before it; the second expert supplies the
+ * symmetry that plain samples never reproduce.
  */
 import { completeJobs, type ArRunner, type CompletionJob } from './ar.js';
 
