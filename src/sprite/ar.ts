@@ -105,6 +105,13 @@ export interface CompletionJob {
   count: number;
   temperature: number;
   seed: number;
+  /**
+   * A second expert for the filled pixels (a product of experts): at pixel p,
+   * `bias` is added to the logit towards the value of the pixel `mirrors[i][p]`
+   * (−1: none) for every map whose mirror pixel is already known (kept, or
+   * sampled earlier in raster order).
+   */
+  guide?: { mirrors: readonly Int32Array[]; bias: number };
 }
 
 /** Does any kept pixel come after a filled one in raster order (so a causal sampler cannot see it)? */
@@ -145,9 +152,15 @@ export function completeJobs(net: ArRunner, jobs: readonly CompletionJob[], prop
   net.run(total, bits, (p, logits) => {
     for (let s = 0; s < total; s++) {
       const c = chains[s];
-      const z = logits[s] * c.invT;
-      if (jobs[c.job].fill[p]) {
+      let z = logits[s] * c.invT;
+      const { fill, guide } = jobs[c.job];
+      if (fill[p]) {
         started[s] = 1;
+        if (guide)
+          for (const m of guide.mirrors) {
+            const q = m[p];
+            if (q >= 0 && q !== p && (q < p || !fill[q])) z += bits[s * n + q] ? guide.bias : -guide.bias;
+          }
         bits[s * n + p] = c.rand() < 1 / (1 + Math.exp(-z)) ? 1 : 0;
       } else if (K > 1 && started[s]) {
         // log P(kept bit | everything before it) = −softplus(∓z)

@@ -3,7 +3,7 @@ import { rng } from '../nn/data.js';
 import { useBackend, type TF } from '../nn/tf.js';
 import { completeJobs, completeSprites, decodeArModel, encodeArModel, keptAfterFill, pixelNats, pixelNatsWith, sampleRows, sampleSprites, scoreSprites, scoreSpritesWith, tfAr } from './ar.js';
 import { bottomHalfFill, centreFill, evaluate, fillError, mirrorCompletion, nearestCompletion } from './eval.js';
-import { explainScores, orientations, rankCompletions, referenceCandidates, referenceSheet, referenceTiles, symmetricCandidates } from './complete.js';
+import { explainScores, guidedJob, mirrorMap, orientations, rankCompletions, referenceCandidates, referenceSheet, referenceTiles, symmetricCandidates } from './complete.js';
 import { gatedTensorSpecs, horizontalTaps, initGatedWeights, verticalTaps, type GatedArchitecture } from './gated.js';
 import { GatedNet } from './gated-net.js';
 
@@ -268,6 +268,50 @@ describe('ranked completion', () => {
     const drawn = completeJobs(net, [{ ...job, count: 5 }]).flat();
     expect(s.sampled.every(Boolean)).toBe(true);
     for (const x of s.sprites) expect(drawn.some((d) => d.every((v, p) => v === x[p]))).toBe(true);
+  });
+
+  it('mirror maps: across either axis, at the centre or one pixel off, −1 outside the grid', () => {
+    const rows = mirrorMap(G, 'rows');
+    const cols = mirrorMap(G, 'cols', -1);
+    for (let y = 0; y < G; y++)
+      for (let x = 0; x < G; x++) {
+        expect(rows[y * G + x]).toBe((G - 1 - y) * G + x);
+        expect(cols[y * G + x]).toBe(x === G - 1 ? -1 : y * G + G - 2 - x);
+      }
+    expect(mirrorMap(G, 'rows', 1)[0]).toBe(-1);
+    expect(mirrorMap(G, 'rows', 1)[G]).toBe((G - 1) * G);
+  });
+
+  it('guided sampling (model × symmetry expert): no bias is plain sampling; a strong one mirrors the kept half exactly', () => {
+    const fill = bottomHalfFill(G);
+    const truth = bits(80, 0.4);
+    // a top half symmetric left to right, so both axes agree
+    for (let y = 0; y < G / 2; y++) for (let x = G / 2; x < G; x++) truth[y * G + x] = truth[y * G + G - 1 - x];
+    const known = Uint8Array.from(truth, (v, p) => (fill[p] ? 0 : v));
+    const job = { known, fill, count: 6, temperature: 1, seed: 4 };
+    const plain = completeJobs(net, [job])[0];
+    expect(completeJobs(net, [guidedJob(job, G, 0)])[0]).toEqual(plain);
+    const strong = completeJobs(net, [guidedJob(job, G, 40)])[0];
+    for (const s of strong) expect(s).toEqual(mirrorCompletion(truth, G));
+    // a moderate bias still samples: kept pixels exact, same seed same sprites, closer to the mirror than plain samples
+    const mid = completeJobs(net, [guidedJob(job, G, 2)])[0];
+    expect(completeJobs(net, [guidedJob(job, G, 2)])[0]).toEqual(mid);
+    for (const s of mid) for (let p = 0; p < N; p++) if (!fill[p]) expect(s[p]).toBe(known[p]);
+    const off = (a: Uint8Array[]) => a.reduce((e, s) => e + fillError(s, mirrorCompletion(truth, G), fill), 0);
+    expect(off(mid)).toBeLessThan(off(plain));
+  });
+
+  it('rankCompletions with a guide judges guided samples only', () => {
+    const fill = bottomHalfFill(G);
+    const known = Uint8Array.from(bits(81, 0.3), (v, p) => (fill[p] ? 0 : v));
+    const job = { known, fill, count: 99, temperature: 1, seed: 5 };
+    const nats = (s: readonly Uint8Array[]) => pixelNats(net, s);
+    const [r] = rankCompletions(net, score, [job], { references: [], structured: false, samples: 6, explain: { nats }, guide: 2 });
+    const drawn = completeJobs(net, [guidedJob({ ...job, count: 6 }, G, 2)])[0];
+    expect(r.sampled.every(Boolean)).toBe(true);
+    expect(r.sprites.length).toBe(new Set(drawn.map((d) => d.join())).size);
+    for (const x of r.sprites) expect(drawn.some((d) => d.every((v, p) => v === x[p]))).toBe(true);
+    expect(r.scores).toEqual(explainScores(nats, r.sprites, fill, G));
   });
 
   it('a reference sheet round-trips its tiles (blank ones skipped) and refuses a size that is not whole tiles', () => {

@@ -356,7 +356,7 @@ describe('CLI habits and fixed bugs', () => {
     expect(a.o.out).not.toMatch(/y\.png {2}\(held out\)/);
   });
 
-  it('eval: a table with the explain judge (pool and samples only) and the baselines; JSON with per-icon errors', async () => {
+  it('eval: a table with the explain judge (pool, samples only, guided samples) and the baselines; JSON with per-icon errors', async () => {
     const m = model();
     const data = join(dir, 'eval-data');
     mkdirSync(data);
@@ -367,14 +367,16 @@ describe('CLI habits and fixed bugs', () => {
     const args = ['eval', '--model', m, '--images', data, '--holdout', list, '--samples', '2', '--proposals', '2', '--explain-samples', '3'];
     expect(await spriteCommand(args, a.io, dir)).toBe(0);
     expect(a.o.out).toContain('2 held-out icons (none of them or their relatives trained on), 2 training icons');
-    expect(a.o.out).toMatch(/pixel error of the hidden part +explain +expl\.smp +ranked +sample +majority +blank +mirror +nearest icon/);
-    expect(a.o.out).toMatch(/bottom half from the top half +(\d+\.\d %\s+){8}/);
-    expect(a.o.out).toMatch(/central square from the rest +(\d+\.\d %\s+){6}– +\d+\.\d %/);
+    expect(a.o.out).toMatch(/pixel error of the hidden part +explain +expl\.smp +guided +ranked +sample +majority +blank +mirror +nearest icon/);
+    expect(a.o.out).toMatch(/bottom half from the top half +(\d+\.\d %\s+){9}/);
+    expect(a.o.out).toMatch(/central square from the rest +(\d+\.\d %\s+){7}– +\d+\.\d %/);
     const b = io();
     expect(await spriteCommand([...args, '--json'], b.io, dir)).toBe(0);
     const r = JSON.parse(b.o.out);
     expect(r).toMatchObject({ heldOut: 2, explainSamples: 3, lambda: 0.25 });
     expect(r.centre.perIcon.explainSamples).toHaveLength(2);
+    expect(r.bottomHalf.perIcon.guided).toHaveLength(2);
+    expect(r.bottomHalf.guided).toBeGreaterThanOrEqual(0);
   });
 
   it('sample: sheets wrap at --cols; the extension picks the format', async () => {
@@ -420,6 +422,15 @@ describe('CLI habits and fixed bugs', () => {
     // explain draws plain samples (its judge does what importance resampling would): --proposals 1 is the default
     expect(await spriteCommand(['complete', a, b, '--model', m, '--mask', mask, '--proposals', '1', '--references', refs, '--samples', '6', '--count', '2', '--scale', '1', '-o', 'explained.png'], io().io, dir)).toBe(0);
     expect(readFileSync(join(dir, 'explained.png'))).toEqual(first);
+    // guided: samples only (no references needed), model × symmetry expert, judged like explain; deterministic; no importance resampling
+    const gd = io();
+    expect(await spriteCommand(['complete', a, b, '--model', m, '--cut', String(N / 2), '--method', 'guided', '--samples', '5', '--count', '2', '--scale', '1', '-o', 'guided.png'], gd.io, dir)).toBe(0);
+    expect(gd.o.out).toMatch(/judged \d+ candidates \(0 reference icons, 5 samples per input\)/);
+    expect(pngSize(join(dir, 'guided.png'))).toEqual([3 * (G + 3) + 1, 2 * (G + 3) + 1]);
+    const guided = readFileSync(join(dir, 'guided.png'));
+    expect(await spriteCommand(['complete', a, b, '--model', m, '--cut', String(N / 2), '--method', 'guided', '--samples', '5', '--count', '2', '--scale', '1', '-o', 'guided.png'], io().io, dir)).toBe(0);
+    expect(readFileSync(join(dir, 'guided.png'))).toEqual(guided);
+    await expect(spriteCommand(['complete', a, '--model', m, '--mask', mask, '--method', 'guided', '--proposals', '4'], io().io, dir)).rejects.toThrow('--proposals is not available with --method guided');
   });
 
   it('prompt --train takes --grid and --epochs and a validation folder; prompts come from .txt files too', async () => {
