@@ -279,20 +279,12 @@ export function pixelNatsWith(tf: TF, model: TfAr, grid: number, sprites: readon
 /** Bits per pixel per sprite from a tfjs graph, `batch` sprites per parallel pass. */
 export function scoreSpritesWith(tf: TF, model: TfAr, grid: number, sprites: readonly Uint8Array[], batch = 128): number[] {
   const n = grid * grid;
-  const out: number[] = [];
-  for (let i = 0; i < sprites.length; i += batch) {
-    const part = sprites.slice(i, i + batch);
-    const buf = new Float32Array(part.length * n);
-    part.forEach((s, j) => buf.set(s, j * n));
-    const bpp = tf.tidy(() => {
-      const x = tf.tensor4d(buf, [part.length, grid, grid, 1]);
-      const z = model.infer ? model.infer(x) : model.logits(x);
-      const sp = tf.add(tf.relu(z), tf.log1p(tf.exp(tf.neg(tf.abs(z)))));
-      return tf.div(tf.sum(tf.sub(sp, tf.mul(x, z)), [1, 2, 3]), n * Math.LN2).dataSync() as Float32Array;
-    });
-    out.push(...bpp);
-  }
-  return out;
+  const nats = pixelNatsWith(tf, model, grid, sprites, batch);
+  return sprites.map((_, i) => {
+    let sum = 0;
+    for (let k = i * n; k < (i + 1) * n; k++) sum += nats[k];
+    return sum / (n * Math.LN2);
+  });
 }
 
 /** Batched scoring for the CLI: loads tfjs (wasm) once, one parallel pass per 128 sprites. */
