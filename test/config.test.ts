@@ -164,6 +164,22 @@ describe('config loading', () => {
     expect((await loadConfig({ cwd: dir })).config).toEqual({});
   });
 
+  it('searches as cosmiconfig does: up to the project root, not above it; package.json only with a pixel key', async () => {
+    // A config above the nearest package.json is another project's: not used, from the root or a subfolder.
+    const outer = project({ '.pixelrc.json': '{ "extends": "photo" }' });
+    const inner = join(outer, 'inner');
+    mkdirSync(join(inner, 'src'), { recursive: true });
+    writeFileSync(join(inner, 'package.json'), '{ "name": "inner" }');
+    expect(await loadConfig({ cwd: join(inner, 'src') })).toEqual({ config: {}, plugins: [] });
+    // One in a folder between the working folder and the root is found.
+    writeFileSync(join(inner, 'src', '.pixelrc.yaml'), 'extends: sprite\n');
+    expect((await loadConfig({ cwd: join(inner, 'src') })).config).toEqual({ extends: 'sprite' });
+    // A package.json that does not parse is cosmiconfig's to report.
+    const broken = project({});
+    writeFileSync(join(broken, 'package.json'), '{ "name": ');
+    await expect(loadConfig({ cwd: broken })).rejects.toMatchObject({ code: 'E_CONFIG' });
+  });
+
   it('reports a syntax error as a config error naming the file', async () => {
     const dir = project({ 'pixel.config.mjs': 'export default {' });
     await expect(loadConfig({ cwd: dir })).rejects.toMatchObject({ code: 'E_CONFIG' });

@@ -16,7 +16,6 @@ import { readFile, realpath, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { cosmiconfig } from 'cosmiconfig';
 import { compileConfig, findSyntaxErrors, IMPORTS_PIXEL, runningPixelEntry, syntaxError } from './compile.js';
 import { writeFileAtomic } from '../files/atomic.js';
 import { packageInfo } from '../files/package-root.js';
@@ -51,8 +50,33 @@ export const SEARCH_PLACES = [
   '.pixelrc.ts',
 ];
 
+/**
+ * Whether cosmiconfig's search from `cwd` can find anything: one of
+ * SEARCH_PLACES in a folder from `cwd` up to the project root (the first
+ * folder with a package.json or package.yaml, where searchStrategy 'project'
+ * stops), package.json only when it has a `pixel` key (or does not parse:
+ * cosmiconfig reports that). Without one, cosmiconfig and its parsers are
+ * not loaded at all: ~20 ms of a one-image convert's start.
+ */
+function mayHaveConfig(cwd: string): boolean {
+  for (let dir = resolve(cwd); ; dir = dirname(dir)) {
+    if (SEARCH_PLACES.some((place) => place !== 'package.json' && existsSync(join(dir, place)))) return true;
+    const pkg = join(dir, 'package.json');
+    if (existsSync(pkg)) {
+      try {
+        return Object.hasOwn(JSON.parse(readFileSync(pkg, 'utf8')) ?? {}, 'pixel');
+      } catch {
+        return true;
+      }
+    }
+    if (existsSync(join(dir, 'package.yaml')) || dirname(dir) === dir) return false;
+  }
+}
+
 export async function loadConfig(options: { cwd?: string; configPath?: string } = {}): Promise<LoadedConfig> {
   const cwd = options.cwd ?? process.cwd();
+  if (!options.configPath && !mayHaveConfig(cwd)) return { config: {}, plugins: [] };
+  const { cosmiconfig } = await import('cosmiconfig');
   const loaders = {
     '.ts': (filepath: string, content: string) => loadCompiled(filepath, content, cwd),
     '.mjs': (filepath: string, content: string) => loadJs(filepath, content, cwd),
