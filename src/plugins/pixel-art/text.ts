@@ -145,24 +145,21 @@ export function textSeeds(work: WorkPlane, contrast: number): Uint8Array {
       }
   const seed = new Uint8Array(gw * gh);
   const area = (cx: number, cy: number) => (xs[cx + 1] - xs[cx]) * (ys[cy + 1] - ys[cy]);
+  // The ground each cell is compared with: the brightest (for dark ink) or darkest cell within REACH.
+  const ground = { dark: windowExtreme(hi, gw, gh, REACH, 1), light: windowExtreme(lo, gw, gh, REACH, -1) };
   for (const dark of [true, false]) {
     const cand = new Uint8Array(gw * gh);
+    const refs = dark ? ground.dark : ground.light;
+    // Ink is how far a pixel lies from the ground, towards dark or light: sign × (ground − v).
+    const sign = dark ? 1 : -1;
     for (let cy = 0; cy < gh; cy++)
       for (let cx = 0; cx < gw; cx++) {
-        let ref = dark ? -Infinity : Infinity;
-        for (let yy = Math.max(0, cy - REACH); yy <= Math.min(gh - 1, cy + REACH); yy++)
-          for (let xx = Math.max(0, cx - REACH); xx <= Math.min(gw - 1, cx + REACH); xx++) {
-            const c = yy * gw + xx;
-            ref = dark ? Math.max(ref, hi[c]) : Math.min(ref, lo[c]);
-          }
         const c = cy * gw + cx;
+        const ref = refs[c];
         if (dark ? ref - lo[c] < contrast : hi[c] - ref < contrast) continue;
         let on = 0;
         for (let y = ys[cy]; y < ys[cy + 1]; y++)
-          for (let x = xs[cx]; x < xs[cx + 1]; x++) {
-            const v = data[y * width + x];
-            if (dark ? ref - v >= contrast : v - ref >= contrast) on++;
-          }
+          for (let x = xs[cx], i = y * width + x; x < xs[cx + 1]; x++, i++) if (sign * (ref - data[i]) >= contrast) on++;
         if (on >= COVER * area(cx, cy)) cand[c] = 1;
       }
     // Letter-like pieces: a few pixels to a letter's height, thin (few pixels with all four neighbours set).
@@ -181,6 +178,26 @@ export function textSeeds(work: WorkPlane, contrast: number): Uint8Array {
     });
   }
   return seed;
+}
+
+/** The maximum (sign 1) or minimum (−1) of `v` over each cell's (2r+1)² window, clipped at the edges: a row pass, then a column pass. */
+function windowExtreme(v: Float32Array, w: number, h: number, r: number, sign: 1 | -1): Float32Array {
+  const pick = sign > 0 ? Math.max : Math.min;
+  const rows = new Float32Array(w * h);
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++) {
+      let m = v[y * w + x];
+      for (let xx = Math.max(0, x - r); xx <= Math.min(w - 1, x + r); xx++) m = pick(m, v[y * w + xx]);
+      rows[y * w + x] = m;
+    }
+  const out = new Float32Array(w * h);
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++) {
+      let m = rows[y * w + x];
+      for (let yy = Math.max(0, y - r); yy <= Math.min(h - 1, y + r); yy++) m = pick(m, rows[yy * w + x]);
+      out[y * w + x] = m;
+    }
+  return out;
 }
 
 /**
