@@ -180,24 +180,23 @@ export function textSeeds(work: WorkPlane, contrast: number): Uint8Array {
   return seed;
 }
 
-/** The maximum (sign 1) or minimum (−1) of `v` over each cell's (2r+1)² window, clipped at the edges: a row pass, then a column pass. */
+/** The maximum (sign 1) or minimum (−1) of `v` over each cell's (2r+1)² window, clipped at the edges: along rows, then along columns. */
 function windowExtreme(v: Float32Array, w: number, h: number, r: number, sign: 1 | -1): Float32Array {
   const pick = sign > 0 ? Math.max : Math.min;
   const rows = new Float32Array(w * h);
-  for (let y = 0; y < h; y++)
-    for (let x = 0; x < w; x++) {
-      let m = v[y * w + x];
-      for (let xx = Math.max(0, x - r); xx <= Math.min(w - 1, x + r); xx++) m = pick(m, v[y * w + xx]);
-      rows[y * w + x] = m;
-    }
   const out = new Float32Array(w * h);
-  for (let y = 0; y < h; y++)
-    for (let x = 0; x < w; x++) {
-      let m = rows[y * w + x];
-      for (let yy = Math.max(0, y - r); yy <= Math.min(h - 1, y + r); yy++) m = pick(m, rows[yy * w + x]);
-      out[y * w + x] = m;
-    }
+  for (let y = 0; y < h; y++) extreme1d(v, rows, y * w, 1, w, r, pick);
+  for (let x = 0; x < w; x++) extreme1d(rows, out, x, w, h, r, pick);
   return out;
+}
+
+/** One line (start, stride, n) of windowExtreme: each element's extreme within r of it. */
+function extreme1d(src: Float32Array, dst: Float32Array, start: number, stride: number, n: number, r: number, pick: (a: number, b: number) => number): void {
+  for (let i = 0; i < n; i++) {
+    let m = src[start + i * stride];
+    for (let j = Math.max(0, i - r); j <= Math.min(n - 1, i + r); j++) m = pick(m, src[start + j * stride]);
+    dst[start + i * stride] = m;
+  }
 }
 
 /**
