@@ -33,7 +33,20 @@ class TapBuilder {
   constructor(n: number) {
     this.offset = new Int32Array(n + 1);
   }
+  /** Opens output i's taps. */
+  start(i: number): void {
+    this.offset[i] = this.index.length;
+  }
+  /** Closes output i's taps: the source pixel `fallback` when none has weight (rounding at a far edge), then weights summing to 1. */
+  close(i: number, fallback: number): void {
+    if (this.index.length === this.offset[i]) {
+      this.index.push(fallback);
+      this.weight.push(1);
+    }
+    normalise(this, this.offset[i]);
+  }
   done(): Taps {
+    this.offset[this.offset.length - 1] = this.index.length;
     return { offset: this.offset, index: Int32Array.from(this.index), weight: Float64Array.from(this.weight) };
   }
 }
@@ -60,7 +73,7 @@ export function boxTaps(srcN: number, dstN: number, start = 0, length = srcN): T
   const b = new TapBuilder(dstN);
   const s = length / dstN;
   for (let i = 0; i < dstN; i++) {
-    b.offset[i] = b.index.length;
+    b.start(i);
     const a = start + i * s;
     const e = i === dstN - 1 ? start + length : start + (i + 1) * s;
     const j0 = Math.max(0, Math.floor(a));
@@ -72,14 +85,8 @@ export function boxTaps(srcN: number, dstN: number, start = 0, length = srcN): T
         b.weight.push(w);
       }
     }
-    if (b.index.length === b.offset[i]) {
-      // Degenerate interval (rounding at the far edge): take the nearest pixel.
-      b.index.push(clampIndex(Math.floor(a), srcN));
-      b.weight.push(1);
-    }
-    normalise(b, b.offset[i]);
+    b.close(i, clampIndex(Math.floor(a), srcN));
   }
-  b.offset[dstN] = b.index.length;
   return b.done();
 }
 
@@ -102,7 +109,7 @@ export function lanczosTaps(srcN: number, dstN: number, start = 0, length = srcN
   const f = Math.max(s, 1);
   const support = 3 * f;
   for (let i = 0; i < dstN; i++) {
-    b.offset[i] = b.index.length;
+    b.start(i);
     // Source pixel centres sit at integer + 0.5; shift so they sit at integers.
     const centre = start + (i + 0.5) * s - 0.5;
     const j0 = Math.ceil(centre - support);
@@ -114,13 +121,8 @@ export function lanczosTaps(srcN: number, dstN: number, start = 0, length = srcN
         b.weight.push(w);
       }
     }
-    if (b.index.length === b.offset[i]) {
-      b.index.push(clampIndex(Math.round(centre), srcN));
-      b.weight.push(1);
-    }
-    normalise(b, b.offset[i]);
+    b.close(i, clampIndex(Math.round(centre), srcN));
   }
-  b.offset[dstN] = b.index.length;
   return b.done();
 }
 
@@ -129,11 +131,10 @@ export function nearestTaps(srcN: number, dstN: number, start = 0, length = srcN
   const b = new TapBuilder(dstN);
   const s = length / dstN;
   for (let i = 0; i < dstN; i++) {
-    b.offset[i] = i;
+    b.start(i);
     b.index.push(clampIndex(Math.floor(start + (i + 0.5) * s), srcN));
     b.weight.push(1);
   }
-  b.offset[dstN] = dstN;
   return b.done();
 }
 
