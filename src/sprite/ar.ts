@@ -223,21 +223,16 @@ export function cutFill(grid: number, cut: number): Uint8Array {
 
 /** Bits per pixel of each sprite under the model: −log2 P(x) / pixels (plain JS, position by position). */
 export function scoreSprites(net: ArRunner, sprites: readonly Uint8Array[]): number[] {
-  const n = net.grid * net.grid;
-  const count = sprites.length;
-  if (count === 0) return [];
-  const bits = new Uint8Array(count * n);
-  sprites.forEach((s, i) => bits.set(s, i * n));
-  const nats = new Float64Array(count);
-  net.run(count, bits, (p, logits) => {
-    for (let s = 0; s < count; s++) {
-      const z = logits[s];
-      // −log P(x|z) = softplus(z) − x·z, stable for large |z|.
-      const sp = Math.max(z, 0) + Math.log1p(Math.exp(-Math.abs(z)));
-      nats[s] += sp - (bits[s * n + p] ? z : 0);
-    }
+  return bitsPerPixel(pixelNats(net, sprites), sprites.length, net.grid * net.grid);
+}
+
+/** Per-sprite bits per pixel from sprite-major per-pixel nats. */
+function bitsPerPixel(nats: Float32Array, count: number, n: number): number[] {
+  return Array.from({ length: count }, (_, i) => {
+    let sum = 0;
+    for (let k = i * n; k < (i + 1) * n; k++) sum += nats[k];
+    return sum / (n * Math.LN2);
   });
-  return Array.from(nats, (v) => v / Math.LN2 / n);
 }
 
 /** −ln P(x_p | x_<p) at every pixel of every sprite (sprite-major), plain JS. */
@@ -278,24 +273,17 @@ export function pixelNatsWith(tf: TF, model: TfAr, grid: number, sprites: readon
 
 /** Bits per pixel per sprite from a tfjs graph, `batch` sprites per parallel pass. */
 export function scoreSpritesWith(tf: TF, model: TfAr, grid: number, sprites: readonly Uint8Array[], batch = 128): number[] {
-  const n = grid * grid;
-  const nats = pixelNatsWith(tf, model, grid, sprites, batch);
-  return sprites.map((_, i) => {
-    let sum = 0;
-    for (let k = i * n; k < (i + 1) * n; k++) sum += nats[k];
-    return sum / (n * Math.LN2);
-  });
+  return bitsPerPixel(pixelNatsWith(tf, model, grid, sprites, batch), sprites.length, grid * grid);
 }
 
 /** Batched scoring for the CLI: loads tfjs (wasm) once, one parallel pass per 128 sprites. */
 export async function scoreSpritesFast(model: ArModel, sprites: readonly Uint8Array[]): Promise<number[]> {
   if (sprites.length === 0) return [];
-  const { tf } = await useBackend('auto');
-  const m = tfAr(tf, model.arch, model.weights);
+  const scorer = await tfPixelNats(model);
   try {
-    return scoreSpritesWith(tf, m, model.arch.grid, sprites);
+    return bitsPerPixel(scorer.nats(sprites), sprites.length, model.arch.grid * model.arch.grid);
   } finally {
-    m.dispose();
+    scorer.dispose();
   }
 }
 
