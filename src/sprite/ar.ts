@@ -227,7 +227,7 @@ export function scoreSprites(net: ArRunner, sprites: readonly Uint8Array[]): num
 }
 
 /** Per-sprite bits per pixel from sprite-major per-pixel nats. */
-function bitsPerPixel(nats: Float32Array, count: number, n: number): number[] {
+export function bitsPerPixel(nats: Float32Array, count: number, n: number): number[] {
   return Array.from({ length: count }, (_, i) => {
     let sum = 0;
     for (let k = i * n; k < (i + 1) * n; k++) sum += nats[k];

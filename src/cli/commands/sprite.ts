@@ -10,7 +10,7 @@ import { encodePng1 } from '../../image/encode/png.js';
 import { PixelError } from '../../pipeline/errors.js';
 import type { BinaryTensor } from '../../pipeline/types.js';
 import { BACKENDS, type BackendName } from '../../nn/tf.js';
-import { checkTemperature, completeJobs, cutFill, keptAfterFill, loadArModel, sampleRows, scoreSprites, scoreSpritesFast, tfPixelNats, type ArModel } from '../../sprite/ar.js';
+import { bitsPerPixel, checkTemperature, completeJobs, cutFill, keptAfterFill, loadArModel, sampleRows, scoreSprites, scoreSpritesFast, tfPixelNats, type ArModel } from '../../sprite/ar.js';
 import { expandPrompts, fitToGrid, listSpriteFiles, loadSprites, readAsSprite, readBits } from '../../sprite/data.js';
 import { defaultArModelPath, defaultPromptModelPath, defaultRefsPath, spriteImage, spriteSheet, wrapRow } from '../../sprite/sheet.js';
 import { mirrorBits, readHoldoutList, spriteKey } from '../../sprite/split.js';
@@ -329,11 +329,12 @@ export async function spriteCommand(argv: string[], io: IO, cwd = process.cwd())
     const held = sprites.filter((s) => keys.has(spriteKey(s.file, images)));
     if (held.length === 0) throw new PixelError('E_USAGE', `Expected the held-out sprites in ${JSON.stringify(images)} but none of the ${keys.size} listed is there`, { hint: 'Pass the data folder the model was trained on with --images' });
     const train = sprites.filter((s) => !keys.has(spriteKey(s.file, images)));
-    const bpp = (await scoreSpritesFast(model, held.map((s) => s.bits))).reduce((a, b) => a + b, 0) / held.length;
     const samples = intFlag(values.samples, 'samples', 1, 256) ?? 4;
+    // One tfjs model serves the held-out bits/px and the explain judge.
     const judge = await tfPixelNats(model);
     let r: ReturnType<typeof evaluate>;
     try {
+      const bpp = bitsPerPixel(judge.nats(held.map((s) => s.bits)), held.length, grid * grid).reduce((a, b) => a + b, 0) / held.length;
       const explain = { nats: judge.nats, samples: intFlag(values['explain-samples'], 'explain-samples', 1, 1024) ?? 32 };
       r = evaluate(model.net, held.map((s) => s.bits), train.map((s) => s.bits), bpp, { samples, proposals: intFlag(values.proposals, 'proposals', 1, 256) ?? 8, seed, explain });
     } finally {
