@@ -68,9 +68,9 @@ export function binarizePixelArt(gray: Float32Array, w: number, h: number, scale
   // 1. tone at the grid.
   const linear = gw === w && gh === h ? gray : resizeBox(gray, w, h, 1, gw, gh);
   const coded = convertSpace(linear, 'linear', 'srgb');
-  // A copy: the text step fades it in place.
-  let tone: Float32Array = new Float32Array(params.space === 'srgb' ? coded : linear);
-  if (params.smooth > 0) tone = bilateral(tone, gw, gh, params.space === 'srgb' ? params.smooth : params.smooth * 0.5);
+  const spaced = params.space === 'srgb' ? coded : linear;
+  // Its own array (the smoothing makes one, else a copy): the text step fades it in place.
+  const tone = params.smooth > 0 ? bilateral(spaced, gw, gh, params.space === 'srgb' ? params.smooth : params.smooth * 0.5) : new Float32Array(spaced);
 
   const fixed = new Uint8Array(n).fill(FREE);
 
@@ -81,6 +81,7 @@ export function binarizePixelArt(gray: Float32Array, w: number, h: number, scale
   // adaptive thresholding (the first rule) read 0.41 OCR characters on the
   // tuning text set against 0.67 for boxes: the OCR engine reads a
   // patterned ground between letters as more letters.
+  // Coded gray at the working resolution, for text and lines.
   const codedHi = gw === w && gh === h ? coded : convertSpace(gray, 'linear', 'srgb');
   if (params.detailContrast > 0) {
     const work = { data: codedHi, width: w, height: h, gw, gh };
