@@ -11,7 +11,8 @@
  * what `thumbnail()` does), ImageMagick (`mogrify`, one process per batch)
  * and netpbm (one pipeline per image, as a shell script would), and the
  * floor of any sharp-based job: Node, sharp and the decoding alone
- * (bench/decode-floor.mjs; for JPEGs also at 1/8, as draft() decodes). Missing peers
+ * (bench/decode-floor.mjs; for JPEGs also at 1/8, as draft() decodes), and
+ * PIL's: its decoding to gray alone (with draft() where that job uses it). Missing peers
  * are skipped with a message. Prints ms/image, CPU s/image (user + system of
  * the whole process tree) and how many times faster pixel (default flags) is.
  * Then start-up: `pixel staged` with nothing to do and a one-image convert
@@ -99,6 +100,13 @@ job, draft, src, out = sys.argv[1], sys.argv[2] == 'draft', sys.argv[3], sys.arg
 for name in sorted(os.listdir(src)):
     if not (name.endswith('.png') or name.endswith('.jpg')): continue
     im = Image.open(os.path.join(src, name))
+    if job == 'decode':  # PIL's floor: decoding to gray alone (with draft(), at the size the art job asks for)
+        if draft:
+            w, h = im.size
+            s = 128 / max(w, h)
+            im.draft('L', (max(1, round(w * s)) * 2, max(1, round(h * s)) * 2))
+        im.convert('L')
+        continue
     if job == 'art':
         w, h = im.size
         s = 128 / max(w, h)
@@ -171,6 +179,9 @@ async function main() {
       mkdirSync(out, { recursive: true });
       row('Python PIL', best(() => time(py, ['-c', PIL_SCRIPT, kind, 'plain', load.dir, out], dir)));
       if (kind === 'art' && load.files.some((f) => f.endsWith('.jpg'))) row('PIL with draft()', best(() => time(py, ['-c', PIL_SCRIPT, kind, 'draft', load.dir, out], dir)));
+      // PIL's own floor: its decoding alone (one process, as its job runs).
+      row('PIL: decode only', best(() => time(py, ['-c', PIL_SCRIPT, 'decode', 'plain', load.dir, out], dir)));
+      if (kind === 'art' && load.files.some((f) => f.endsWith('.jpg'))) row('PIL draft(): decode', best(() => time(py, ['-c', PIL_SCRIPT, 'decode', 'draft', load.dir, out], dir)));
     }
     if (magick) {
       const out = join(dir, 'magick');

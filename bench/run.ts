@@ -8,7 +8,8 @@
  *     the stages run one after another, so each is charged its own), for the
  *     pixel-art job on devbench and, on the generated 4032×3024 photos
  *     (bench/workloads.ts), for the pixel-art job and full-resolution FS
- *   - the error-diffusion and ordered kernels alone, ns per pixel on 1024×768
+ *   - the error-diffusion and ordered kernels alone, ns per pixel on 1024×768,
+ *     and the bound on Floyd–Steinberg's speed: its dependency chain alone
  * Prints medians; `--json file` also writes them.
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -32,6 +33,28 @@ const DEVBENCH = resolve(import.meta.dirname, '../../shared/data/devbench');
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+/**
+ * What bounds error diffusion's speed: each pixel's decision needs the error
+ * of the pixel before it, so per pixel one add (value + carried error), the
+ * rounding to 0 or 1 (two adds, as the kernel does it), one subtract (the
+ * error) and one multiply (the share carried on) run one after another, in
+ * doubles, in this order: the kernel's bits depend on exactly these
+ * operations. Nothing else is done here, so this loop's ns/pixel is the floor
+ * for a bit-identical Floyd–Steinberg in JavaScript on this machine.
+ */
+function fsChain(gray: Float32Array, n: number): number {
+  const ROUND = 6755399441055744;
+  let carry = 0;
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
+    const v = gray[i] + carry;
+    const o = v + ROUND - ROUND;
+    carry = (v - o) * (7 / 16);
+    sum += o;
+  }
+  return sum;
 }
 
 async function job(name: string, steps: StepConfig[], files: Buffer[], rounds: number) {
@@ -155,6 +178,7 @@ async function main() {
     kernel('jarvis-judice-ninke (serpentine)', () => diffuse(gray, w, h, KERNELS['jarvis-judice-ninke'], { serpentine: true, strength: 1 }, out), w * h),
     kernel('atkinson (serpentine)', () => diffuse(gray, w, h, KERNELS.atkinson, { serpentine: true, strength: 1 }, out), w * h),
     kernel('bayer-8 ordered', () => ordered(gray, w, h, bayerThresholds(8), 8, 1, out), w * h),
+    kernel("FS's dependency chain alone (see fsChain)", () => fsChain(gray, w * h), w * h),
   ];
   for (const k of kernels) console.log(`${k.kernel.padEnd(52)} ${k.nsPerPixel.toFixed(2)} ns/pixel (1024×768)`);
   results.kernels = kernels;
