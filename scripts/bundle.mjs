@@ -50,8 +50,8 @@ await build({
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  // Native bindings, the wasm backend's files, the TUI (loaded only for it) and the TypeScript compiler (only for configs).
-  external: ['@img/*', '@tensorflow/*', 'ink', 'ink/*', 'react', 'react/*', 'typescript', 'cosmiconfig', 'fast-glob', 'tsx', 'tsx/*'],
+  // Native bindings (@img/sharp-*; @img/colour is plain JavaScript and bundled), the wasm backend's files, the TUI (loaded only for it) and the TypeScript compiler (only for configs).
+  external: ['@img/sharp-*', '@tensorflow/*', 'ink', 'ink/*', 'react', 'react/*', 'typescript', 'cosmiconfig', 'fast-glob', 'tsx', 'tsx/*'],
   // CommonJS dependencies call `require`; ES modules have none of their own.
   banner: { js: "import { createRequire as __pixelRequire } from 'node:module'; const require = __pixelRequire(import.meta.url);" },
   plugins: [sharpOwnRequire],
