@@ -277,6 +277,26 @@ describe('ordered matrices', () => {
       expect(aligned[i]).toBe(big[i] > t[(y % 2) * 2 + (x % 2)] ? 1 : 0);
     }
   });
+
+  it('ordered: tiles of 2, 4 and 8 (thresholds in registers) give the same bits as the definition, at any width and alignment', () => {
+    for (const size of [2, 4, 8, 16])
+      for (const width of [1, 3, 8, 37, 64, 101]) {
+        const t = bayerThresholds(size);
+        const height = 11;
+        const img = noise(width, height, size + width).data;
+        const aligned = ordered(img, width, height, t, size, 0.7);
+        const backing = new Uint8Array(width * height + 3);
+        const unaligned = ordered(img, width, height, t, size, 0.7, backing.subarray(3));
+        const f32 = new Float32Array(1);
+        for (let i = 0; i < aligned.length; i++) {
+          const x = i % width;
+          const y = (i / width) | 0;
+          f32[0] = 0.5 + 0.7 * (t[(y % size) * size + (x % size)] - 0.5);
+          expect(aligned[i], `size ${size}, width ${width}, pixel ${i}`).toBe(img[i] > f32[0] ? 1 : 0);
+        }
+        expect(Buffer.from(unaligned).equals(Buffer.from(aligned)), `size ${size}, width ${width}`).toBe(true);
+      }
+  });
 });
 
 describe('dither plugin', () => {
