@@ -47,12 +47,24 @@ export interface TextBox {
   y1: number;
   strokes: Uint8Array;
   ground: 0 | 1;
+  /** The threshold its strokes were drawn with (coded gray). */
+  level: number;
 }
+
+interface Rect {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+}
+
+const SAME_LINE = Number(process.env.SAMELINE ?? 0.5);
 
 /** Seeds are merged into words and lines over gaps this wide (grid px). */
 const MERGE = 2;
 /** Ground kept solid around a box (grid px). */
 const PAD = 2;
+const PADV = Number(process.env.PADV ?? 2);
 /** Share of the box's variance that its two Otsu classes explain, at least (text on a plain or shaded ground). */
 const SEPARATION = 0.7;
 /** The strokes' share of the box, at most (letters are a minority of their box). */
@@ -84,7 +96,7 @@ const PIECE_INNER = 0.3;
  * read 0.75 OCR characters at 18.0 dB coded tone PSNR, 0.5 0.89 at 15.5 dB,
  * 0 (solid rows) 0.90 at 14.6 dB; fading rows above and below too read less.
  */
-const ROW_FADE = 0.5;
+const ROW_FADE = Number(process.env.FADE ?? 0.5);
 /**
  * In the rows of a text box, strokes are seeded from this share of the
  * contrast. Measured on two tuning text sets (seeds 4242 and 777): 0.5 read
@@ -211,9 +223,24 @@ export function findText(work: WorkPlane, contrast: number): TextBox[] {
   if (boxes.length === 0) return boxes;
   const faint = textSeeds(work, contrast * FAINT);
   for (const b of boxes) for (let i = b.y0 * work.gw; i < (b.y1 + 1) * work.gw; i++) if (faint[i]) seeds[i] = 1;
-  const wider = findTextBoxes(work, seeds, contrast);
+  const failed: Rect[] = [];
+  const wider = findTextBoxes(work, seeds, contrast, MERGE, failed);
   const covered = (b: TextBox) => wider.some((m) => m.x0 <= b.x0 && m.x1 >= b.x1 && m.y0 <= b.y0 && m.y1 >= b.y1);
-  return [...wider, ...boxes.filter((b) => !covered(b))];
+  const found = [...wider, ...boxes.filter((b) => !covered(b))];
+  if (process.env.DBG) console.error('found', found.map((b) => [b.x0, b.y0, b.x1, b.y1]), 'failed', failed);
+  if (!process.env.SAMELINE) return found;
+  const xs = cellStarts(work.width, work.gw);
+  const ys = cellStarts(work.height, work.gh);
+  const extra: TextBox[] = [];
+  for (const f of failed) {
+    if (found.some((b) => b.x0 <= f.x1 && b.x1 >= f.x0 && b.y0 <= f.y1 && b.y1 >= f.y0)) continue;
+    const h = f.y1 - f.y0 + 1;
+    const line = found.find((b) => Math.min(b.y1, f.y1) - Math.max(b.y0, f.y0) + 1 >= SAME_LINE * h);
+    if (!line) continue;
+    const box = textBox(work, xs, ys, f.x0, f.y0, f.x1, f.y1, contrast, line);
+    if (box) extra.push(box);
+  }
+  return [...found, ...extra];
 }
 
 /**
@@ -221,15 +248,21 @@ export function findText(work: WorkPlane, contrast: number): TextBox[] {
  * two-toned cells; `contrast` is the least difference between the box's
  * two class means.
  */
-export function findTextBoxes(work: WorkPlane, seed: Uint8Array, contrast: number): TextBox[] {
+export function findTextBoxes(work: WorkPlane, seed: Uint8Array, contrast: number, mergeX = MERGE, failed?: Rect[]): TextBox[] {
   const { gw: width, gh: height } = work;
-  const grown = dilate(seed, width, height, MERGE);
+  const grown = dilate(seed, width, height, mergeX, MERGE);
   const boxes: TextBox[] = [];
   const xs = cellStarts(work.width, width);
   const ys = cellStarts(work.height, height);
   forEachPiece4(grown, width, height, (x0, y0, x1, y1) => {
-    const box = textBox(work, xs, ys, x0, y0, x1, y1, contrast) ?? mainLine(work, xs, ys, seed, x0, y0, x1, y1, contrast);
-    if (box) boxes.push(box);
+    const whole = textBox(work, xs, ys, x0, y0, x1, y1, contrast);
+    if (whole) return void boxes.push(whole);
+    const band = mainLine(work, xs, ys, seed, x0, y0, x1, y1, contrast);
+    if (!band) return void failed?.push({ x0, y0, x1, y1 });
+    boxes.push(band);
+    // What the band leaves of the blob, above and below it.
+    if (band.y0 > y0) failed?.push({ x0, y0, x1, y1: band.y0 - 1 });
+    if (band.y1 < y1) failed?.push({ x0, y0: band.y1 + 1, x1, y1 });
   });
   return boxes;
 }
@@ -290,17 +323,25 @@ function forEachPiece4(m: Uint8Array, width: number, height: number, visit: (x0:
 }
 
 /** The box as text (its strokes and ground), or undefined when it is not text. */
-function textBox(work: WorkPlane, xs: Int32Array, ys: Int32Array, x0: number, y0: number, x1: number, y1: number, contrast: number): TextBox | undefined {
+function textBox(work: WorkPlane, xs: Int32Array, ys: Int32Array, x0: number, y0: number, x1: number, y1: number, contrast: number, line?: TextBox): TextBox | undefined {
   const bw = x1 - x0 + 1;
   const bh = y1 - y0 + 1;
-  if (bh < 5 || bw < MIN_ASPECT * bh || bh > work.gh / 2) return undefined;
+  if (bh < 5 || bh > work.gh / 2) return undefined;
+  if (!line && bw < MIN_ASPECT * bh) return undefined;
   const { data, width } = work;
-  const bins = new Float64Array(256);
-  for (let y = ys[y0]; y < ys[y1 + 1]; y++) for (let x = xs[x0]; x < xs[x1 + 1]; x++) bins[Math.min(255, Math.max(0, Math.floor(data[y * width + x] * 256)))]++;
-  const { level, separation, lowMean, highMean, lowShare } = otsu(bins);
-  if (separation < SEPARATION || highMean - lowMean < contrast) return undefined;
-  // The minority class is the strokes; the ground takes the other colour.
-  const dark = lowShare <= 0.5;
+  let level: number, dark: boolean;
+  if (line) {
+    level = line.level;
+    dark = line.ground === 1;
+  } else {
+    const bins = new Float64Array(256);
+    for (let y = ys[y0]; y < ys[y1 + 1]; y++) for (let x = xs[x0]; x < xs[x1 + 1]; x++) bins[Math.min(255, Math.max(0, Math.floor(data[y * width + x] * 256)))]++;
+    const o = otsu(bins);
+    if (o.separation < SEPARATION || o.highMean - o.lowMean < contrast) return undefined;
+    level = o.level;
+    // The minority class is the strokes; the ground takes the other colour.
+    dark = o.lowShare <= 0.5;
+  }
   const strokes = new Uint8Array(bw * bh);
   let strokeCells = 0;
   for (let cy = 0; cy < bh; cy++)
@@ -328,7 +369,7 @@ function textBox(work: WorkPlane, xs: Int32Array, ys: Int32Array, x0: number, y0
       if (strokes[i] && strokes[i - 1] && strokes[i + 1] && strokes[i - bw] && strokes[i + bw]) inner++;
     }
   if (inner > MAX_INNER * strokeCells) return undefined;
-  return { x0, y0, x1, y1, strokes, ground: dark ? 1 : 0 };
+  return { x0, y0, x1, y1, strokes, ground: dark ? 1 : 0, level };
 }
 
 /**
@@ -343,7 +384,7 @@ export function drawTextBoxes(boxes: TextBox[], fixed: Uint8Array, tone: Float32
     const ground = b.ground ? paper : ink;
     const stroke = b.ground ? ink : paper;
     const px0 = Math.max(0, b.x0 - PAD), px1 = Math.min(width - 1, b.x1 + PAD);
-    const py0 = Math.max(0, b.y0 - PAD), py1 = Math.min(height - 1, b.y1 + PAD);
+    const py0 = Math.max(0, b.y0 - PADV), py1 = Math.min(height - 1, b.y1 + PADV);
     const bw = b.x1 - b.x0 + 1;
     const strokes = dropShort(new Uint8Array(b.strokes), bw, b.y1 - b.y0 + 1, 3);
     for (let y = py0; y <= py1; y++)
@@ -355,7 +396,7 @@ export function drawTextBoxes(boxes: TextBox[], fixed: Uint8Array, tone: Float32
   // After every box is drawn, so one box's rows never fade another's ring.
   for (const b of boxes) {
     const g = b.ground;
-    for (let y = Math.max(0, b.y0 - PAD); y <= Math.min(height - 1, b.y1 + PAD); y++)
+    for (let y = Math.max(0, b.y0 - PADV); y <= Math.min(height - 1, b.y1 + PADV); y++)
       for (let i = y * width; i < (y + 1) * width; i++) if (fixed[i] === free) tone[i] = g + ROW_FADE * (tone[i] - g);
   }
 }
