@@ -23,7 +23,7 @@ import { convertSpace } from '../../image/color.js';
 import type { ColorSpace } from '../../pipeline/types.js';
 import { resizeBox } from '../../kernels/resize.js';
 import { bilateral, dropShort, FREE, INK_ALONE, PAPER_ALONE, lineMap, patternFill, pixelPerfect, removeOrphans, thin, toGrid } from './kernels.js';
-import { FILL_PATTERNS, type FillPattern } from './patterns.js';
+import type { FillPattern } from './patterns.js';
 import { drawTextBoxes, findText } from './text.js';
 
 export interface PixelArtParams {
@@ -69,11 +69,9 @@ export function binarizePixelArt(gray: Float32Array, w: number, h: number, scale
   const linear = gw === w && gh === h ? gray : resizeBox(gray, w, h, 1, gw, gh);
   const coded = convertSpace(linear, 'linear', 'srgb');
   const spaced = params.space === 'srgb' ? coded : linear;
-  // Its own array (the smoothing makes one, else a copy): the text step fades it in place.
-  const tone = params.smooth > 0 ? bilateral(spaced, gw, gh, params.space === 'srgb' ? params.smooth : params.smooth * 0.5) : new Float32Array(spaced);
+  const tone = params.smooth > 0 ? bilateral(spaced, gw, gh, params.space === 'srgb' ? params.smooth : params.smooth * 0.5) : spaced;
 
   const fixed = new Uint8Array(n).fill(FREE);
-  let hasText = false;
 
   // 2. text: letter-like pieces of strokes found at the working resolution,
   // merged into boxes that are tested as text (text.ts); each text box is
@@ -86,21 +84,7 @@ export function binarizePixelArt(gray: Float32Array, w: number, h: number, scale
   const codedHi = gw === w && gh === h ? coded : convertSpace(gray, 'linear', 'srgb');
   if (params.detailContrast > 0) {
     const work = { data: codedHi, width: w, height: h, gw, gh };
-    const bx = findText(work, params.detailContrast);
-    hasText = bx.length > 0;
-    drawTextBoxes(bx, fixed, tone, gw, gh, PAPER_ALONE, INK_ALONE, FREE);
-    if (process.env.EXP_SOLID && bx.length) {
-      const S = Number(process.env.EXP_SOLID);
-      let paperVotes = 0;
-      for (const b of bx) paperVotes += b.ground ? 1 : -1;
-      const g = paperVotes >= 0 ? 1 : 0;
-      for (let i = 0; i < n; i++) if (fixed[i] === FREE && Math.abs(tone[i] - g) < S) fixed[i] = g ? PAPER_ALONE : INK_ALONE;
-    }
-    if (process.env.EXP_ALL && bx.length) {
-      let y0 = gh, y1 = 0;
-      for (const b of bx) { y0 = Math.min(y0, b.y0 - 2); y1 = Math.max(y1, b.y1 + 2); }
-      for (let i = 0; i < n; i++) { const y = Math.floor(i / gw); const out = y < y0 || y > y1; if (fixed[i] === FREE && (process.env.EXP_ALL === 'in' ? !out : out)) fixed[i] = bx[0].ground ? PAPER_ALONE : INK_ALONE; }
-    }
+    drawTextBoxes(findText(work, params.detailContrast), fixed, gw, gh, PAPER_ALONE, INK_ALONE, FREE);
   }
 
   // 3. lines.
@@ -140,9 +124,7 @@ export function binarizePixelArt(gray: Float32Array, w: number, h: number, scale
   }
 
   // 5. fill, 6. cleanup.
-  const ep = hasText && process.env.EXP_PAT ? FILL_PATTERNS[process.env.EXP_PAT as 'dots'] : params.pattern;
-  const es = hasText && process.env.EXP_SCREEN ? Number(process.env.EXP_SCREEN) : params.screen;
-  let data = patternFill(tone, fixed, gw, gh, ep, es, params.solid);
+  let data = patternFill(tone, fixed, gw, gh, params.pattern, params.screen, params.solid);
   if (params.cleanup) data = removeOrphans(data, gw, gh, keep);
   return gridMask ? { data, width: gw, height: gh, mask: gridMask } : { data, width: gw, height: gh };
 }

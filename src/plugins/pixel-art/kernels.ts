@@ -348,13 +348,13 @@ function grow1d(src: Uint8Array, dst: Uint8Array, start: number, stride: number,
   }
 }
 
-/** Set pixels grown by `r` pixels sideways and `ry` up and down (a rectangle; square by default), as a new map. */
-export function dilate(m: Uint8Array, width: number, height: number, r: number, ry = r): Uint8Array {
-  if (r <= 0 && ry <= 0) return new Uint8Array(m);
+/** Set pixels grown by `r` pixels (square neighbourhood), as a new map. */
+export function dilate(m: Uint8Array, width: number, height: number, r: number): Uint8Array {
+  if (r <= 0) return new Uint8Array(m);
   // Separable: grow along every row, then along every column of that.
   const rows = new Uint8Array(m.length);
   for (let y = 0; y < height; y++) grow1d(m, rows, y * width, 1, width, r);
   const out = new Uint8Array(m.length);
-  for (let x = 0; x < width; x++) grow1d(rows, out, x, width, height, ry);
+  for (let x = 0; x < width; x++) grow1d(rows, out, x, width, height, r);
   return out;
 }

@@ -22,8 +22,6 @@ export const FILL_PATTERNS = {
   dots: { width: 2, height: 2, ranks: [0, 2, 3, 1], description: 'solid, 25 % dots, 50 % checker, 75 % dots, solid (MacPaint)' },
   // The 17 levels of Bayer's 4×4 ordered screen.
   'bayer-4': { width: 4, height: 4, ranks: [0, 8, 2, 10, 12, 4, 14, 6, 3, 11, 1, 9, 15, 7, 13, 5], description: "17 levels of Bayer's 4×4 ordered screen" },
-  lines: { width: 1, height: 4, ranks: [0, 2, 1, 3], description: 'horizontal lines' },
-  bricks: { width: 4, height: 4, ranks: [0, 0, 1, 1, 2, 2, 3, 3, 1, 1, 0, 0, 3, 3, 2, 2], description: 'bricks' },
   // Only ink and paper: posterised, no pattern.
   solid: { width: 1, height: 1, ranks: [0], description: 'ink and paper only, no pattern' },
 } as const satisfies Record<string, FillPattern>;
