@@ -8,7 +8,7 @@
  *      resolution, grouped into boxes that fall into letter-sized pieces,
  *      drawn as a clean threshold on a solid ground (text.ts: strokes, not
  *      dots, and nothing around them for the eye or an OCR engine to
- *      misread), the rest of their rows with a fainter fill;
+ *      misread), and the rest of their rows solid ground as well;
  *   3. lines: dark lines found at the working resolution, mapped to the
  *      grid, thinned to continuous 1-px lines, short pieces dropped, L
  *      corners removed; they are ink;
@@ -69,15 +69,14 @@ export function binarizePixelArt(gray: Float32Array, w: number, h: number, scale
   const linear = gw === w && gh === h ? gray : resizeBox(gray, w, h, 1, gw, gh);
   const coded = convertSpace(linear, 'linear', 'srgb');
   const spaced = params.space === 'srgb' ? coded : linear;
-  // Its own array (the smoothing makes one, else a copy): the text step fades it in place.
-  const tone = params.smooth > 0 ? bilateral(spaced, gw, gh, params.space === 'srgb' ? params.smooth : params.smooth * 0.5) : new Float32Array(spaced);
+  const tone = params.smooth > 0 ? bilateral(spaced, gw, gh, params.space === 'srgb' ? params.smooth : params.smooth * 0.5) : spaced;
 
   const fixed = new Uint8Array(n).fill(FREE);
 
   // 2. text: letter-like pieces of strokes found at the working resolution,
   // merged into boxes that are tested as text (text.ts); each text box is
   // drawn as a clean threshold on a solid ground, taking no part in the
-  // fill's error diffusion, and the rest of its rows get a fainter fill. Per-pixel
+  // fill's error diffusion, and the rest of its rows are solid ground too. Per-pixel
   // adaptive thresholding (the first rule) read 0.41 OCR characters on the
   // tuning text set against 0.67 for boxes: the OCR engine reads a
   // patterned ground between letters as more letters.
@@ -85,7 +84,7 @@ export function binarizePixelArt(gray: Float32Array, w: number, h: number, scale
   const codedHi = gw === w && gh === h ? coded : convertSpace(gray, 'linear', 'srgb');
   if (params.detailContrast > 0) {
     const work = { data: codedHi, width: w, height: h, gw, gh };
-    drawTextBoxes(findText(work, params.detailContrast), fixed, tone, gw, gh, PAPER_ALONE, INK_ALONE, FREE);
+    drawTextBoxes(findText(work, params.detailContrast), fixed, gw, gh, PAPER_ALONE, INK_ALONE, FREE);
   }
 
   // 3. lines.

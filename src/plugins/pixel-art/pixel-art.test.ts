@@ -6,7 +6,7 @@ import type { BinaryTensor, ImageTensor, ToneTensor } from '../../pipeline/types
 import { pluginTable } from '../index.js';
 import { blur, dilate, dropShort, patternFill, pixelPerfect, removeOrphans, thin, FREE } from './kernels.js';
 import { FILL_PATTERNS, pixelArt } from './index.js';
-import { drawTextBoxes, findTextBoxes, textSeeds } from './text.js';
+import { drawTextBoxes, findText, findTextBoxes, sameLine, textSeeds, type Rect } from './text.js';
 
 const plugins = pluginTable();
 
@@ -279,20 +279,34 @@ describe('text boxes', () => {
     expect(findTextBoxes(small, textSeeds(small, 0.4), 0.4)).toEqual([]);
   });
 
-  it('draws a box as its threshold on a solid ground with a 2-px solid ring, and fades the rest of its rows toward the ground', () => {
+  it('draws a box as its threshold on a solid ground with a 2-px solid ring, and its rows as solid ground across the picture', () => {
     const { coded, w, h } = scene(6);
     const work = plane(coded, w, h);
     const fixed = new Uint8Array(w * h).fill(FREE);
-    const tone = new Float32Array(w * h).fill(0.5);
-    drawTextBoxes(findTextBoxes(work, textSeeds(work, 0.3), 0.3), fixed, tone, w, h, 2, 3, FREE);
+    const boxes = findTextBoxes(work, textSeeds(work, 0.3), 0.3);
+    // Letters 7 px tall: a quarter of them rounds to 2, so the quiet zone above and below is the 2-px ring.
+    expect(boxes.map((b) => b.letter)).toEqual([7]);
+    drawTextBoxes(boxes, fixed, w, h, 2, 3, FREE);
     for (let y = 0; y <= 18; y++)
       for (let x = 1; x <= 45; x++) {
         const letter = coded[y * w + x] < 0.1;
         expect(fixed[y * w + x], `${x},${y}`).toBe(letter ? 3 : 2);
       }
-    expect([fixed[19 * w + 10], fixed[10 * w + 46], fixed[10 * w]]).toEqual([FREE, FREE, FREE]);
-    // Rows 0–18 beyond the ring: half way to paper; other rows untouched.
-    expect([tone[10 * w + 50], tone[0 * w + 63], tone[18 * w + 46], tone[10 * w], tone[19 * w + 50], tone[20 * w + 10]]).toEqual([0.75, 0.75, 0.75, 0.75, 0.5, 0.5]);
+    // Rows 0–18 beyond the ring: paper across the picture; other rows free.
+    expect([fixed[10 * w + 50], fixed[0 * w + 63], fixed[18 * w + 46], fixed[10 * w], fixed[19 * w + 50], fixed[20 * w + 10]]).toEqual([2, 2, 2, 2, FREE, FREE]);
+  });
+
+  it('takes a word beside a text box on its line with that box\'s threshold when it fails the tests alone (too narrow)', () => {
+    const { coded, w, h } = scene(6);
+    // A short word ('III': 2-px bars 1 px apart, 8 px wide and 7 high, so its box is narrower than 1.4 × its height) 10 px right of the six letters.
+    for (let y = 6; y <= 12; y++) for (const x of [50, 51, 53, 54, 56, 57]) coded[y * w + x] = 0.05;
+    const work = plane(coded, w, h);
+    const failed: Rect[] = [];
+    const boxes = findTextBoxes(work, textSeeds(work, 0.3), 0.3, failed);
+    expect(boxes.map(({ x0, x1 }) => [x0, x1])).toEqual([[3, 43]]);
+    const word = sameLine(work, failed, boxes, 0.3);
+    expect(word.map(({ x0, y0, x1, y1, ground, level }) => ({ x0, y0, x1, y1, ground, level }))).toEqual([{ x0: 46, y0: 2, x1: 61, y1: 16, ground: 1, level: boxes[0].level }]);
+    expect(findText(work, 0.3).map(({ x0, x1 }) => [x0, x1])).toEqual([[3, 43], [46, 61]]);
   });
 
   it('keeps a text scene\'s ground clean in the output (no fill pixels inside the box)', async () => {
