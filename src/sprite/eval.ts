@@ -65,6 +65,24 @@ export interface EvalReport {
   lambda: number;
 }
 
+/**
+ * The tuning half of the held-out icons: the first ⌈n/2⌉ by a seeded FNV-1a
+ * hash of their keys (paths relative to the data folder). Settings are chosen
+ * on this half and reported on the other as well, so a figure on the report
+ * half was not fitted to it.
+ */
+export function tuningHalf(keys: readonly string[]): boolean[] {
+  const hash = (s: string) => {
+    let h = 0x811c9dc5;
+    for (const ch of `pixel-tune:${s}`) h = Math.imul(h ^ ch.charCodeAt(0), 0x01000193) >>> 0;
+    return h;
+  };
+  const order = keys.map((k, i) => ({ h: hash(k), i })).sort((a, b) => a.h - b.h || a.i - b.i);
+  const out = keys.map(() => false);
+  for (const { i } of order.slice(0, Math.ceil(keys.length / 2))) out[i] = true;
+  return out;
+}
+
 /** Fill mask of the bottom half (the first half of the rows kept). */
 export function bottomHalfFill(grid: number): Uint8Array {
   const f = new Uint8Array(grid * grid);
