@@ -367,9 +367,9 @@ describe('CLI habits and fixed bugs', () => {
     const args = ['eval', '--model', m, '--images', data, '--holdout', list, '--samples', '2', '--proposals', '2', '--explain-samples', '3'];
     expect(await spriteCommand(args, a.io, dir)).toBe(0);
     expect(a.o.out).toContain('2 held-out icons (none of them or their relatives trained on), 2 training icons');
-    expect(a.o.out).toMatch(/pixel error of the hidden part +explain +expl\.smp +guided +ranked +sample +majority +blank +mirror +nearest icon/);
-    expect(a.o.out).toMatch(/bottom half from the top half +(\d+\.\d %\s+){9}/);
-    expect(a.o.out).toMatch(/central square from the rest +(\d+\.\d %\s+){7}– +\d+\.\d %/);
+    expect(a.o.out).toMatch(/pixel error of the hidden part +explain +expl\.smp +guided +guid\.ref +ranked +sample +majority +blank +mirror +nearest icon/);
+    expect(a.o.out).toMatch(/bottom half from the top half +(\d+\.\d %\s+){10}/);
+    expect(a.o.out).toMatch(/central square from the rest +(\d+\.\d %\s+){8}– +\d+\.\d %/);
     const b = io();
     expect(await spriteCommand([...args, '--json'], b.io, dir)).toBe(0);
     const r = JSON.parse(b.o.out);
@@ -377,6 +377,8 @@ describe('CLI habits and fixed bugs', () => {
     expect(r.centre.perIcon.explainSamples).toHaveLength(2);
     expect(r.bottomHalf.perIcon.guided).toHaveLength(2);
     expect(r.bottomHalf.guided).toBeGreaterThanOrEqual(0);
+    expect(r.bottomHalf.perIcon.guidedRefs).toHaveLength(2);
+    expect(r.centre.guidedRefs).toBeGreaterThanOrEqual(0);
   });
 
   it('sample: sheets wrap at --cols; the extension picks the format', async () => {
@@ -431,6 +433,17 @@ describe('CLI habits and fixed bugs', () => {
     expect(await spriteCommand(['complete', a, b, '--model', m, '--cut', String(N / 2), '--method', 'guided', '--samples', '5', '--count', '2', '--scale', '1', '-o', 'guided.png'], io().io, dir)).toBe(0);
     expect(readFileSync(join(dir, 'guided.png'))).toEqual(guided);
     await expect(spriteCommand(['complete', a, '--model', m, '--mask', mask, '--method', 'guided', '--proposals', '4'], io().io, dir)).rejects.toThrow('--proposals is not available with --method guided');
+    // guided-refs: guided samples that also lean towards the nearest reference icons; needs references; deterministic; not the same as guided
+    const gr = io();
+    const refArgs = ['complete', a, b, '--model', m, '--cut', String(N / 2), '--method', 'guided-refs', '--references', refs, '--samples', '5', '--count', '2', '--scale', '1', '-o', 'guided-refs.png'];
+    expect(await spriteCommand(refArgs, gr.io, dir)).toBe(0);
+    expect(gr.o.out).toMatch(/judged \d+ candidates \(4 reference icons, 5 samples per input\)/);
+    const withRefs = readFileSync(join(dir, 'guided-refs.png'));
+    expect(await spriteCommand(refArgs, io().io, dir)).toBe(0);
+    expect(readFileSync(join(dir, 'guided-refs.png'))).toEqual(withRefs);
+    expect(withRefs).not.toEqual(guided);
+    await expect(spriteCommand(['complete', a, '--model', m, '--cut', String(N / 2), '--method', 'guided-refs'], io().io, dir)).rejects.toThrow('--method guided-refs needs reference icons');
+    await expect(spriteCommand(['complete', a, '--model', m, '--mask', mask, '--method', 'guided-refs', '--references', refs, '--proposals', '4'], io().io, dir)).rejects.toThrow('--proposals is not available with --method guided-refs');
   });
 
   it('prompt --train takes --grid and --epochs and a validation folder; prompts come from .txt files too', async () => {
