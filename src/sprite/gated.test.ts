@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { rng } from '../nn/data.js';
 import { useBackend, type TF } from '../nn/tf.js';
 import { completeJobs, completeSprites, decodeArModel, encodeArModel, keptAfterFill, pixelNats, pixelNatsWith, sampleRows, sampleSprites, scoreSprites, scoreSpritesWith, tfAr } from './ar.js';
-import { bottomHalfFill, centreFill, evaluate, fillError, mirrorCompletion, nearestCompletion } from './eval.js';
+import { bottomHalfFill, centreFill, evaluate, fillError, mirrorCompletion, nearestCompletion, tuningHalf } from './eval.js';
 import { explainScores, guidedJob, mirrorMap, nearestReferences, orientations, rankCompletions, referenceCandidates, referenceJob, referenceSheet, referenceTiles, symmetricCandidates } from './complete.js';
 import { gatedTensorSpecs, horizontalTaps, initGatedWeights, verticalTaps, type GatedArchitecture } from './gated.js';
 import { GatedNet } from './gated-net.js';
@@ -366,6 +366,15 @@ describe('ranked completion', () => {
     expect(r.sampled.every(Boolean)).toBe(true);
     for (const x of r.sprites) expect(drawn.some((d) => d.every((v, p) => v === x[p]))).toBe(true);
     expect(r.scores).toEqual(explainScores(nats, r.sprites, fill, G));
+  });
+
+  it('tuningHalf: ⌈n/2⌉ icons, chosen by name alone (the order of the list does not matter)', () => {
+    const keys = Array.from({ length: 57 }, (_, i) => `set/icon-${i}.png`);
+    const half = tuningHalf(keys);
+    expect(half.filter(Boolean)).toHaveLength(29);
+    const reversed = tuningHalf([...keys].reverse());
+    expect(reversed.reverse()).toEqual(half);
+    expect(tuningHalf(keys.slice(0, 4)).filter(Boolean)).toHaveLength(2);
   });
 
   it('a reference sheet round-trips its tiles (blank ones skipped) and refuses a size that is not whole tiles', () => {
