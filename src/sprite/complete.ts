@@ -244,7 +244,7 @@ export function rankCompletions(
   const samples = o.samples ?? 0;
   const structured = o.structured ?? true;
   const sampleJob = (j: CompletionJob): CompletionJob => {
-    const plain = { ...j, count: samples, known: Uint8Array.from(j.known, (v, p) => (j.fill[p] ? 0 : v)) };
+    const plain = { ...j, count: samples };
     const guided = o.guide === undefined ? plain : guidedJob(plain, g, o.guide);
     return o.refGuide ? referenceJob(guided, o.references, o.refGuide) : guided;
   };

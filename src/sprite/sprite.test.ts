@@ -378,6 +378,7 @@ describe('CLI habits and fixed bugs', () => {
     expect(r.bottomHalf.perIcon.guided).toHaveLength(2);
     expect(r.bottomHalf.guided).toBeGreaterThanOrEqual(0);
     expect(r.bottomHalf.perIcon.guidedRefs).toHaveLength(2);
+    expect(r.tuningHalf.filter(Boolean)).toHaveLength(1);
     expect(r.centre.guidedRefs).toBeGreaterThanOrEqual(0);
   });
 

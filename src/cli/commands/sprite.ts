@@ -289,7 +289,7 @@ export async function spriteCommand(argv: string[], io: IO, cwd = process.cwd())
     const guided = method === 'guided' || method === 'guided-refs';
     const judged = method === 'explain' || guided;
     // Importance weights assume samples from the model alone; guided samples are not.
-    if (guided && values.proposals !== undefined && values.proposals !== '1') throw new PixelError('E_USAGE', `--proposals is not available with --method ${method}`, { hint: 'Its samples come from the model times a symmetry expert, so importance weights would be wrong; the explain judge already weighs how they fit' });
+    if (guided && values.proposals !== undefined && values.proposals !== '1') throw new PixelError('E_USAGE', `--proposals is not available with --method ${method}`, { hint: 'Its samples come from the model times guiding experts, so importance weights would be wrong; the explain judge already weighs how they fit' });
     const temps = parseTemperatures(values.temperature);
     const count = intFlag(values.count, 'count', 1, 1024) ?? 4;
     // Importance resampling for masks, except under explain, whose judge already weighs how samples fit the kept pixels.
@@ -324,7 +324,7 @@ export async function spriteCommand(argv: string[], io: IO, cwd = process.cwd())
 
   if (sub === 'eval') {
     noPositionals();
-    const { evaluate } = await import('../../sprite/eval.js');
+    const { evaluate, tuningHalf } = await import('../../sprite/eval.js');
     const images = abs(values.images) ?? resolve(cwd, '../shared/data/pixelart');
     const keys = values.holdout !== undefined ? new Set(readHoldoutList(abs(values.holdout)!)) : heldOutKeys(model, modelFile);
     if (!keys) throw new PixelError('E_USAGE', `Expected a held-out list for pixel sprite eval but ${modelFile} names none`, { hint: 'Pass --holdout list.txt (paths relative to --images, one a line)' });
@@ -344,7 +344,8 @@ export async function spriteCommand(argv: string[], io: IO, cwd = process.cwd())
       judge.dispose();
     }
     const rep = r.report;
-    if (values.json) io.stdout(`${JSON.stringify(rep, null, 2)}\n`);
+    // Which icons settings were tuned on (eval.ts tuningHalf), in the order of the per-icon errors.
+    if (values.json) io.stdout(`${JSON.stringify({ ...rep, tuningHalf: tuningHalf(held.map((s) => spriteKey(s.file, images))) }, null, 2)}\n`);
     else {
       const pc = (v: number | undefined) => (v === undefined ? '–' : `${(v * 100).toFixed(1)} %`);
       const row = (name: string, f: typeof rep.bottomHalf) =>
