@@ -112,6 +112,15 @@ export interface CompletionJob {
    * sampled earlier in raster order).
    */
   guide?: { mirrors: readonly Int32Array[]; bias: number };
+  /**
+   * A reference expert for the filled pixels (another factor of the product):
+   * a posterior over whole reference sprites, each weighted by
+   * exp(−mismatches / `tau`) against the kept pixels (all of them, also those
+   * after the hole) and the pixels sampled so far in this chain; at pixel p,
+   * `bias` · (2·P_ref(ink) − 1) is added to the logit, P_ref(ink) being the
+   * weighted share of references with ink at p.
+   */
+  refs?: { sprites: readonly Uint8Array[]; bias: number; tau: number };
 }
 
 /** Does any kept pixel come after a filled one in raster order (so a causal sampler cannot see it)? */
@@ -137,12 +146,18 @@ export function keptAfterFill(fill: Uint8Array): boolean {
 export function completeJobs(net: ArRunner, jobs: readonly CompletionJob[], proposals = 1): Uint8Array[][] {
   const n = net.grid * net.grid;
   const K = Math.max(1, Math.floor(proposals));
-  const chains: { job: number; rand: () => number; invT: number }[] = [];
+  const chains: { job: number; rand: () => number; invT: number; miss?: Float64Array }[] = [];
   for (const [j, job] of jobs.entries()) {
     checkTemperature(job.temperature);
     if (job.known.length !== n || job.fill.length !== n) throw new PixelError('E_USAGE', `Expected a ${net.grid}×${net.grid} sprite and fill mask but received ${job.known.length} and ${job.fill.length} pixels`);
     const rand = rng(job.seed);
-    for (let c = 0; c < job.count * K; c++) chains.push({ job: j, rand, invT: 1 / job.temperature });
+    // Mismatches of each reference with the kept pixels; each chain then adds its own sampled ones.
+    const kept = job.refs && Float64Array.from(job.refs.sprites, (r) => {
+      let d = 0;
+      for (let p = 0; p < n; p++) if (!job.fill[p] && r[p] !== job.known[p]) d++;
+      return d;
+    });
+    for (let c = 0; c < job.count * K; c++) chains.push({ job: j, rand, invT: 1 / job.temperature, miss: kept?.slice() });
   }
   const total = chains.length;
   const bits = new Uint8Array(total * n);
@@ -153,7 +168,7 @@ export function completeJobs(net: ArRunner, jobs: readonly CompletionJob[], prop
     for (let s = 0; s < total; s++) {
       const c = chains[s];
       let z = logits[s] * c.invT;
-      const { fill, guide } = jobs[c.job];
+      const { fill, guide, refs } = jobs[c.job];
       if (fill[p]) {
         started[s] = 1;
         if (guide)
@@ -161,7 +176,10 @@ export function completeJobs(net: ArRunner, jobs: readonly CompletionJob[], prop
             const q = m[p];
             if (q >= 0 && q !== p && (q < p || !fill[q])) z += bits[s * n + q] ? guide.bias : -guide.bias;
           }
-        bits[s * n + p] = c.rand() < 1 / (1 + Math.exp(-z)) ? 1 : 0;
+        if (refs && c.miss) z += refs.bias * (2 * refInk(refs.sprites, c.miss, refs.tau, p) - 1);
+        const bit = c.rand() < 1 / (1 + Math.exp(-z)) ? 1 : 0;
+        bits[s * n + p] = bit;
+        if (refs && c.miss) for (let r = 0; r < refs.sprites.length; r++) if (refs.sprites[r][p] !== bit) c.miss[r]++;
       } else if (K > 1 && started[s]) {
         // log P(kept bit | everything before it) = −softplus(∓z)
         const x = bits[s * n + p] ? z : -z;
@@ -190,6 +208,21 @@ export function completeJobs(net: ArRunner, jobs: readonly CompletionJob[], prop
     }
     return out;
   });
+}
+
+/** The reference expert's belief that pixel p is ink: the share of references with ink there, each weighted by exp(−mismatches / tau). */
+function refInk(sprites: readonly Uint8Array[], miss: Float64Array, tau: number, p: number): number {
+  if (sprites.length === 0) return 0.5;
+  let least = Infinity;
+  for (const d of miss) least = Math.min(least, d);
+  let all = 0;
+  let ink = 0;
+  for (let r = 0; r < sprites.length; r++) {
+    const w = Math.exp((least - miss[r]) / tau);
+    all += w;
+    if (sprites[r][p]) ink += w;
+  }
+  return ink / all;
 }
 
 export function completeSprites(net: ArRunner, known: Uint8Array, fill: Uint8Array, o: SampleOptions & { proposals?: number }): Uint8Array[] {

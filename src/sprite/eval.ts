@@ -14,14 +14,16 @@
  * ranked completion (the candidate the model finds most likely, complete.ts),
  * the explain judge (complete.ts) over `explainSamples` samples plus those
  * candidates, and over the samples alone, the same judge over as many
- * samples guided towards mirror symmetry (`--method guided`), the mean over `samples` sampled
+ * samples guided towards mirror symmetry (`--method guided`) and over as
+ * many guided by symmetry and by the nearest reference icons
+ * (`--method guided-refs`), the mean over `samples` sampled
  * completions per icon (temperature 1), and the per-pixel majority of those
  * samples (the estimate that minimises expected pixel error under the
  * samples, though it is not itself a sample). Per-icon errors come with the
  * report (`perIcon`), so a figure can be checked on any subset.
  */
 import { completeJobs, keptAfterFill, scoreSprites, type ArRunner } from './ar.js';
-import { EXPLAIN_LAMBDA, SYMMETRY_BIAS, rankCompletions, referenceCandidates } from './complete.js';
+import { EXPLAIN_LAMBDA, REFERENCE_GUIDE, SYMMETRY_BIAS, rankCompletions, referenceCandidates } from './complete.js';
 import { fitPositionBaseline, positionBaselineBpp } from './baseline.js';
 import { mirrorBits } from './split.js';
 
@@ -34,6 +36,8 @@ export interface CompletionFigures {
   explainSamples: number;
   /** The explain judge's choice among samples guided towards mirror symmetry (`--method guided`). */
   guided: number;
+  /** The same judge among samples guided by symmetry and by the nearest reference icons (`--method guided-refs`). */
+  guidedRefs: number;
   /** Mean pixel error of single samples. */
   sample: number;
   /** Pixel error of the per-pixel majority of the samples. */
@@ -63,6 +67,24 @@ export interface EvalReport {
   samples: number;
   explainSamples: number;
   lambda: number;
+}
+
+/**
+ * The tuning half of the held-out icons: the first ⌈n/2⌉ by a seeded FNV-1a
+ * hash of their keys (paths relative to the data folder). Settings are chosen
+ * on this half and reported on the other as well, so a figure on the report
+ * half was not fitted to it.
+ */
+export function tuningHalf(keys: readonly string[]): boolean[] {
+  const hash = (s: string) => {
+    let h = 0x811c9dc5;
+    for (const ch of `pixel-tune:${s}`) h = Math.imul(h ^ ch.charCodeAt(0), 0x01000193) >>> 0;
+    return h;
+  };
+  const order = keys.map((k, i) => ({ h: hash(k), i })).sort((a, b) => a.h - b.h || a.i - b.i);
+  const out = keys.map(() => false);
+  for (const { i } of order.slice(0, Math.ceil(keys.length / 2))) out[i] = true;
+  return out;
 }
 
 /** Fill mask of the bottom half (the first half of the rows kept). */
@@ -126,6 +148,7 @@ function completionFigures(net: ArRunner, heldOut: readonly Uint8Array[], refs: 
   const explained = judged.map((r) => r.sprites[0]);
   const explainedSample = judged.map((r) => r.sprites[r.sampled.indexOf(true)]);
   const guided = rankCompletions(net, () => [], jobs.map((j) => ({ ...j, count: 1 })), { references: [], structured: false, samples: explain.samples, explain, guide: SYMMETRY_BIAS });
+  const guidedRefs = rankCompletions(net, () => [], jobs.map((j) => ({ ...j, count: 1 })), { references: refs, structured: false, samples: explain.samples, explain, guide: SYMMETRY_BIAS, refGuide: REFERENCE_GUIDE });
   const blank = new Uint8Array(g * g);
   const err = (pick: (t: Uint8Array, i: number) => Uint8Array) => heldOut.map((t, i) => fillError(pick(t, i), t, fill));
   const perIcon: Record<string, number[]> = {
@@ -133,6 +156,7 @@ function completionFigures(net: ArRunner, heldOut: readonly Uint8Array[], refs: 
     explain: err((_, i) => explained[i]),
     explainSamples: err((_, i) => explainedSample[i]),
     guided: err((_, i) => guided[i].sprites[0]),
+    guidedRefs: err((_, i) => guidedRefs[i].sprites[0]),
     sample: heldOut.map((t, i) => mean(drawn[i].map((d) => fillError(d, t, fill)))),
     majority: err((_, i) => majority(drawn[i])),
     blank: err(() => blank),
@@ -145,6 +169,7 @@ function completionFigures(net: ArRunner, heldOut: readonly Uint8Array[], refs: 
       explain: mean(perIcon.explain),
       explainSamples: mean(perIcon.explainSamples),
       guided: mean(perIcon.guided),
+      guidedRefs: mean(perIcon.guidedRefs),
       sample: mean(perIcon.sample),
       majority: mean(perIcon.majority),
       blank: mean(perIcon.blank),

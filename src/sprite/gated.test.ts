@@ -2,8 +2,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { rng } from '../nn/data.js';
 import { useBackend, type TF } from '../nn/tf.js';
 import { completeJobs, completeSprites, decodeArModel, encodeArModel, keptAfterFill, pixelNats, pixelNatsWith, sampleRows, sampleSprites, scoreSprites, scoreSpritesWith, tfAr } from './ar.js';
-import { bottomHalfFill, centreFill, evaluate, fillError, mirrorCompletion, nearestCompletion } from './eval.js';
-import { explainScores, guidedJob, mirrorMap, orientations, rankCompletions, referenceCandidates, referenceSheet, referenceTiles, symmetricCandidates } from './complete.js';
+import { bottomHalfFill, centreFill, evaluate, fillError, mirrorCompletion, nearestCompletion, tuningHalf } from './eval.js';
+import { explainScores, guidedJob, mirrorMap, nearestReferences, orientations, rankCompletions, referenceCandidates, referenceJob, referenceSheet, referenceTiles, symmetricCandidates } from './complete.js';
 import { gatedTensorSpecs, horizontalTaps, initGatedWeights, verticalTaps, type GatedArchitecture } from './gated.js';
 import { GatedNet } from './gated-net.js';
 
@@ -312,6 +312,69 @@ describe('ranked completion', () => {
     expect(r.sprites.length).toBe(new Set(drawn.map((d) => d.join())).size);
     for (const x of r.sprites) expect(drawn.some((d) => d.every((v, p) => v === x[p]))).toBe(true);
     expect(r.scores).toEqual(explainScores(nats, r.sprites, fill, G));
+  });
+
+  it('reference expert: one reference and a huge bias give its hole exactly; no bias is plain sampling; same seed, same sprites', () => {
+    for (const fill of [bottomHalfFill(G), centreFill(G)]) {
+      const truth = bits(82, 0.4);
+      const ref = bits(83, 0.5);
+      const known = Uint8Array.from(truth, (v, p) => (fill[p] ? 0 : v));
+      const job = { known, fill, count: 5, temperature: 1, seed: 6 };
+      const copy = Uint8Array.from(known, (v, p) => (fill[p] ? ref[p] : v));
+      for (const s of completeJobs(net, [referenceJob(job, [ref], { nearest: 8, bias: 60, tau: 2 })])[0]) expect(s).toEqual(copy);
+      expect(completeJobs(net, [referenceJob(job, [ref], { nearest: 8, bias: 0, tau: 2 })])[0]).toEqual(completeJobs(net, [job])[0]);
+      const mid = completeJobs(net, [referenceJob(job, [ref, bits(84)], { nearest: 8, bias: 2, tau: 2 })])[0];
+      expect(completeJobs(net, [referenceJob(job, [ref, bits(84)], { nearest: 8, bias: 2, tau: 2 })])[0]).toEqual(mid);
+      for (const s of mid) for (let p = 0; p < N; p++) if (!fill[p]) expect(s[p]).toBe(known[p]);
+    }
+  });
+
+  it('reference expert: the reference that agrees with the kept pixels (also those below the hole) wins; agreement with sampled pixels re-weights', () => {
+    const fill = centreFill(G);
+    const a = bits(85, 0.5);
+    const b = Uint8Array.from(a, (v, p) => (fill[p] ? 1 - v : v));
+    // b differs from a only in the hole, and from the input in 6 kept pixels, all after the hole in raster order
+    const known = a.slice();
+    let flipped = 0;
+    for (let p = N - 1; flipped < 6; p--) if (!fill[p]) (known[p] = 1 - known[p]), flipped++;
+    for (let p = 0; p < N; p++) if (fill[p]) known[p] = 0;
+    b.forEach((v, p) => !fill[p] && (b[p] = known[p]));
+    expect(nearestReferences(known, fill, [a, b], 1)).toEqual([b]);
+    // sharp posterior, strong pull: every sample takes b's hole, whichever is listed first
+    const job = { known, fill, count: 4, temperature: 1, seed: 7 };
+    const want = Uint8Array.from(known, (v, p) => (fill[p] ? b[p] : v));
+    for (const refs of [[a, b], [b, a]]) for (const s of completeJobs(net, [referenceJob(job, refs, { nearest: 2, bias: 60, tau: 0.5 })])[0]) expect(s).toEqual(want);
+    // with a flat posterior over two references that disagree everywhere in the hole, the first sampled pixels decide the rest
+    const equal = Uint8Array.from(a, (v, p) => (fill[p] ? 1 - v : v));
+    const ka = Uint8Array.from(a, (v, p) => (fill[p] ? 0 : v));
+    const drawn = completeJobs(net, [referenceJob({ ...job, known: ka, count: 8 }, [a, equal], { nearest: 2, bias: 8, tau: 0.25 })])[0];
+    for (const s of drawn) {
+      const offA = fillError(s, a, fill);
+      expect(Math.min(offA, 1 - offA)).toBeLessThan(0.1);
+    }
+  });
+
+  it('rankCompletions with a reference guide judges guided samples drawn towards the nearest references', () => {
+    const fill = bottomHalfFill(G);
+    const refs = [bits(86, 0.3), bits(87, 0.3), bits(88, 0.3)];
+    const known = Uint8Array.from(bits(89, 0.3), (v, p) => (fill[p] ? 0 : v));
+    const job = { known, fill, count: 99, temperature: 1, seed: 8 };
+    const nats = (s: readonly Uint8Array[]) => pixelNats(net, s);
+    const o = { nearest: 2, bias: 3, tau: 2 };
+    const [r] = rankCompletions(net, score, [job], { references: refs, structured: false, samples: 6, explain: { nats }, guide: 2, refGuide: o });
+    const drawn = completeJobs(net, [referenceJob(guidedJob({ ...job, count: 6 }, G, 2), refs, o)])[0];
+    expect(r.sampled.every(Boolean)).toBe(true);
+    for (const x of r.sprites) expect(drawn.some((d) => d.every((v, p) => v === x[p]))).toBe(true);
+    expect(r.scores).toEqual(explainScores(nats, r.sprites, fill, G));
+  });
+
+  it('tuningHalf: ⌈n/2⌉ icons, chosen by name alone (the order of the list does not matter)', () => {
+    const keys = Array.from({ length: 57 }, (_, i) => `set/icon-${i}.png`);
+    const half = tuningHalf(keys);
+    expect(half.filter(Boolean)).toHaveLength(29);
+    const reversed = tuningHalf([...keys].reverse());
+    expect(reversed.reverse()).toEqual(half);
+    expect(tuningHalf(keys.slice(0, 4)).filter(Boolean)).toHaveLength(2);
   });
 
   it('a reference sheet round-trips its tiles (blank ones skipped) and refuses a size that is not whole tiles', () => {

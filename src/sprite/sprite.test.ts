@@ -367,9 +367,9 @@ describe('CLI habits and fixed bugs', () => {
     const args = ['eval', '--model', m, '--images', data, '--holdout', list, '--samples', '2', '--proposals', '2', '--explain-samples', '3'];
     expect(await spriteCommand(args, a.io, dir)).toBe(0);
     expect(a.o.out).toContain('2 held-out icons (none of them or their relatives trained on), 2 training icons');
-    expect(a.o.out).toMatch(/pixel error of the hidden part +explain +expl\.smp +guided +ranked +sample +majority +blank +mirror +nearest icon/);
-    expect(a.o.out).toMatch(/bottom half from the top half +(\d+\.\d %\s+){9}/);
-    expect(a.o.out).toMatch(/central square from the rest +(\d+\.\d %\s+){7}– +\d+\.\d %/);
+    expect(a.o.out).toMatch(/pixel error of the hidden part +explain +expl\.smp +guided +guid\.ref +ranked +sample +majority +blank +mirror +nearest icon/);
+    expect(a.o.out).toMatch(/bottom half from the top half +(\d+\.\d %\s+){10}/);
+    expect(a.o.out).toMatch(/central square from the rest +(\d+\.\d %\s+){8}– +\d+\.\d %/);
     const b = io();
     expect(await spriteCommand([...args, '--json'], b.io, dir)).toBe(0);
     const r = JSON.parse(b.o.out);
@@ -377,6 +377,9 @@ describe('CLI habits and fixed bugs', () => {
     expect(r.centre.perIcon.explainSamples).toHaveLength(2);
     expect(r.bottomHalf.perIcon.guided).toHaveLength(2);
     expect(r.bottomHalf.guided).toBeGreaterThanOrEqual(0);
+    expect(r.bottomHalf.perIcon.guidedRefs).toHaveLength(2);
+    expect(r.tuningHalf.filter(Boolean)).toHaveLength(1);
+    expect(r.centre.guidedRefs).toBeGreaterThanOrEqual(0);
   });
 
   it('sample: sheets wrap at --cols; the extension picks the format', async () => {
@@ -401,26 +404,34 @@ describe('CLI habits and fixed bugs', () => {
     expect(await spriteCommand(['complete', a, b, '--model', m, '--mask', mask, '--method', 'sample', '--temperature', '0.8,1', '--count', '3', '--scale', '1', '-o', 'multi.png'], r.io, dir)).toBe(0);
     expect(r.o.out).toContain('sampled 12 completions (16 proposals each)');
     expect(pngSize(join(dir, 'multi.png'))).toEqual([4 * (G + 3) + 1, 4 * (G + 3) + 1]);
-    // rank (the default): candidates from a folder of reference icons (and their mirrors), one row per input
+    // rank: candidates from a folder of reference icons (and their mirrors), one row per input
     const refs = join(dir, 'refs');
     mkdirSync(refs, { recursive: true });
     writeSprite(join(refs, 'r5.png'), frameSprite(5));
     writeSprite(join(refs, 'r7.png'), frameSprite(7));
     const k = io();
-    expect(await spriteCommand(['complete', a, b, '--model', m, '--cut', String(N / 2), '--references', refs, '--count', '2', '--scale', '1', '-o', 'ranked.png'], k.io, dir)).toBe(0);
+    expect(await spriteCommand(['complete', a, b, '--model', m, '--cut', String(N / 2), '--method', 'rank', '--references', refs, '--count', '2', '--scale', '1', '-o', 'ranked.png'], k.io, dir)).toBe(0);
     expect(k.o.out).toMatch(/ranked \d+ candidates \(4 reference icons, 0 samples per input\)/);
     expect(pngSize(join(dir, 'ranked.png'))).toEqual([3 * (G + 3) + 1, 2 * (G + 3) + 1]);
     await expect(spriteCommand(['complete', a, '--model', m, '--cut', '3', '--method', 'beam'], io().io, dir)).rejects.toThrow('Unknown --method "beam"');
-    // a mask that keeps pixels after the hole: explain is the default (samples and candidates judged in 8 orientations); same seed, same sheet
+    // without reference icons rank is the default with --cut
+    const k0 = io();
+    expect(await spriteCommand(['complete', a, '--model', m, '--cut', String(N / 2), '--count', '2', '--scale', '1', '-o', 'ranked0.png'], k0.io, dir)).toBe(0);
+    expect(k0.o.out).toMatch(/ranked \d+ candidates \(0 reference icons, 4 samples per input\)/);
+    // a mask that keeps pixels after the hole, no references: explain is the default (samples and candidates judged in 8 orientations); same seed, same sheet
     const e = io();
-    expect(await spriteCommand(['complete', a, b, '--model', m, '--mask', mask, '--references', refs, '--samples', '6', '--count', '2', '--scale', '1', '-o', 'explained.png'], e.io, dir)).toBe(0);
+    expect(await spriteCommand(['complete', a, b, '--model', m, '--mask', mask, '--samples', '6', '--count', '2', '--scale', '1', '-o', 'explained0.png'], e.io, dir)).toBe(0);
+    expect(e.o.out).toMatch(/judged \d+ candidates \(0 reference icons, 6 samples per input\)/);
+    expect(await spriteCommand(['complete', a, b, '--model', m, '--mask', mask, '--method', 'explain', '--samples', '6', '--count', '2', '--scale', '1', '-o', 'explained1.png'], io().io, dir)).toBe(0);
+    expect(readFileSync(join(dir, 'explained1.png'))).toEqual(readFileSync(join(dir, 'explained0.png')));
+    expect(await spriteCommand(['complete', a, b, '--model', m, '--mask', mask, '--method', 'explain', '--references', refs, '--samples', '6', '--count', '2', '--scale', '1', '-o', 'explained.png'], e.io, dir)).toBe(0);
     expect(e.o.out).toMatch(/judged \d+ candidates \(4 reference icons, 6 samples per input\)/);
     expect(pngSize(join(dir, 'explained.png'))).toEqual([3 * (G + 3) + 1, 2 * (G + 3) + 1]);
     const first = readFileSync(join(dir, 'explained.png'));
     expect(await spriteCommand(['complete', a, b, '--model', m, '--mask', mask, '--method', 'explain', '--references', refs, '--samples', '6', '--count', '2', '--scale', '1', '-o', 'explained.png'], io().io, dir)).toBe(0);
     expect(readFileSync(join(dir, 'explained.png'))).toEqual(first);
     // explain draws plain samples (its judge does what importance resampling would): --proposals 1 is the default
-    expect(await spriteCommand(['complete', a, b, '--model', m, '--mask', mask, '--proposals', '1', '--references', refs, '--samples', '6', '--count', '2', '--scale', '1', '-o', 'explained.png'], io().io, dir)).toBe(0);
+    expect(await spriteCommand(['complete', a, b, '--model', m, '--mask', mask, '--method', 'explain', '--proposals', '1', '--references', refs, '--samples', '6', '--count', '2', '--scale', '1', '-o', 'explained.png'], io().io, dir)).toBe(0);
     expect(readFileSync(join(dir, 'explained.png'))).toEqual(first);
     // guided: samples only (no references needed), model × symmetry expert, judged like explain; deterministic; no importance resampling
     const gd = io();
@@ -431,6 +442,25 @@ describe('CLI habits and fixed bugs', () => {
     expect(await spriteCommand(['complete', a, b, '--model', m, '--cut', String(N / 2), '--method', 'guided', '--samples', '5', '--count', '2', '--scale', '1', '-o', 'guided.png'], io().io, dir)).toBe(0);
     expect(readFileSync(join(dir, 'guided.png'))).toEqual(guided);
     await expect(spriteCommand(['complete', a, '--model', m, '--mask', mask, '--method', 'guided', '--proposals', '4'], io().io, dir)).rejects.toThrow('--proposals is not available with --method guided');
+    // guided-refs: guided samples that also lean towards the nearest reference icons; needs references; deterministic; not the same as guided
+    const gr = io();
+    const refArgs = ['complete', a, b, '--model', m, '--cut', String(N / 2), '--method', 'guided-refs', '--references', refs, '--samples', '5', '--count', '2', '--scale', '1', '-o', 'guided-refs.png'];
+    expect(await spriteCommand(refArgs, gr.io, dir)).toBe(0);
+    expect(gr.o.out).toMatch(/judged \d+ candidates \(4 reference icons, 5 samples per input\)/);
+    const withRefs = readFileSync(join(dir, 'guided-refs.png'));
+    expect(await spriteCommand(refArgs, io().io, dir)).toBe(0);
+    expect(readFileSync(join(dir, 'guided-refs.png'))).toEqual(withRefs);
+    // with reference icons it is the default, for --cut and for a mask alike
+    expect(await spriteCommand(refArgs.filter((x, i) => x !== 'guided-refs' && refArgs[i + 1] !== 'guided-refs'), io().io, dir)).toBe(0);
+    expect(readFileSync(join(dir, 'guided-refs.png'))).toEqual(withRefs);
+    const gm = io();
+    expect(await spriteCommand(['complete', a, '--model', m, '--mask', mask, '--references', refs, '--samples', '5', '-o', 'guided-refs-mask.png'], gm.io, dir)).toBe(0);
+    expect(gm.o.out).toMatch(/judged [1-5] candidates \(4 reference icons, 5 samples per input\)/);
+    expect(await spriteCommand(['complete', a, '--model', m, '--mask', mask, '--method', 'guided-refs', '--references', refs, '--samples', '5', '-o', 'guided-refs-mask2.png'], io().io, dir)).toBe(0);
+    expect(readFileSync(join(dir, 'guided-refs-mask2.png'))).toEqual(readFileSync(join(dir, 'guided-refs-mask.png')));
+    expect(withRefs).not.toEqual(guided);
+    await expect(spriteCommand(['complete', a, '--model', m, '--cut', String(N / 2), '--method', 'guided-refs'], io().io, dir)).rejects.toThrow('--method guided-refs needs reference icons');
+    await expect(spriteCommand(['complete', a, '--model', m, '--mask', mask, '--method', 'guided-refs', '--references', refs, '--proposals', '4'], io().io, dir)).rejects.toThrow('--proposals is not available with --method guided-refs');
   });
 
   it('prompt --train takes --grid and --epochs and a validation folder; prompts come from .txt files too', async () => {

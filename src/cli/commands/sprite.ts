@@ -64,15 +64,15 @@ const TABLES: Record<string, { usage: string; options: OptionTable }> = {
     },
   },
   complete: {
-    usage: 'Usage: pixel sprite complete input.png... (--cut N | --mask mask.png) [--count 4] [--method rank|explain|guided|sample] -o out.png\n\nKeeps part of each sprite exactly and generates the rest. --cut N keeps the first N\npixels in raster order; --mask: ink (black) pixels of the mask are generated.\n--method rank (default with --cut): the model picks, by its likelihood of the whole sprite, the --count\nmost likely of these candidates: the kept part mirrored into the hole (either axis, at the\ncentre or one pixel off) and the hole of the 8 reference icons (--references; training icons\nand their mirror images) closest on the kept pixels, plus --samples model samples.\n--method explain (default with a mask that keeps pixels after the hole): the same candidates\nplus 32 samples, judged by how well each hole explains the kept pixels (read in all 8\norientations of the sprite) as well as by how well it fits.\n--method guided: 32 samples (--samples) only, each pixel drawn from the model times a symmetry\nexpert that leans towards the pixel\'s mirror image across either centre axis where that is\nknown (a product of experts), judged like explain.\n--method sample: every pixel drawn conditioned on all pixels before it; with a mask each\ncompletion is picked among --proposals samples by how well it fits the kept pixels below\nand to the right (importance resampling). Inputs of another size are fitted onto the grid\nand binarized. The sheet has one row per input (and temperature): the input, then the completions.',
+    usage: 'Usage: pixel sprite complete input.png... (--cut N | --mask mask.png) [--count 4] [--method rank|explain|guided|guided-refs|sample] -o out.png\n\nKeeps part of each sprite exactly and generates the rest. --cut N keeps the first N\npixels in raster order; --mask: ink (black) pixels of the mask are generated.\n--method guided-refs (the default with reference icons: the shipped model\'s, or --references):\n32 samples (--samples), each pixel drawn from the model times a symmetry expert and a reference\nexpert, judged like explain (below).\n--method rank (default with --cut without reference icons): the model picks, by its likelihood of the whole sprite, the --count\nmost likely of these candidates: the kept part mirrored into the hole (either axis, at the\ncentre or one pixel off) and the hole of the 8 reference icons (--references; training icons\nand their mirror images) closest on the kept pixels, plus --samples model samples.\n--method explain (default with a mask that keeps pixels after the hole, without reference icons): the same candidates\nplus 32 samples, judged by how well each hole explains the kept pixels (read in all 8\norientations of the sprite) as well as by how well it fits.\n--method guided: 32 samples (--samples) only, each pixel drawn from the model times a symmetry\nexpert that leans towards the pixel\'s mirror image across either centre axis where that is\nknown (a product of experts), judged like explain.\n--method guided-refs: the same, times a third expert that leans each pixel towards the 8\nreference icons closest on the kept pixels, each weighted by how well it agrees with the kept\npixels and with the pixels sampled so far.\n--method sample: every pixel drawn conditioned on all pixels before it; with a mask each\ncompletion is picked among --proposals samples by how well it fits the kept pixels below\nand to the right (importance resampling). Inputs of another size are fitted onto the grid\nand binarized. The sheet has one row per input (and temperature): the input, then the completions.',
     options: {
       model: MODEL,
       cut: { type: 'string', value: 'n', description: 'Keep the first n pixels (raster order), generate the rest' },
       mask: { type: 'string', value: 'file.png', description: 'Generate where this mask is ink (black); fitted to the grid like the inputs' },
       count: { type: 'string', value: 'n', description: 'Completions per input and temperature (default 4)' },
-      method: { type: 'string', value: 'name', description: 'rank (likelihood picks among structured candidates; default with --cut), explain (candidates and samples judged by how well they explain the kept pixels; default with a mask that keeps pixels after the hole), guided (samples guided towards mirror symmetry, judged like explain) or sample' },
-      references: { type: 'string', value: 'file|dir', description: 'Reference icons for rank: a sheet of grid-size tiles or a folder of sprites (default models/sprite-refs.png with the shipped model)' },
-      samples: { type: 'string', value: 'n', description: 'Model samples added to the candidates (rank: default 0, 2 × --count without references; explain, guided: default 32)' },
+      method: { type: 'string', value: 'name', description: 'guided-refs (samples guided by symmetry and by the nearest reference icons, judged like explain; the default with reference icons), rank (likelihood picks among structured candidates; default with --cut without references), explain (candidates and samples judged by how well they explain the kept pixels; default with a mask that keeps pixels after the hole, without references), guided (samples guided towards mirror symmetry, judged like explain) or sample' },
+      references: { type: 'string', value: 'file|dir', description: 'Reference icons for rank, explain and guided-refs: a sheet of grid-size tiles or a folder of sprites (default models/sprite-refs.png with the shipped model)' },
+      samples: { type: 'string', value: 'n', description: 'Model samples added to the candidates (rank: default 0, 2 × --count without references; explain, guided, guided-refs: default 32)' },
       temperature: { type: 'string', value: 'list', description: 'Comma-separated sampling temperatures above 0 (default 1; rank uses them only for --samples)' },
       proposals: { type: 'string', value: 'n', description: 'Samples per completion for importance resampling (default 16 with --mask, 1 with --cut or --method explain)' },
       seed: SEED,
@@ -281,12 +281,15 @@ export async function spriteCommand(argv: string[], io: IO, cwd = process.cwd())
     if (positionals.length === 0) throw new PixelError('E_USAGE', 'Expected one or more input sprites for pixel sprite complete', { hint: 'pixel sprite complete input.png --cut 288 -o out.png' });
     if ((values.cut === undefined) === (values.mask === undefined)) throw new PixelError('E_USAGE', 'Expected exactly one of --cut <n> or --mask <file.png> for pixel sprite complete');
     const fill = values.cut !== undefined ? cutFill(grid, intFlag(values.cut, 'cut', 0, grid * grid)!) : await loadSpriteInput(abs(values.mask)!, grid, warn);
-    // Measured on the held-out icons: explain wins where kept pixels follow the hole (a mask), rank where none do (--cut).
-    const method = values.method ?? (keptAfterFill(fill) ? 'explain' : 'rank');
-    if (method !== 'rank' && method !== 'explain' && method !== 'guided' && method !== 'sample') throw new PixelError('E_USAGE', `Unknown --method ${JSON.stringify(method)} for pixel sprite complete`, { hint: 'rank (likelihood picks among structured candidates), explain (candidates and samples judged by how well they explain the kept pixels), guided (samples guided towards mirror symmetry) or sample' });
-    const judged = method === 'explain' || method === 'guided';
+    const refsFile = values.references !== undefined ? abs(values.references)! : modelFile === defaultArModelPath() ? defaultRefsPath() : undefined;
+    // Measured on the held-out icons (README): guided-refs wins on both the bottom half and a central square, on the
+    // tuning and the report half; without reference icons, explain wins where kept pixels follow the hole (a mask), rank where none do (--cut).
+    const method = values.method ?? (refsFile !== undefined ? 'guided-refs' : keptAfterFill(fill) ? 'explain' : 'rank');
+    if (typeof method !== 'string' || !['rank', 'explain', 'guided', 'guided-refs', 'sample'].includes(method)) throw new PixelError('E_USAGE', `Unknown --method ${JSON.stringify(method)} for pixel sprite complete`, { hint: 'rank (likelihood picks among structured candidates), explain (candidates and samples judged by how well they explain the kept pixels), guided (samples guided towards mirror symmetry), guided-refs (guided by symmetry and the nearest reference icons) or sample' });
+    const guided = method === 'guided' || method === 'guided-refs';
+    const judged = method === 'explain' || guided;
     // Importance weights assume samples from the model alone; guided samples are not.
-    if (method === 'guided' && values.proposals !== undefined && values.proposals !== '1') throw new PixelError('E_USAGE', '--proposals is not available with --method guided', { hint: 'Its samples come from the model times a symmetry expert, so importance weights would be wrong; the explain judge already weighs how they fit' });
+    if (guided && values.proposals !== undefined && values.proposals !== '1') throw new PixelError('E_USAGE', `--proposals is not available with --method ${method}`, { hint: 'Its samples come from the model times guiding experts, so importance weights would be wrong; the explain judge already weighs how they fit' });
     const temps = parseTemperatures(values.temperature);
     const count = intFlag(values.count, 'count', 1, 1024) ?? 4;
     // Importance resampling for masks, except under explain, whose judge already weighs how samples fit the kept pixels.
@@ -301,14 +304,14 @@ export async function spriteCommand(argv: string[], io: IO, cwd = process.cwd())
       io.stdout(`sampled ${count * jobs.length} completions (${proposals} proposal${proposals > 1 ? 's' : ''} each) in ${(performance.now() - began).toFixed(0)} ms\n`);
       rows = jobs.map((j, k) => [j.known, ...out[k]]);
     } else {
-      const { rankCompletions, SYMMETRY_BIAS } = await import('../../sprite/complete.js');
-      const guided = method === 'guided';
-      const references = guided ? [] : await loadReferences(values.references !== undefined ? abs(values.references)! : modelFile === defaultArModelPath() ? defaultRefsPath() : undefined, grid);
+      const { rankCompletions, REFERENCE_GUIDE, SYMMETRY_BIAS } = await import('../../sprite/complete.js');
+      const references = method === 'guided' ? [] : await loadReferences(refsFile, grid);
       const samples = intFlag(values.samples, 'samples', guided ? 1 : 0, 1024) ?? (judged ? 32 : references.length ? 0 : 2 * count);
+      if (method === 'guided-refs' && references.length === 0) throw new PixelError('E_USAGE', '--method guided-refs needs reference icons', { hint: 'Pass --references <sheet.png|folder> (grid-size icons), or use the shipped model, whose references are models/sprite-refs.png' });
       const jobs = inputs.flatMap((known, i) => (samples ? temps : temps.slice(0, 1)).map((temperature, t) => ({ known, fill, count, temperature, seed: seed + i * 7919 + t * 1_000_003 })));
       const explain = judged ? await tfPixelNats(model) : undefined;
       try {
-        const out = rankCompletions(model.net, (sp) => scoreSprites(model.net, sp), jobs, { references, samples, proposals, explain, structured: !guided, guide: guided ? SYMMETRY_BIAS : undefined });
+        const out = rankCompletions(model.net, (sp) => scoreSprites(model.net, sp), jobs, { references, samples, proposals, explain, structured: !guided, guide: guided ? SYMMETRY_BIAS : undefined, refGuide: method === 'guided-refs' ? REFERENCE_GUIDE : undefined });
         io.stdout(`${judged ? 'judged' : 'ranked'} ${out.reduce((a, o) => a + o.candidates, 0)} candidates (${references.length} reference icons, ${samples} samples per input) in ${(performance.now() - began).toFixed(0)} ms\n`);
         rows = jobs.map((j, k) => [j.known, ...out[k].sprites]);
       } finally {
@@ -321,7 +324,7 @@ export async function spriteCommand(argv: string[], io: IO, cwd = process.cwd())
 
   if (sub === 'eval') {
     noPositionals();
-    const { evaluate } = await import('../../sprite/eval.js');
+    const { evaluate, tuningHalf } = await import('../../sprite/eval.js');
     const images = abs(values.images) ?? resolve(cwd, '../shared/data/pixelart');
     const keys = values.holdout !== undefined ? new Set(readHoldoutList(abs(values.holdout)!)) : heldOutKeys(model, modelFile);
     if (!keys) throw new PixelError('E_USAGE', `Expected a held-out list for pixel sprite eval but ${modelFile} names none`, { hint: 'Pass --holdout list.txt (paths relative to --images, one a line)' });
@@ -341,19 +344,20 @@ export async function spriteCommand(argv: string[], io: IO, cwd = process.cwd())
       judge.dispose();
     }
     const rep = r.report;
-    if (values.json) io.stdout(`${JSON.stringify(rep, null, 2)}\n`);
+    // Which icons settings were tuned on (eval.ts tuningHalf), in the order of the per-icon errors.
+    if (values.json) io.stdout(`${JSON.stringify({ ...rep, tuningHalf: tuningHalf(held.map((s) => spriteKey(s.file, images))) }, null, 2)}\n`);
     else {
       const pc = (v: number | undefined) => (v === undefined ? '–' : `${(v * 100).toFixed(1)} %`);
       const row = (name: string, f: typeof rep.bottomHalf) =>
-        `${name.padEnd(33)}${[f.explain, f.explainSamples, f.guided, f.ranked, f.sample, f.majority, f.blank, f.mirror].map((v) => pc(v).padEnd(9)).join('')}${pc(f.nearest)}\n`;
+        `${name.padEnd(33)}${[f.explain, f.explainSamples, f.guided, f.guidedRefs, f.ranked, f.sample, f.majority, f.blank, f.mirror].map((v) => pc(v).padEnd(9)).join('')}${pc(f.nearest)}\n`;
       io.stdout(
         `${rep.heldOut} held-out icons (none of them or their relatives trained on), ${rep.trainIcons} training icons\n` +
           `bits/px: model ${rep.bpp.toFixed(4)}, per-position Bernoulli ${rep.bernoulliBpp.toFixed(4)}\n` +
-          `${'pixel error of the hidden part'.padEnd(33)}${['explain', 'expl.smp', 'guided', 'ranked', 'sample', 'majority', 'blank', 'mirror'].map((h) => h.padEnd(9)).join('')}nearest icon\n` +
+          `${'pixel error of the hidden part'.padEnd(33)}${['explain', 'expl.smp', 'guided', 'guid.ref', 'ranked', 'sample', 'majority', 'blank', 'mirror'].map((h) => h.padEnd(9)).join('')}nearest icon\n` +
           row('bottom half from the top half', rep.bottomHalf) +
           row('central square from the rest', rep.centre) +
           `(explain: the candidate, among ${rep.explainSamples} samples and the mirrored and nearest-icon candidates, whose hole best explains the kept\n` +
-          ` pixels (λ ${rep.lambda}); expl.smp: the same judge among the samples alone; guided: the same judge among as many\n samples guided towards mirror symmetry (a product of experts: model × symmetry expert); ranked: the most likely mirrored or nearest-icon candidate;\n` +
+          ` pixels (λ ${rep.lambda}); expl.smp: the same judge among the samples alone; guided: the same judge among as many\n samples guided towards mirror symmetry (a product of experts: model × symmetry expert); guid.ref: the same judge among\n as many samples guided by symmetry and by the 8 nearest reference icons (model × symmetry × reference expert); ranked: the most likely mirrored or nearest-icon candidate;\n` +
           ` ${rep.samples} samples per icon at temperature 1; central square with ${rep.centre.proposals} proposals each, ${pc(rep.centre.samplePlain)} without resampling)\n`,
       );
     }
