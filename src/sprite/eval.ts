@@ -163,7 +163,7 @@ function completionFigures(net: ArRunner, heldOut: readonly Uint8Array[], refs: 
     nearest: err((t) => nearestCompletion(t, fill, refs)),
   };
   return {
-    drawn: drawn.map((d, i) => [explained[i], explainedSample[i], ranked[i].sprites[0], ...d]),
+    drawn: drawn.map((d, i) => [explained[i], explainedSample[i], ranked[i].sprites[0], guidedRefs[i].sprites[0], ...d]),
     figures: {
       ranked: mean(perIcon.ranked),
       explain: mean(perIcon.explain),

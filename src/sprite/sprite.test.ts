@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeImage } from '../image/decode.js';
 import { encodePng1 } from '../image/encode/png.js';
 import { rng } from '../nn/data.js';
 import { useBackend, type TF } from '../nn/tf.js';
@@ -380,6 +381,24 @@ describe('CLI habits and fixed bugs', () => {
     expect(r.bottomHalf.perIcon.guidedRefs).toHaveLength(2);
     expect(r.tuningHalf.filter(Boolean)).toHaveLength(1);
     expect(r.centre.guidedRefs).toBeGreaterThanOrEqual(0);
+    // --sheet: a row per held-out icon: the icon, then for the bottom half guided-refs (what complete
+    // draws by default), explain among samples and a sample, then the same three for the central square.
+    const c = io();
+    expect(await spriteCommand([...args, '--sheet', 'eval-sheet.png'], c.io, dir)).toBe(0);
+    const sheet = await decodeImage(join(dir, 'eval-sheet.png'), { gray: true });
+    const cell = G + 3; // a tile, its 1-px margin and the rule, before the ×3 upscale
+    const tile = (row: number, col: number) => {
+      const bits = new Uint8Array(G * G);
+      for (let y = 0; y < G; y++) for (let x = 0; x < G; x++) bits[y * G + x] = sheet.data[((row * cell + 2 + y) * 3) * sheet.width + (col * cell + 2 + x) * 3] < 0.5 ? 1 : 0;
+      return bits;
+    };
+    expect([sheet.width, sheet.height]).toEqual([(7 * cell + 1) * 3, (2 * cell + 1) * 3]);
+    for (const row of [0, 1]) {
+      const truth = tile(row, 0);
+      const top = (b: Uint8Array) => [...b.subarray(0, (G / 2) * G)];
+      // Every bottom-half completion keeps the top half exactly.
+      for (const col of [1, 2, 3]) expect(top(tile(row, col)), `row ${row}, column ${col}`).toEqual(top(truth));
+    }
   });
 
   it('sample: sheets wrap at --cols; the extension picks the format', async () => {
