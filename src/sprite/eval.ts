@@ -138,7 +138,20 @@ function majority(samples: readonly Uint8Array[]): Uint8Array {
 
 const mean = (a: readonly number[]): number => a.reduce((x, y) => x + y, 0) / Math.max(1, a.length);
 
-function completionFigures(net: ArRunner, heldOut: readonly Uint8Array[], refs: readonly Uint8Array[], fill: Uint8Array, samples: number, proposals: number, seed: number, explain: ExplainSetup): { figures: CompletionFigures; drawn: Uint8Array[][] } {
+/** What one held-out icon's completions look like (for `pixel sprite eval --sheet`). */
+export interface DrawnCompletions {
+  /** The explain judge's choice among samples and structured candidates. */
+  explain: Uint8Array;
+  /** The explain judge's choice among the plain samples alone. */
+  explainSample: Uint8Array;
+  ranked: Uint8Array;
+  /** What `pixel sprite complete` draws by default (`--method guided-refs`). */
+  guidedRefs: Uint8Array;
+  /** The plain samples. */
+  samples: Uint8Array[];
+}
+
+function completionFigures(net: ArRunner, heldOut: readonly Uint8Array[], refs: readonly Uint8Array[], fill: Uint8Array, samples: number, proposals: number, seed: number, explain: ExplainSetup): { figures: CompletionFigures; drawn: DrawnCompletions[] } {
   const g = net.grid;
   const jobs = heldOut.map((known, i) => ({ known: Uint8Array.from(known, (v, p) => (fill[p] ? 0 : v)), fill, count: samples, temperature: 1, seed: seed + i }));
   const drawn = completeJobs(net, jobs, proposals);
@@ -163,7 +176,7 @@ function completionFigures(net: ArRunner, heldOut: readonly Uint8Array[], refs: 
     nearest: err((t) => nearestCompletion(t, fill, refs)),
   };
   return {
-    drawn: drawn.map((d, i) => [explained[i], explainedSample[i], ranked[i].sprites[0], guidedRefs[i].sprites[0], ...d]),
+    drawn: drawn.map((d, i) => ({ explain: explained[i], explainSample: explainedSample[i], ranked: ranked[i].sprites[0], guidedRefs: guidedRefs[i].sprites[0], samples: d })),
     figures: {
       ranked: mean(perIcon.ranked),
       explain: mean(perIcon.explain),
@@ -189,7 +202,7 @@ export function evaluate(
   train: readonly Uint8Array[],
   bpp: number,
   o: { samples: number; proposals: number; seed: number; explain: ExplainSetup },
-): { report: EvalReport; bottom: Uint8Array[][]; centre: Uint8Array[][] } {
+): { report: EvalReport; bottom: DrawnCompletions[]; centre: DrawnCompletions[] } {
   const g = net.grid;
   const n = g * g;
   const refs = [...train, ...train.map((t) => mirrorBits(t, g))];

@@ -363,8 +363,8 @@ export async function spriteCommand(argv: string[], io: IO, cwd = process.cwd())
     }
     if (values.sheet !== undefined) {
       // truth; then for the bottom half and for the central square: what complete draws by default (guided-refs), the explain judge's choice among plain samples, a plain sample
-      // (each row of `drawn`: explain, explain among samples, ranked, guided-refs, then the plain samples)
-      const rows = held.slice(0, 12).map((s, i) => [s.bits, r.bottom[i][3], r.bottom[i][1], r.bottom[i][4], r.centre[i][3], r.centre[i][1], r.centre[i][4]]);
+      const three = (d: (typeof r.bottom)[number]) => [d.guidedRefs, d.explainSample, d.samples[0]];
+      const rows = held.slice(0, 12).map((s, i) => [s.bits, ...three(r.bottom[i]), ...three(r.centre[i])]);
       await writeImage(io, abs(values.sheet)!, spriteSheet(rows, grid, 3));
     }
     return 0;
