@@ -100,19 +100,15 @@ job, draft, src, out = sys.argv[1], sys.argv[2] == 'draft', sys.argv[3], sys.arg
 for name in sorted(os.listdir(src)):
     if not (name.endswith('.png') or name.endswith('.jpg')): continue
     im = Image.open(os.path.join(src, name))
-    if job == 'decode':  # PIL's floor: decoding to gray alone (with draft(), at the size the art job asks for)
-        if draft:
-            w, h = im.size
-            s = 128 / max(w, h)
-            im.draft('L', (max(1, round(w * s)) * 2, max(1, round(h * s)) * 2))
+    w, h = im.size
+    s = 128 / max(w, h)
+    size = (max(1, round(w * s)), max(1, round(h * s)))  # the art job's grid
+    if draft:
+        im.draft('L', (size[0] * 2, size[1] * 2))  # as thumbnail() does (reducing_gap 2)
+    if job == 'decode':  # PIL's floor: decoding to gray alone
         im.convert('L')
         continue
     if job == 'art':
-        w, h = im.size
-        s = 128 / max(w, h)
-        size = (max(1, round(w * s)), max(1, round(h * s)))
-        if draft:
-            im.draft('L', (size[0] * 2, size[1] * 2))  # as thumbnail() does (reducing_gap 2)
         im = im.convert('L').resize(size, Image.Resampling.BOX)
         im = im.convert('1')  # Floyd-Steinberg by default
         im = im.resize((im.width * 8, im.height * 8), Image.Resampling.NEAREST)
