@@ -194,10 +194,7 @@ export function ordered(
   if (words && 8 % size === 0) return orderedInRegisters(gray, width, height, thresholds, size, strength, out, words);
   // Full-width threshold rows (size × width floats), so the inner loop reads
   // two arrays with one index and never wraps a column counter.
-  const rows = new Float32Array(size * width);
-  for (let r = 0; r < size; r++) {
-    for (let x = 0; x < width; x++) rows[r * width + x] = 0.5 + strength * (thresholds[r * size + (x % size)] - 0.5);
-  }
+  const rows = thresholdRows(thresholds, size, strength, width);
   let i = 0;
   for (let y = 0; y < height; y++) {
     const b = (y % size) * width - i; // rows[b + i] is the threshold of pixel i
@@ -217,6 +214,13 @@ export function ordered(
   return out;
 }
 
+/** The tile's rows repeated to `span` columns (size × span), each threshold pulled towards 0.5 by `strength`. */
+function thresholdRows(thresholds: Float32Array, size: number, strength: number, span: number): Float32Array {
+  const rows = new Float32Array(size * span);
+  for (let r = 0; r < size; r++) for (let x = 0; x < span; x++) rows[r * span + x] = 0.5 + strength * (thresholds[r * size + (x % size)] - 0.5);
+  return rows;
+}
+
 /**
  * `ordered` for tiles of 2, 4 or 8 (the Bayer sizes most used): a row's eight
  * thresholds live in locals, so a pixel is one load and one compare (about
@@ -226,8 +230,7 @@ export function ordered(
  */
 function orderedInRegisters(gray: Float32Array, width: number, height: number, thresholds: Float32Array, size: number, strength: number, out: Uint8Array, words: Uint32Array): Uint8Array {
   // Row r's thresholds for x mod 8 = 0..7 at t8[8r .. 8r + 7].
-  const t8 = new Float32Array(8 * size);
-  for (let r = 0; r < size; r++) for (let x = 0; x < 8; x++) t8[r * 8 + x] = 0.5 + strength * (thresholds[r * size + (x % size)] - 0.5);
+  const t8 = thresholdRows(thresholds, size, strength, 8);
   for (let y = 0; y < height; y++) {
     const t = (y % size) * 8;
     const start = y * width;
